@@ -1,0 +1,121 @@
+//! What varies between GLAIR's hosted session kinds, and nothing else.
+//!
+//! Every hosted session kind shares one create/retrieve shape; a kind adds only its path, its
+//! extra create fields and its result type. [`SessionKind`] captures exactly that, so a new
+//! kind is one marker type and one `impl` below.
+
+use std::fmt::Debug;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::InvalidInput;
+use crate::passive_liveness::PassiveLivenessResult;
+use crate::raw_result::RawResult;
+
+/// A kind of hosted session: where it lives in the API and what it carries.
+pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'static {
+    /// A name for people, e.g. `passive liveness session`.
+    const NAME: &'static str;
+    /// The API service segment of the path, e.g. `face`.
+    const SERVICE: &'static str;
+    /// The resource segment of the path, e.g. `passive-liveness-sessions`.
+    const RESOURCE: &'static str;
+    /// Kind-specific fields of a create request, flattened next to `success_url`.
+    type CreateFields: Serialize + Debug + Clone + Default + PartialEq + Send + Sync;
+    /// The `result` of a finished session.
+    type Result: Serialize + DeserializeOwned + Debug + Clone + PartialEq + Send + Sync;
+
+    /// Checks the kind-specific create fields.
+    fn validate_create_fields(fields: &Self::CreateFields) -> Result<(), InvalidInput>;
+}
+
+/// Create fields of kinds that have none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NoExtraFields {}
+
+/// Passive liveness: one selfie, scored for spoofing (`face/v1/passive-liveness-sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PassiveLiveness;
+
+impl SessionKind for PassiveLiveness {
+    const NAME: &'static str = "passive liveness session";
+    const SERVICE: &'static str = "face";
+    const RESOURCE: &'static str = "passive-liveness-sessions";
+    type CreateFields = NoExtraFields;
+    type Result = PassiveLivenessResult;
+
+    fn validate_create_fields(_: &NoExtraFields) -> Result<(), InvalidInput> {
+        Ok(())
+    }
+}
+
+/// Active liveness: the user performs gestures (`face/v1/active-liveness-sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ActiveLiveness;
+
+/// Create fields of an active liveness session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActiveLivenessFields {
+    /// How many gestures the user must perform; the service's default is 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_gestures: Option<u32>,
+}
+
+impl SessionKind for ActiveLiveness {
+    const NAME: &'static str = "active liveness session";
+    const SERVICE: &'static str = "face";
+    const RESOURCE: &'static str = "active-liveness-sessions";
+    type CreateFields = ActiveLivenessFields;
+    type Result = RawResult;
+
+    fn validate_create_fields(fields: &ActiveLivenessFields) -> Result<(), InvalidInput> {
+        match fields.number_of_gestures {
+            Some(0) => Err(InvalidInput::new(
+                "number_of_gestures",
+                "must be a positive integer (1 or more)",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// KTP: the Indonesian identity card, photographed and read (`ocr/v1/ktp-sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ktp;
+
+/// Create fields of a KTP session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KtpFields {
+    /// Whether to also run the image-quality detector; the service's default is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualities_detector: Option<bool>,
+}
+
+impl SessionKind for Ktp {
+    const NAME: &'static str = "KTP session";
+    const SERVICE: &'static str = "ocr";
+    const RESOURCE: &'static str = "ktp-sessions";
+    type CreateFields = KtpFields;
+    type Result = RawResult;
+
+    fn validate_create_fields(_: &KtpFields) -> Result<(), InvalidInput> {
+        Ok(())
+    }
+}
+
+/// NPWP: the Indonesian tax card, photographed and read (`ocr/v1/npwp-sessions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Npwp;
+
+impl SessionKind for Npwp {
+    const NAME: &'static str = "NPWP session";
+    const SERVICE: &'static str = "ocr";
+    const RESOURCE: &'static str = "npwp-sessions";
+    type CreateFields = NoExtraFields;
+    type Result = RawResult;
+
+    fn validate_create_fields(_: &NoExtraFields) -> Result<(), InvalidInput> {
+        Ok(())
+    }
+}

@@ -1,0 +1,231 @@
+//! Request builders: a create or retrieve call becomes an `http::Request<Bytes>` that any
+//! transport can send.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderName, HeaderValue, Method, Request};
+use serde::Serialize;
+
+use crate::config::ApiConfig;
+use crate::credentials::Credentials;
+use crate::error::InvalidInput;
+use crate::kind::{ActiveLiveness, Ktp, PassiveLiveness, SessionKind};
+use crate::session_id::SessionId;
+use crate::web_url::check_web_url;
+
+/// The `User-Agent` every request carries: this SDK and its version.
+pub const USER_AGENT_VALUE: &str = concat!("glair-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The API key header.
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+
+/// The header in which the service returns its id for a request.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
+
+/// A request to create a hosted session of kind `K`.
+///
+/// Built without checks so it chains; [`validate`](CreateSession::validate) and
+/// [`to_http_request`](CreateSession::to_http_request) refuse a `success_url` or `cancel_url`
+/// that is not an absolute `http`/`https` URL, naming the field.
+///
+/// ```
+/// use glair_types::{ApiConfig, CreatePassiveLivenessSession, Credentials};
+///
+/// let request = CreatePassiveLivenessSession::new("https://app.example/done")
+///     .cancel_url("https://app.example/cancelled")
+///     .to_http_request(&ApiConfig::default(), &Credentials::new("key", "user", "pass")?)?;
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri(), "https://api.vision.glair.ai/face/v1/passive-liveness-sessions");
+/// assert_eq!(
+///     request.body().as_ref(),
+///     br#"{"success_url":"https://app.example/done","cancel_url":"https://app.example/cancelled"}"#
+/// );
+/// # Ok::<(), glair_types::InvalidInput>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct CreateSession<K: SessionKind> {
+    success_url: String,
+    cancel_url: Option<String>,
+    fields: K::CreateFields,
+}
+
+/// A request to create a passive liveness session.
+pub type CreatePassiveLivenessSession = CreateSession<PassiveLiveness>;
+
+#[derive(Serialize)]
+struct CreateBody<'a, F: Serialize> {
+    success_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancel_url: Option<&'a str>,
+    #[serde(flatten)]
+    fields: &'a F,
+}
+
+impl<K: SessionKind> CreateSession<K> {
+    /// A create request that sends the user to `success_url` after the check.
+    pub fn new(success_url: impl Into<String>) -> Self {
+        Self {
+            success_url: success_url.into(),
+            cancel_url: None,
+            fields: K::CreateFields::default(),
+        }
+    }
+
+    /// Shows a back button on the hosted page that leads to `cancel_url`.
+    pub fn cancel_url(mut self, cancel_url: impl Into<String>) -> Self {
+        self.cancel_url = Some(cancel_url.into());
+        self
+    }
+
+    /// The kind-specific fields, to set them directly.
+    pub fn fields_mut(&mut self) -> &mut K::CreateFields {
+        &mut self.fields
+    }
+
+    /// The success URL as given.
+    pub fn get_success_url(&self) -> &str {
+        &self.success_url
+    }
+
+    /// The cancel URL as given, if any.
+    pub fn get_cancel_url(&self) -> Option<&str> {
+        self.cancel_url.as_deref()
+    }
+
+    /// Checks every field, naming the first one that is refused.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        check_web_url("success_url", &self.success_url)?;
+        if let Some(cancel_url) = &self.cancel_url {
+            check_web_url("cancel_url", cancel_url)?;
+        }
+        K::validate_create_fields(&self.fields)
+    }
+
+    /// The JSON body: `success_url`, `cancel_url` only when set, then the kind's fields.
+    pub fn to_json(&self) -> Result<Bytes, InvalidInput> {
+        self.validate()?;
+        let body = CreateBody {
+            success_url: &self.success_url,
+            cancel_url: self.cancel_url.as_deref(),
+            fields: &self.fields,
+        };
+        serde_json::to_vec(&body)
+            .map(Bytes::from)
+            .map_err(|e| InvalidInput::new("body", format!("could not be encoded: {e}")))
+    }
+
+    /// The complete HTTP request: `POST {base}/{service}/{version}/{resource}` with the JSON
+    /// body and every header the service expects.
+    pub fn to_http_request(
+        &self,
+        config: &ApiConfig,
+        credentials: &Credentials,
+    ) -> Result<Request<Bytes>, InvalidInput> {
+        let body = self.to_json()?;
+        let url = config.collection_url(K::SERVICE, K::RESOURCE);
+        build_request(Method::POST, url, body, credentials)
+    }
+}
+
+impl CreateSession<ActiveLiveness> {
+    /// How many gestures the user must perform (1 or more; the service's default is 1).
+    pub fn number_of_gestures(mut self, count: u32) -> Self {
+        self.fields.number_of_gestures = Some(count);
+        self
+    }
+}
+
+impl CreateSession<Ktp> {
+    /// Whether to also run the image-quality detector on the card photo.
+    pub fn qualities_detector(mut self, enabled: bool) -> Self {
+        self.fields.qualities_detector = Some(enabled);
+        self
+    }
+}
+
+impl<K: SessionKind> fmt::Debug for CreateSession<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateSession")
+            .field("kind", &K::NAME)
+            .field("success_url", &self.success_url)
+            .field("cancel_url", &self.cancel_url)
+            .field("fields", &self.fields)
+            .finish()
+    }
+}
+
+/// A request to retrieve a hosted session of kind `K` by its sid.
+///
+/// ```
+/// use glair_types::{ApiConfig, Credentials, RetrievePassiveLivenessSession, SessionId};
+///
+/// let sid = SessionId::new("eyJhbgc9asdalkja")?;
+/// let request = RetrievePassiveLivenessSession::new(sid)
+///     .to_http_request(&ApiConfig::default(), &Credentials::new("key", "user", "pass")?)?;
+/// assert_eq!(request.method(), "GET");
+/// assert_eq!(
+///     request.uri(),
+///     "https://api.vision.glair.ai/face/v1/passive-liveness-sessions/eyJhbgc9asdalkja"
+/// );
+/// # Ok::<(), glair_types::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrieveSession<K: SessionKind> {
+    sid: SessionId,
+    kind: std::marker::PhantomData<K>,
+}
+
+/// A request to retrieve a passive liveness session.
+pub type RetrievePassiveLivenessSession = RetrieveSession<PassiveLiveness>;
+
+impl<K: SessionKind> RetrieveSession<K> {
+    /// A retrieve request for `sid`.
+    pub fn new(sid: SessionId) -> Self {
+        Self {
+            sid,
+            kind: std::marker::PhantomData,
+        }
+    }
+
+    /// The sid to retrieve.
+    pub fn sid(&self) -> &SessionId {
+        &self.sid
+    }
+
+    /// The complete HTTP request: `GET {base}/{service}/{version}/{resource}/{sid}`, the sid
+    /// percent-encoded as one path segment.
+    pub fn to_http_request(
+        &self,
+        config: &ApiConfig,
+        credentials: &Credentials,
+    ) -> Result<Request<Bytes>, InvalidInput> {
+        let mut url = config.collection_url(K::SERVICE, K::RESOURCE);
+        url.push('/');
+        url.push_str(&self.sid.to_path_segment());
+        build_request(Method::GET, url, Bytes::new(), credentials)
+    }
+}
+
+fn build_request(
+    method: Method,
+    url: String,
+    body: Bytes,
+    credentials: &Credentials,
+) -> Result<Request<Bytes>, InvalidInput> {
+    let has_body = !body.is_empty();
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(url)
+        .header(AUTHORIZATION, credentials.authorization_header().clone())
+        .header(API_KEY_HEADER, credentials.api_key_header().clone())
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    if has_body {
+        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    builder
+        .body(body)
+        .map_err(|_| InvalidInput::new("base_url", "does not form a valid request URL"))
+}

@@ -1,0 +1,230 @@
+//! Response decoding: a success status becomes a model, anything else an [`ApiError`].
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, ResponseError};
+use crate::kind::SessionKind;
+use crate::request::REQUEST_ID_HEADER;
+use crate::session::{JsonPathError, Session};
+
+/// Decodes a create or retrieve response into a [`Session`].
+///
+/// A `2xx` response must hold a session object; anything else becomes an [`ApiError`] with the
+/// status, the `Request-Id` and the service's message. Never panics, whatever the bytes.
+///
+/// ```
+/// use bytes::Bytes;
+/// use glair_types::{PassiveLiveness, ResponseError, decode_session};
+///
+/// let response = http::Response::builder()
+///     .status(401)
+///     .header("Request-Id", "req-42")
+///     .body(Bytes::from_static(br#"{"message":"Invalid API key"}"#))
+///     .unwrap();
+/// let Err(ResponseError::Api(err)) = decode_session::<PassiveLiveness>(&response) else {
+///     panic!("expected an API error")
+/// };
+/// assert_eq!(err.status(), 401);
+/// assert_eq!(err.request_id(), Some("req-42"));
+/// assert_eq!(err.message(), "Invalid API key");
+/// ```
+pub fn decode_session<K: SessionKind>(
+    response: &Response<Bytes>,
+) -> Result<Session<K>, ResponseError> {
+    check_status(response)?;
+    Session::<K>::from_json(response.body().clone()).map_err(|e| decode_error(response, e).into())
+}
+
+/// Decodes any JSON success response into `T`; error statuses become [`ApiError`]s.
+pub fn decode_json<T: DeserializeOwned>(response: &Response<Bytes>) -> Result<T, ResponseError> {
+    check_status(response)?;
+    from_json_with_path(response.body()).map_err(|e| decode_error(response, e).into())
+}
+
+/// Turns a non-success response into an [`ApiError`]; passes a success through.
+pub fn check_status(response: &Response<Bytes>) -> Result<(), ApiError> {
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(api_error(response))
+    }
+}
+
+/// The `Request-Id` header of a response, when present and printable.
+pub fn request_id(response: &Response<Bytes>) -> Option<String> {
+    response
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(128).collect())
+}
+
+/// Builds the [`ApiError`] for a non-success response.
+pub fn api_error(response: &Response<Bytes>) -> ApiError {
+    let status = response.status();
+    ApiError {
+        status,
+        request_id: request_id(response),
+        message: error_message(status, response.body()),
+        body_excerpt: excerpt(response.body()),
+    }
+}
+
+pub(crate) fn from_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonPathError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = match e.path().to_string() {
+            // serde_path_to_error says `?` for syntax errors outside any field.
+            p if p == "?" => ".".to_owned(),
+            p => p,
+        };
+        JsonPathError {
+            path,
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    deserializer.end().map_err(|e| JsonPathError {
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+fn decode_error(response: &Response<Bytes>, e: JsonPathError) -> DecodeError {
+    DecodeError {
+        status: response.status(),
+        request_id: request_id(response),
+        path: e.path,
+        message: e.message,
+        body_excerpt: excerpt(response.body()),
+    }
+}
+
+/// The longest message kept from an error body.
+const MESSAGE_LIMIT: usize = 300;
+
+/// Reads the message from any of the error body shapes the service uses: `{"message": …}`,
+/// `{"error": …}` (a string or an object with a message), `{"status": …, "reason": …}`, or a
+/// non-JSON body (an HTML page's title, else its first line of text).
+fn error_message(status: StatusCode, body: &[u8]) -> String {
+    let from_body = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => message_from_json(&json),
+        Err(_) => message_from_text(&String::from_utf8_lossy(body)),
+    };
+    match from_body {
+        Some(m) if !m.trim().is_empty() => clean(&m, MESSAGE_LIMIT),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("unrecognised status")
+            .to_owned(),
+    }
+}
+
+fn message_from_json(json: &serde_json::Value) -> Option<String> {
+    let text = |key: &str| json.get(key).and_then(serde_json::Value::as_str);
+    if let Some(message) = text("message") {
+        return Some(message.to_owned());
+    }
+    match json.get("error") {
+        Some(serde_json::Value::String(e)) => return Some(e.clone()),
+        Some(nested @ serde_json::Value::Object(_)) => {
+            if let Some(m) = message_from_json(nested) {
+                return Some(m);
+            }
+        }
+        _ => {}
+    }
+    match (text("status"), text("reason")) {
+        (Some(status), Some(reason)) => Some(format!("{status}: {reason}")),
+        (None, Some(reason)) => Some(reason.to_owned()),
+        _ => None,
+    }
+}
+
+fn message_from_text(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>")) {
+        if let Some(title) = text.get(start + "<title>".len()..end) {
+            return Some(title.trim().to_owned());
+        }
+    }
+    if lower.trim_start().starts_with('<') {
+        return None;
+    }
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_owned)
+}
+
+/// At most [`BODY_EXCERPT_LIMIT`] bytes of `body` as text, control characters replaced.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(BODY_EXCERPT_LIMIT)];
+    clean(&String::from_utf8_lossy(cut), BODY_EXCERPT_LIMIT)
+}
+
+fn clean(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit));
+    for c in text.chars() {
+        if out.len() + c.len_utf8() > limit {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(status: u16, body: &str) -> String {
+        error_message(StatusCode::from_u16(status).unwrap(), body.as_bytes())
+    }
+
+    #[test]
+    fn reads_every_error_body_shape() {
+        assert_eq!(
+            msg(
+                403,
+                r#"{"message":"Access to this API has been disallowed."}"#
+            ),
+            "Access to this API has been disallowed."
+        );
+        assert_eq!(msg(401, r#"{"error":"Unauthorized"}"#), "Unauthorized");
+        assert_eq!(msg(400, r#"{"error":{"message":"nested"}}"#), "nested");
+        assert_eq!(
+            msg(
+                400,
+                r#"{"status":"NO_FILE","reason":"No file in request body"}"#
+            ),
+            "NO_FILE: No file in request body"
+        );
+        assert_eq!(
+            msg(
+                502,
+                "<html><head><title>502 Bad Gateway</title></head></html>"
+            ),
+            "502 Bad Gateway"
+        );
+        assert_eq!(msg(500, "upstream failed\nmore"), "upstream failed");
+        assert_eq!(msg(503, ""), "Service Unavailable");
+        assert_eq!(
+            msg(500, "<html><body>x</body></html>"),
+            "Internal Server Error"
+        );
+        assert_eq!(msg(500, r#"{"unexpected":1}"#), "Internal Server Error");
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_printable() {
+        let long = "x\u{1}".repeat(2000);
+        let e = excerpt(long.as_bytes());
+        assert!(e.len() <= BODY_EXCERPT_LIMIT + '…'.len_utf8());
+        assert!(!e.contains('\u{1}'));
+        assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+    }
+}

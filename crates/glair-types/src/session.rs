@@ -1,0 +1,298 @@
+//! The session object every hosted session kind shares.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use serde::de::{DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::InvalidInput;
+use crate::kind::{PassiveLiveness, SessionKind};
+use crate::session_id::SessionId;
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// Where a session stands.
+    ///
+    /// There is no `EXPIRED` status: expiry is read from [`Session::expired`] — see
+    /// [`Session::is_expired`].
+    pub enum SessionStatus {
+        /// The user has not finished the check.
+        Pending => "PENDING",
+        /// The user finished the check; `result` holds the outcome.
+        Finished => "FINISHED",
+    }
+}
+
+/// An instant as the service sends it: milliseconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EpochMillis(pub i64);
+
+impl EpochMillis {
+    /// The milliseconds since the Unix epoch.
+    pub fn as_millis(self) -> i64 {
+        self.0
+    }
+
+    /// The instant as a [`SystemTime`]; `None` if it cannot be represented on this platform.
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        let magnitude = Duration::from_millis(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            UNIX_EPOCH.checked_add(magnitude)
+        } else {
+            UNIX_EPOCH.checked_sub(magnitude)
+        }
+    }
+
+    /// The instant of `time`, saturating at the ends of the range.
+    pub fn from_system_time(time: SystemTime) -> Self {
+        let millis = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |m| -m),
+        };
+        Self(millis)
+    }
+}
+
+/// A hosted session of kind `K`, as the service returns it.
+///
+/// The service sends no `sid` field: [`Session::sid`] reads it from the last segment of
+/// [`url`](Session::url). Fields the SDK does not know are tolerated and kept in
+/// [`raw_json`](Session::raw_json).
+///
+/// ```
+/// use glair_types::{PassiveLivenessSession, SessionStatus, SpoofLevel};
+///
+/// let body = br#"{"status":"FINISHED","expired":1678247333160,
+///   "url":"https://vision.glair.ai/passive-liveness/eyJhbgc9asdalkja",
+///   "success_url":"https://yourdomain.com?success=true",
+///   "result":{"status":"success","result":{"spoof_percentage":0.99768,"status":"HIGH"}}}"#;
+/// let session = PassiveLivenessSession::from_json(&body[..]).unwrap();
+/// assert_eq!(session.status, SessionStatus::Finished);
+/// assert_eq!(session.sid()?.as_str(), "eyJhbgc9asdalkja");
+/// let result = session.result.as_ref().unwrap();
+/// assert_eq!(result.spoof_level(), Some(&SpoofLevel::High));
+/// # Ok::<(), glair_types::InvalidInput>(())
+/// ```
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(bound = "")]
+#[non_exhaustive]
+pub struct Session<K: SessionKind> {
+    /// `PENDING` until the user finishes, then `FINISHED`.
+    pub status: SessionStatus,
+    /// When the session expires (24 hours after creation by default). The vendor's samples
+    /// omit it from create responses, hence optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired: Option<EpochMillis>,
+    /// The hosted page to send the user to.
+    pub url: String,
+    /// Where the hosted page sends the user after the check, with `sid` appended.
+    pub success_url: String,
+    /// Where the hosted page's back button leads, when one was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// The outcome: `None` until the session is finished (the service sends `null`, and
+    /// sometimes `{}`, for a pending session).
+    #[serde(default, deserialize_with = "deserialize_result::<_, K>")]
+    pub result: Option<K::Result>,
+    #[serde(skip)]
+    raw: Bytes,
+}
+
+/// A passive liveness session.
+pub type PassiveLivenessSession = Session<PassiveLiveness>;
+
+impl<K: SessionKind> Session<K> {
+    /// Decodes a session from a JSON body, naming the JSON path on failure.
+    ///
+    /// Most callers decode whole responses with [`decode_session`](crate::decode_session),
+    /// which also turns error statuses into [`ApiError`](crate::ApiError)s.
+    pub fn from_json(body: impl Into<Bytes>) -> Result<Self, JsonPathError> {
+        let body = body.into();
+        let mut session: Self = crate::response::from_json_with_path(&body)?;
+        session.raw = body;
+        Ok(session)
+    }
+
+    /// The session id: the last path segment of [`url`](Session::url).
+    pub fn sid(&self) -> Result<SessionId, InvalidInput> {
+        SessionId::from_session_url(&self.url)
+    }
+
+    /// When the session expires, if the service said.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expired.and_then(EpochMillis::to_system_time)
+    }
+
+    /// Whether the session had expired at `now`. The caller passes the time: this crate reads
+    /// no clock. A session whose expiry is unknown is reported as not expired.
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.expired
+            .is_some_and(|expired| EpochMillis::from_system_time(now) >= expired)
+    }
+
+    /// Whether the user has finished the check.
+    pub fn is_finished(&self) -> bool {
+        self.status == SessionStatus::Finished
+    }
+
+    /// The exact JSON the service sent (empty for a session built by hand).
+    pub fn raw_json(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The exact JSON the service sent, as a shared buffer.
+    pub fn raw_bytes(&self) -> &Bytes {
+        &self.raw
+    }
+}
+
+impl<K: SessionKind> PartialEq for Session<K> {
+    /// Compares the decoded fields; the raw bytes are not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.expired == other.expired
+            && self.url == other.url
+            && self.success_url == other.success_url
+            && self.cancel_url == other.cancel_url
+            && self.result == other.result
+    }
+}
+
+impl<K: SessionKind> fmt::Debug for Session<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("kind", &K::NAME)
+            .field("status", &self.status)
+            .field("expired", &self.expired)
+            .field("url", &self.url)
+            .field("success_url", &self.success_url)
+            .field("cancel_url", &self.cancel_url)
+            .field("result", &self.result)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A JSON body that did not decode, with the path where it failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at `{path}`: {message}")]
+pub struct JsonPathError {
+    pub(crate) path: String,
+    pub(crate) message: String,
+}
+
+impl JsonPathError {
+    /// The JSON path where decoding failed; `.` for the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What went wrong there.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// `result` is `null` or `{}` for a pending session and an object once finished. Decoding it
+/// in one pass, without buffering: an empty object is read as `None`; otherwise the first key,
+/// already consumed to find that out, is handed back to the result's own deserializer.
+fn deserialize_result<'de, D, K>(deserializer: D) -> Result<Option<K::Result>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: SessionKind,
+{
+    struct ResultVisitor<K>(std::marker::PhantomData<K>);
+
+    impl<'de, K: SessionKind> Visitor<'de> for ResultVisitor<K> {
+        type Value = Option<K::Result>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("null or a result object")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let Some(first_key) = map.next_key::<String>()? else {
+                return Ok(None);
+            };
+            let rest = PushedBackKey {
+                key: Some(first_key),
+                map,
+            };
+            K::Result::deserialize(serde::de::value::MapAccessDeserializer::new(rest)).map(Some)
+        }
+    }
+
+    deserializer.deserialize_option(ResultVisitor::<K>(std::marker::PhantomData))
+}
+
+/// A map whose first key was read already and is yielded again.
+struct PushedBackKey<A> {
+    key: Option<String>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for PushedBackKey<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        match self.key.take() {
+            Some(key) => seed
+                .deserialize(IntoDeserializer::<A::Error>::into_deserializer(key))
+                .map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_is_judged_against_the_callers_clock() {
+        let session = PassiveLivenessSession::from_json(
+            &br#"{"status":"PENDING","expired":1000,"url":"https://x.example/p/a","success_url":"https://x.example/ok","result":null}"#[..],
+        )
+        .unwrap();
+        let at = |ms: u64| UNIX_EPOCH + Duration::from_millis(ms);
+        assert!(!session.is_expired(at(999)));
+        assert!(session.is_expired(at(1000)));
+        assert_eq!(session.expires_at(), Some(at(1000)));
+    }
+
+    #[test]
+    fn epoch_millis_handles_extremes() {
+        assert_eq!(
+            EpochMillis(-5).to_system_time(),
+            UNIX_EPOCH.checked_sub(Duration::from_millis(5))
+        );
+        let _ = EpochMillis(i64::MAX).to_system_time();
+        let _ = EpochMillis(i64::MIN).to_system_time();
+        let t = UNIX_EPOCH + Duration::from_millis(1_678_247_333_160);
+        assert_eq!(
+            EpochMillis::from_system_time(t),
+            EpochMillis(1_678_247_333_160)
+        );
+    }
+}

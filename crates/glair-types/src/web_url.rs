@@ -1,0 +1,154 @@
+//! Validation of the absolute `http`/`https` URLs this SDK sends or is configured with.
+//!
+//! The `url` crate would pull in about 25 crates (IDNA tables); an `http::Uri` parse plus the
+//! explicit checks below is enough for what GLAIR accepts: ASCII, absolute, http(s), a host,
+//! no embedded credentials.
+
+use std::net::IpAddr;
+
+use http::Uri;
+
+use crate::error::InvalidInput;
+
+/// The longest URL accepted, in bytes. Browsers and servers commonly cap URLs near 2 KiB, and
+/// GLAIR appends `sid` to `success_url`, so longer URLs would fail later and less clearly.
+pub const MAX_URL_LEN: usize = 2048;
+
+/// A checked absolute URL: its scheme, host and whether it contained a fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CheckedUrl {
+    pub(crate) uri: Uri,
+    pub(crate) https: bool,
+}
+
+impl CheckedUrl {
+    /// The host without IPv6 brackets.
+    pub(crate) fn host(&self) -> &str {
+        let host = self.uri.host().unwrap_or_default();
+        host.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
+    }
+
+    /// Whether the host is `localhost` or a loopback IP address.
+    pub(crate) fn is_loopback(&self) -> bool {
+        let host = self.host();
+        host.eq_ignore_ascii_case("localhost")
+            || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Checks that `value` is an absolute `http`/`https` URL that is safe to send, naming `field`
+/// in the error otherwise.
+pub(crate) fn check_web_url(field: &'static str, value: &str) -> Result<CheckedUrl, InvalidInput> {
+    let fail = |problem: String| InvalidInput::new(field, problem);
+    if value.is_empty() {
+        return Err(fail("must not be empty".into()));
+    }
+    if value.len() > MAX_URL_LEN {
+        return Err(fail(format!(
+            "is {} bytes long; at most {MAX_URL_LEN} are allowed",
+            value.len()
+        )));
+    }
+    if !value.is_ascii() {
+        return Err(fail(
+            "must be ASCII: percent-encode other characters".into(),
+        ));
+    }
+    if value.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+        return Err(fail("contains whitespace or a control character".into()));
+    }
+    let lower_prefix = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    let https = if lower_prefix.starts_with("https://") {
+        true
+    } else if lower_prefix.starts_with("http://") {
+        false
+    } else {
+        return Err(fail(
+            "must be an absolute URL starting with http:// or https://".into(),
+        ));
+    };
+    // `http::Uri` does not take fragments; the fragment is kept as given (GLAIR keeps it when
+    // redirecting), so only the part before it is parsed.
+    let before_fragment = value.split_once('#').map_or(value, |(head, _)| head);
+    let uri: Uri = before_fragment
+        .parse()
+        .map_err(|_| fail("is not a valid URL".into()))?;
+    let Some(authority) = uri.authority() else {
+        return Err(fail("must include a host".into()));
+    };
+    if authority.as_str().contains('@') {
+        return Err(fail(
+            "must not contain a user name or password (user:pass@host)".into(),
+        ));
+    }
+    if authority.host().is_empty() {
+        return Err(fail("must include a host".into()));
+    }
+    Ok(CheckedUrl { uri, https })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_urls() {
+        for ok in [
+            "https://example.com",
+            "https://example.com/done?x=1&y=2#frag",
+            "http://127.0.0.1:8080/cb",
+            "HTTPS://EXAMPLE.COM/",
+            "http://[::1]:3000/x",
+        ] {
+            assert!(check_web_url("success_url", ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_bad_urls_naming_the_field_and_problem() {
+        let cases = [
+            ("", "must not be empty"),
+            ("/relative", "absolute"),
+            ("example.com/x", "absolute"),
+            ("ftp://example.com/x", "absolute"),
+            ("javascript:alert(1)", "absolute"),
+            ("https://user:pw@example.com/", "user name or password"),
+            ("https://example.com/a b", "whitespace"),
+            ("https://example.com/\u{7}", "control"),
+            ("https://exämple.com/", "ASCII"),
+            ("https:///nohost", "not a valid URL"),
+        ];
+        for (input, expected) in cases {
+            let err = check_web_url("cancel_url", input).unwrap_err();
+            assert_eq!(err.field(), "cancel_url");
+            assert!(err.to_string().contains(expected), "{input:?} -> {err}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
+        assert!(
+            check_web_url("success_url", &long)
+                .unwrap_err()
+                .to_string()
+                .contains("at most 2048")
+        );
+    }
+
+    #[test]
+    fn error_never_echoes_the_value() {
+        let err = check_web_url("success_url", "https://user:hunter2@example.com/").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn loopback_detection() {
+        let loopback = |u: &str| check_web_url("base_url", u).unwrap().is_loopback();
+        assert!(loopback("http://localhost:8080"));
+        assert!(loopback("http://127.0.0.1"));
+        assert!(loopback("http://127.9.9.9"));
+        assert!(loopback("http://[::1]:80"));
+        assert!(!loopback("http://10.0.0.1"));
+        assert!(!loopback("http://example.com"));
+        assert!(!loopback("http://localhost.example.com"));
+    }
+}
