@@ -1,0 +1,153 @@
+//! The one error type callers handle.
+
+use std::time::Duration;
+
+use glair_core::{DispatchError, TransportError};
+use glair_types::{ApiError, DecodeError, InvalidInput, ResponseError};
+use http::StatusCode;
+
+/// Everything that can go wrong in a call, in one type.
+///
+/// Match on the variant to handle a case, or use the predicates:
+/// [`status`](Error::status), [`request_id`](Error::request_id),
+/// [`is_retryable`](Error::is_retryable), [`is_timeout`](Error::is_timeout),
+/// [`is_invalid_input`](Error::is_invalid_input). `Display` is a sentence a person can act on.
+/// No variant ever holds a credential.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// GLAIR answered with an error status (after any retries the method allowed).
+    #[error(transparent)]
+    Api(ApiError),
+    /// GLAIR answered with success but the body was not the expected JSON.
+    #[error(transparent)]
+    Decode(DecodeError),
+    /// No HTTP response: the connection failed or timed out (the transport's connect timeout),
+    /// broke, or the body was too large.
+    #[error("could not complete the request to GLAIR after {attempts} attempt(s): {source}")]
+    Transport {
+        /// The last attempt's error.
+        source: TransportError,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// No response within a timeout.
+    #[error("{}", describe_timeout(*scope, *after, *attempts))]
+    Timeout {
+        /// Which timeout ran out.
+        scope: TimeoutScope,
+        /// Its length.
+        after: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// Input or configuration was refused before anything was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InvalidInput),
+    /// The client cannot do this as configured (for example no timer for retries in a build
+    /// without the `hyper` feature).
+    #[error("glair client configuration: {0}")]
+    Config(String),
+}
+
+/// Which timeout ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutScope {
+    /// One attempt took longer than the per-attempt timeout.
+    Attempt,
+    /// The whole operation, retries included, took longer than the operation timeout.
+    Operation,
+}
+
+fn describe_timeout(scope: TimeoutScope, after: Duration, attempts: u32) -> String {
+    let which = match scope {
+        TimeoutScope::Attempt => "per-attempt timeout",
+        TimeoutScope::Operation => "operation timeout (all attempts included)",
+    };
+    format!(
+        "GLAIR did not answer within the {after:?} {which} ({attempts} attempt(s) made); \
+         raise the timeout or check connectivity"
+    )
+}
+
+impl Error {
+    /// The HTTP status, for errors that came with a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status()),
+            Self::Decode(e) => Some(e.status()),
+            _ => None,
+        }
+    }
+
+    /// The `Request-Id` GLAIR assigned, for errors that came with a response: quote it when
+    /// asking GLAIR for help.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.request_id(),
+            Self::Decode(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed: transient statuses (429, 500,
+    /// 502, 503, 504), transport failures and timeouts. Invalid input, authentication errors
+    /// and bodies that do not decode are not.
+    ///
+    /// Retrying a *create* that failed this way can create a second session if the first one
+    /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => e.is_transient(),
+            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Decode(_) | Self::InvalidInput(_) | Self::Config(_) => false,
+        }
+    }
+
+    /// Whether a timeout ended the call.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether the input or configuration was refused before anything was sent.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput(_) | Self::Config(_))
+    }
+}
+
+impl From<ResponseError> for Error {
+    fn from(e: ResponseError) -> Self {
+        match e {
+            ResponseError::Api(e) => Self::Api(e),
+            ResponseError::Decode(e) => Self::Decode(e),
+            // ResponseError is non_exhaustive; a future variant still reads as a decode problem.
+            #[allow(unreachable_patterns)]
+            other => Self::Config(other.to_string()),
+        }
+    }
+}
+
+impl From<DispatchError> for Error {
+    fn from(e: DispatchError) -> Self {
+        let attempts = e.attempts();
+        match e {
+            DispatchError::Transport { source, attempts } => Self::Transport { source, attempts },
+            DispatchError::AttemptTimeout { timeout, attempts } => Self::Timeout {
+                scope: TimeoutScope::Attempt,
+                after: timeout,
+                attempts,
+            },
+            DispatchError::OperationTimeout { timeout, attempts } => Self::Timeout {
+                scope: TimeoutScope::Operation,
+                after: timeout,
+                attempts,
+            },
+            other => Self::Config(format!("{other} ({attempts} attempt(s) made)")),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Create, retrieve and wait for hosted sessions of one kind.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use glair_types::{
+    ApiConfig, CreateSession, Credentials, InvalidInput, RetrieveSession, Session, SessionId,
+    SessionKind, decode_session,
+};
+use tracing::Instrument;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::options::RequestOptions;
+use crate::wait::{WaitOptions, WaitOutcome, wait_for};
+
+/// The hosted sessions of kind `K`, reached through a [`Client`]: for passive liveness,
+/// [`Client::passive_liveness_sessions`].
+///
+/// The flow: [`create`](Sessions::create) a session, send the user to its `url`; GLAIR sends
+/// the user back to your `success_url` with `?sid=…`; then fetch the outcome server side with
+/// [`retrieve_from_redirect`](Sessions::retrieve_from_redirect) or
+/// [`retrieve`](Sessions::retrieve).
+pub struct Sessions<K: SessionKind> {
+    client: Client,
+    options: RequestOptions,
+    kind: PhantomData<K>,
+}
+
+impl<K: SessionKind> Clone for Sessions<K> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K: SessionKind> fmt::Debug for Sessions<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sessions")
+            .field("kind", &K::NAME)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K: SessionKind> Sessions<K> {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            kind: PhantomData,
+        }
+    }
+
+    /// The same handle with per-request overrides (credentials, base URL, API version,
+    /// timeouts, retries) for every call made through it.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Creates a session. Send the user to the returned session's `url`; read its id with
+    /// [`Session::sid`].
+    ///
+    /// Never creates two sessions: a create is retried only when the request provably never
+    /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
+    pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
+        let span = tracing::debug_span!("glair.create", kind = K::NAME);
+        self.call(|config, credentials| request.to_http_request(config, credentials))
+            .instrument(span)
+            .await
+    }
+
+    /// Retrieves a session by its sid.
+    pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
+        let sid = SessionId::new(sid.as_ref())?;
+        let span = tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str());
+        let request = RetrieveSession::<K>::new(sid);
+        self.call(|config, credentials| request.to_http_request(config, credentials))
+            .instrument(span)
+            .await
+    }
+
+    /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
+    /// `?sid=…` appended — an absolute URL or the path and query your web framework gives you)
+    /// and retrieves that session from GLAIR.
+    ///
+    /// **Trust only the sid from that URL.** The user's browser delivered it, so anyone can
+    /// forge one: never read a result, a status or a score from the query string. This method
+    /// reads the sid alone and fetches everything else from GLAIR, server side. A sid also
+    /// says nothing about *which of your users* took the check: tie it to the user yourself,
+    /// for example by keeping the sid from `create` in the user's server-side session and
+    /// comparing, or by putting a state value of your own into `success_url`.
+    pub async fn retrieve_from_redirect(&self, url: &str) -> Result<Session<K>, Error> {
+        let sid = SessionId::from_redirect_url(url)?;
+        self.retrieve(sid).await
+    }
+
+    /// Polls the session until it is finished, it expires, or `options.max_wait` passes —
+    /// whichever comes first — and says which happened.
+    ///
+    /// Polls start at `options.interval` and grow to `options.max_interval`. Transient
+    /// failures of one poll (timeouts, connection errors, 429/5xx) do not end the wait; any
+    /// other error does. Prefer the redirect to `success_url` over polling where you can: it
+    /// costs no requests.
+    pub async fn wait(
+        &self,
+        sid: impl AsRef<str>,
+        options: WaitOptions,
+    ) -> Result<WaitOutcome<K>, Error> {
+        let sid = SessionId::new(sid.as_ref())?;
+        let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
+        wait_for(self, &sid, &options).instrument(span).await
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Builds the request with the effective settings, sends it, decodes the answer.
+    async fn call(
+        &self,
+        build: impl FnOnce(&ApiConfig, &Credentials) -> Result<http::Request<Bytes>, InvalidInput>,
+    ) -> Result<Session<K>, Error> {
+        let resolved = self.options.resolve(&self.client)?;
+        let request = build(&resolved.config, resolved.credentials)?;
+        let response = self
+            .client
+            .dispatcher()
+            .send_with(request, &resolved.send)
+            .await?;
+        Ok(decode_session::<K>(&response)?)
+    }
+}

@@ -1,0 +1,199 @@
+//! The SDK against glair-emulator over real loopback HTTP: the whole session life cycle.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use glair::{
+    CheckStatus, CreatePassiveLivenessSession, CreateSession, Error, Ktp, SessionStatus,
+    SpoofLevel, WaitOptions, WaitOutcome,
+};
+use glair_integration_tests::Harness;
+
+#[tokio::test]
+async fn create_complete_retrieve_and_wait() {
+    let h = Harness::start().await;
+    let sessions = h.client().passive_liveness_sessions();
+    let created = sessions
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done?x=1",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(created.status, SessionStatus::Pending);
+    assert!(created.cancel_url.is_none());
+    assert!(created.result.is_none());
+    let sid = created.sid().unwrap();
+    assert_eq!(sid.as_str().len(), 32);
+    assert!(created.url.starts_with(&h.emulator.base_url()));
+    let expires = created.expires_at().unwrap();
+    let in_a_day = expires
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(in_a_day > Duration::from_secs(86_300) && in_a_day <= Duration::from_secs(86_400));
+
+    let pending = sessions.retrieve(&sid).await.unwrap();
+    assert_eq!(pending, created);
+
+    h.complete("passive-liveness-sessions", sid.as_str(), "spoof")
+        .await;
+    let finished = sessions.retrieve(&sid).await.unwrap();
+    assert_eq!(finished.status, SessionStatus::Finished);
+    let result = finished.result.as_ref().unwrap();
+    assert_eq!(result.status, CheckStatus::Success);
+    assert_eq!(result.spoof_level(), Some(&SpoofLevel::High));
+    assert!(result.spoof_percentage().unwrap() > 0.9);
+
+    let outcome = sessions.wait(&sid, WaitOptions::new()).await.unwrap();
+    assert!(matches!(outcome, WaitOutcome::Finished(ref s) if *s == finished));
+}
+
+#[tokio::test]
+async fn the_hosted_page_flow_redirects_with_the_sid() {
+    let h = Harness::start().await;
+    let sessions = h.client().passive_liveness_sessions();
+    let created = sessions
+        .create(
+            CreatePassiveLivenessSession::new("https://app.example/done?state=abc#frag")
+                .cancel_url("https://app.example/cancel"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        created.cancel_url.as_deref(),
+        Some("https://app.example/cancel")
+    );
+    let redirect = glair_examples::hosted_page::complete_with_selfie(
+        &created.url,
+        glair_examples::SELFIE_JPEG,
+    )
+    .await
+    .unwrap();
+    let sid = created.sid().unwrap();
+    assert_eq!(
+        redirect,
+        format!("https://app.example/done?state=abc&sid={sid}#frag")
+    );
+    let finished = sessions.retrieve_from_redirect(&redirect).await.unwrap();
+    assert_eq!(finished.status, SessionStatus::Finished);
+    assert_eq!(
+        finished.result.unwrap().spoof_level(),
+        Some(&SpoofLevel::Low)
+    );
+}
+
+#[tokio::test]
+async fn wait_sees_the_session_expire_on_the_emulator_clock() {
+    let h = Harness::start().await;
+    let sessions = h.client().passive_liveness_sessions();
+    let created = sessions
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
+        .await
+        .unwrap();
+    h.advance_clock(Duration::from_secs(86_400 + 1));
+    // The emulator's clock moved, the client's did not: the client judges expiry by its own
+    // clock against `expired`, so it still sees a pending session until its own clock passes.
+    let outcome = sessions
+        .wait(
+            created.sid().unwrap(),
+            WaitOptions::new()
+                .interval(Duration::from_millis(20))
+                .max_wait(Duration::from_millis(100)),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(outcome, WaitOutcome::TimedOut(_)), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn wrong_credentials_and_unknown_sessions_are_api_errors() {
+    let h = Harness::start().await;
+    let wrong = h
+        .client_builder()
+        .password("not-the-password")
+        .build()
+        .unwrap();
+    let err = wrong
+        .passive_liveness_sessions()
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
+    assert!(err.request_id().is_some());
+    assert!(!err.to_string().contains("not-the-password"));
+
+    let err = h
+        .client()
+        .passive_liveness_sessions()
+        .retrieve("Zz9zZz9zZz9zZz9zZz9zZz9zZz9zZz9z")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Api(_)));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(h.stats().sessions_created, 0);
+}
+
+#[tokio::test]
+async fn the_other_kinds_share_the_same_machinery() {
+    let h = Harness::start().await;
+    let client = h.client();
+    let ktp = client
+        .ktp_sessions()
+        .create(CreateSession::<Ktp>::new("https://app.example/done").qualities_detector(true))
+        .await
+        .unwrap();
+    let sid = ktp.sid().unwrap();
+    h.complete("ktp-sessions", sid.as_str(), "live").await;
+    let done = client.ktp_sessions().retrieve(&sid).await.unwrap();
+    assert_eq!(done.status, SessionStatus::Finished);
+    assert_eq!(done.result.unwrap().status(), Some("success"));
+}
+
+#[tokio::test]
+async fn the_blocking_std_net_transport_works_against_the_emulator() {
+    let h = Harness::start().await;
+    let base = h.emulator.base_url();
+    let (key, user, pass) = (
+        h.emulator.api_key().to_owned(),
+        h.emulator.username().to_owned(),
+        h.emulator.password().to_owned(),
+    );
+    let status = tokio::task::spawn_blocking(move || {
+        use glair_examples::blocking::{StdNetTransport, ThreadSleep};
+        let client = glair::Client::builder()
+            .base_url(base)
+            .api_key(key)
+            .username(user)
+            .password(pass)
+            .transport(StdNetTransport::new(Duration::from_secs(5)))
+            .sleep(glair::core::SharedSleep::new(ThreadSleep))
+            .timeouts(glair::TimeoutConfig {
+                connect: Duration::from_secs(5),
+                attempt: None,
+                operation: None,
+            })
+            .build()
+            .unwrap();
+        pollster::block_on(async {
+            let sessions = client.passive_liveness_sessions();
+            let created = sessions
+                .create(CreatePassiveLivenessSession::new(
+                    "https://app.example/done",
+                ))
+                .await
+                .unwrap();
+            sessions
+                .retrieve(created.sid().unwrap())
+                .await
+                .unwrap()
+                .status
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, SessionStatus::Pending);
+    assert_eq!(h.stats().sessions_created, 1);
+}
