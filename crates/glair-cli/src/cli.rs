@@ -1,0 +1,136 @@
+//! The command line, as clap sees it: global options and the verbs every session kind has.
+//! The kinds themselves are listed in [`crate::kinds`].
+
+use std::fmt;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use glair::{CreateSession, SessionKind};
+
+use crate::duration::{parse_duration, parse_timeout};
+use crate::kinds::KindCommand;
+
+/// The text after `--help`: environment, durations, output and exit codes.
+pub(crate) const HELP_FOOTER: &str = include_str!("help.txt");
+
+/// The text after `-h`.
+const SHORT_FOOTER: &str = "\
+Credentials come from GLAIR_API_KEY, GLAIR_USERNAME and GLAIR_PASSWORD.
+Success prints one JSON object on stdout. Exit status: 0 success, 1 the call failed,
+2 usage error or invalid input, 3 `wait` ended unfinished. See --help for details.";
+
+/// The `glair` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "glair",
+    version,
+    about = "Create, retrieve and wait for GLAIR Vision hosted identity sessions",
+    after_help = SHORT_FOOTER,
+    after_long_help = HELP_FOOTER,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) globals: Globals,
+    #[command(subcommand)]
+    pub(crate) kind: KindCommand,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Globals {
+    /// GLAIR's base URL.
+    #[arg(
+        long,
+        global = true,
+        env = "GLAIR_BASE_URL",
+        value_name = "URL",
+        help = "GLAIR's base URL [default: https://api.vision.glair.ai]"
+    )]
+    pub(crate) base_url: Option<String>,
+
+    /// The API version [default: v1]
+    #[arg(long, global = true, env = "GLAIR_API_VERSION", value_name = "V")]
+    pub(crate) api_version: Option<String>,
+
+    /// Bound on each API call, retries included; for `wait`, on each poll [default: 60s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// What can be done with sessions of one kind.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Verb<E: Args> {
+    /// Create a session and print it; send the user to its "url"
+    Create(CreateArgs<E>),
+    /// Retrieve a session by its sid and print it
+    Retrieve(RetrieveArgs),
+    /// Poll a session until it finishes, expires or --max-wait passes, and print it
+    #[command(
+        after_help = "Prints the session with \"wait_outcome\": \"finished\", \"expired\" or \
+\"timed_out\". Exit status 0 when it finished; 3 when it expired or --max-wait passed (the \
+session is printed all the same); 1 or 2 on errors, with nothing on stdout. --timeout bounds \
+each poll; a poll that fails transiently (network, timeout, 429, 5xx) is retried until \
+--max-wait passes."
+    )]
+    Wait(WaitArgs),
+}
+
+/// `create`: the fields every kind has, then the kind's own.
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs<E: Args> {
+    /// Where the hosted page sends the user after the check (GLAIR appends ?sid=…)
+    #[arg(long, value_name = "URL")]
+    pub(crate) success_url: String,
+
+    /// Shows a back button on the hosted page that leads here
+    #[arg(long, value_name = "URL")]
+    pub(crate) cancel_url: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) extras: E,
+}
+
+impl<E: Args> CreateArgs<E> {
+    /// The create request these arguments describe (not yet validated).
+    pub(crate) fn into_request<K: SessionKind>(self) -> CreateSession<K>
+    where
+        E: CreateExtras<K>,
+    {
+        let mut request = CreateSession::<K>::new(self.success_url);
+        if let Some(cancel_url) = self.cancel_url {
+            request = request.cancel_url(cancel_url);
+        }
+        self.extras.apply(request)
+    }
+}
+
+/// `retrieve`.
+#[derive(Debug, Args)]
+pub(crate) struct RetrieveArgs {
+    /// The session id (the last segment of the session's url, or the sid GLAIR appended to
+    /// the success URL)
+    pub(crate) sid: String,
+}
+
+/// `wait`.
+#[derive(Debug, Args)]
+pub(crate) struct WaitArgs {
+    /// The session id
+    pub(crate) sid: String,
+
+    /// The first pause between polls; pauses then grow by half, up to 15s
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub(crate) interval: Duration,
+
+    /// How long to wait in all before giving up with "timed_out"
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub(crate) max_wait: Duration,
+}
+
+/// The options a kind adds to `create`, and how they change the request.
+pub(crate) trait CreateExtras<K: SessionKind>: Args + fmt::Debug {
+    /// Puts these options into `request`.
+    fn apply(self, request: CreateSession<K>) -> CreateSession<K>;
+}

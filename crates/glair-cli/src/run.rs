@@ -1,0 +1,336 @@
+//! Running a verb for a session kind: one generic implementation for every kind.
+
+use std::ffi::OsString;
+
+use clap::Args;
+use glair::{Client, Error, Session, SessionId, SessionKind, WaitOptions, WaitOutcome};
+use serde_json::{Map, Value};
+
+use crate::cli::{CreateExtras, Globals, Verb};
+
+/// Exit status: success (for `wait`: the session finished).
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit status: the call failed (API, transport, timeout, undecodable response).
+pub(crate) const EXIT_FAILURE: u8 = 1;
+/// Exit status: usage error or invalid input.
+pub(crate) const EXIT_USAGE: u8 = 2;
+/// Exit status: `wait` ended without the session finishing (expired or timed out).
+pub(crate) const EXIT_NOT_FINISHED: u8 = 3;
+
+/// The credential variables, in the order they are reported.
+const CREDENTIAL_VARS: [&str; 3] = [
+    glair::env_vars::API_KEY,
+    glair::env_vars::USERNAME,
+    glair::env_vars::PASSWORD,
+];
+
+/// A command that completed: the JSON object to print and the exit status.
+#[derive(Debug)]
+pub(crate) struct Success {
+    /// The object printed on stdout.
+    pub(crate) json: Map<String, Value>,
+    /// The exit status ([`EXIT_OK`] or [`EXIT_NOT_FINISHED`]).
+    pub(crate) exit: u8,
+    /// Things worth telling the user on stderr although the command succeeded.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// A command that failed: the message for stderr and the exit status.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// One line, without the `glair: ` prefix.
+    pub(crate) message: String,
+    /// [`EXIT_FAILURE`] or [`EXIT_USAGE`].
+    pub(crate) exit: u8,
+}
+
+impl Failure {
+    /// Invalid input or usage: exit 2.
+    pub(crate) fn usage(message: impl std::fmt::Display) -> Self {
+        Self {
+            message: one_line(&message.to_string()),
+            exit: EXIT_USAGE,
+        }
+    }
+
+    /// Anything else: exit 1.
+    pub(crate) fn call(message: impl std::fmt::Display) -> Self {
+        Self {
+            message: one_line(&message.to_string()),
+            exit: EXIT_FAILURE,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        // Input refused before anything was sent is the caller's to fix; everything else
+        // (API errors, transport, timeouts, decoding, a client that cannot be set up) is a
+        // failed call. `Error`'s Display already names the status and the Request-Id.
+        match error {
+            Error::InvalidInput(e) => Self::usage(e),
+            other => Self::call(other),
+        }
+    }
+}
+
+/// Runs `verb` for sessions of kind `K`. Inputs are checked before credentials are read or
+/// anything is sent.
+pub(crate) async fn run_verb<K, E>(globals: &Globals, verb: Verb<E>) -> Result<Success, Failure>
+where
+    K: SessionKind,
+    E: Args + CreateExtras<K>,
+{
+    match verb {
+        Verb::Create(args) => {
+            let request = args.into_request::<K>();
+            request.validate().map_err(Failure::usage)?;
+            let sessions = build_client(globals, read_env)?.sessions::<K>();
+            let session = sessions.create(request).await?;
+            let mut warnings = Vec::new();
+            let sid = match session.sid() {
+                Ok(sid) => Some(sid),
+                Err(e) => {
+                    warnings.push(format!(
+                        "warning: the session was created but its sid could not be read from \
+                         its url: {e}"
+                    ));
+                    None
+                }
+            };
+            Ok(Success {
+                json: session_json(&session, sid.as_ref()),
+                exit: EXIT_OK,
+                warnings,
+            })
+        }
+        Verb::Retrieve(args) => {
+            let sid = SessionId::new(args.sid).map_err(Failure::usage)?;
+            let sessions = build_client(globals, read_env)?.sessions::<K>();
+            let session = sessions.retrieve(&sid).await?;
+            Ok(Success {
+                json: session_json(&session, Some(&sid)),
+                exit: EXIT_OK,
+                warnings: Vec::new(),
+            })
+        }
+        Verb::Wait(args) => {
+            let sid = SessionId::new(args.sid).map_err(Failure::usage)?;
+            let sessions = build_client(globals, read_env)?.sessions::<K>();
+            let options = WaitOptions::new()
+                .interval(args.interval)
+                .max_wait(args.max_wait);
+            let outcome = sessions.wait(&sid, options).await?;
+            let (label, exit) = wait_result(&outcome);
+            let mut json = session_json(outcome.session(), Some(&sid));
+            json.insert("wait_outcome".to_owned(), Value::String(label.to_owned()));
+            Ok(Success {
+                json,
+                exit,
+                warnings: Vec::new(),
+            })
+        }
+    }
+}
+
+/// The `wait_outcome` label and the exit status for how a wait ended.
+pub(crate) fn wait_result<K: SessionKind>(outcome: &WaitOutcome<K>) -> (&'static str, u8) {
+    let exit = if outcome.is_finished() {
+        EXIT_OK
+    } else {
+        EXIT_NOT_FINISHED
+    };
+    (outcome.as_str(), exit)
+}
+
+/// The session as GLAIR sent it (every field kept), plus `"sid"`.
+///
+/// `sid` is the one read from the session's url, or, when that cannot be read, `fallback`
+/// (the sid that was asked for), or `null`.
+pub(crate) fn session_json<K: SessionKind>(
+    session: &Session<K>,
+    fallback: Option<&SessionId>,
+) -> Map<String, Value> {
+    let mut json = match serde_json::from_slice::<Value>(session.raw_json()) {
+        Ok(Value::Object(map)) => map,
+        // Not reachable for a session decoded from a response; kept total all the same.
+        _ => match serde_json::to_value(session) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        },
+    };
+    let sid = session.sid().ok().or_else(|| fallback.cloned());
+    json.insert(
+        "sid".to_owned(),
+        sid.map_or(Value::Null, |sid| Value::String(sid.as_str().to_owned())),
+    );
+    json
+}
+
+/// Reads an environment variable; `Ok(None)` when unset or empty.
+fn read_env(name: &str) -> Result<Option<String>, Failure> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Ok(None),
+        Some(value) => value
+            .into_string()
+            .map(Some)
+            .map_err(|_: OsString| Failure::usage(format!("{name} is not valid UTF-8"))),
+    }
+}
+
+/// Builds the client from the options and the environment (`env` reads a variable).
+pub(crate) fn build_client(
+    globals: &Globals,
+    env: impl Fn(&str) -> Result<Option<String>, Failure>,
+) -> Result<Client, Failure> {
+    let mut values = Vec::with_capacity(CREDENTIAL_VARS.len());
+    let mut missing = Vec::new();
+    for name in CREDENTIAL_VARS {
+        match env(name)? {
+            Some(value) => values.push(value),
+            None => missing.push(name),
+        }
+    }
+    let [api_key, username, password] = match <[String; 3]>::try_from(values) {
+        Ok(credentials) => credentials,
+        Err(_) => {
+            return Err(Failure::usage(format!(
+                "missing credentials: set {}",
+                join_names(&missing)
+            )));
+        }
+    };
+    let mut builder = Client::builder()
+        .api_key(api_key)
+        .username(username)
+        .password(password);
+    // clap already read GLAIR_BASE_URL and GLAIR_API_VERSION, an option winning over the
+    // variable; an empty value means "use the default".
+    if let Some(base_url) = globals.base_url.as_deref().filter(|v| !v.is_empty()) {
+        builder = builder.base_url(base_url);
+    }
+    if let Some(version) = globals.api_version.as_deref().filter(|v| !v.is_empty()) {
+        builder = builder.api_version(version);
+    }
+    if let Some(timeout) = globals.timeout {
+        builder = builder.operation_timeout(timeout);
+    }
+    builder.build().map_err(|e| match e {
+        Error::InvalidInput(e) => Failure::usage(e),
+        other => Failure::call(other),
+    })
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The message on one line: line breaks and other control characters become spaces.
+pub(crate) fn one_line(message: &str) -> String {
+    let mut line: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    line.truncate(line.trim_end().len());
+    line
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use std::time::Duration;
+
+    use glair::PassiveLiveness;
+
+    use super::*;
+
+    fn session(body: &str) -> Session<PassiveLiveness> {
+        Session::from_json(body.as_bytes().to_vec()).unwrap()
+    }
+
+    const PENDING: &str = r#"{"status":"PENDING","expired":1,"url":"https://x.example/p/abc123","success_url":"https://app.example/ok","result":null,"extra":{"n":1.5}}"#;
+
+    #[test]
+    fn output_keeps_every_field_and_adds_the_sid() {
+        let json = session_json(&session(PENDING), None);
+        assert_eq!(json["sid"], "abc123");
+        assert_eq!(json["status"], "PENDING");
+        assert_eq!(json["result"], Value::Null);
+        assert_eq!(json["extra"]["n"], 1.5);
+        assert_eq!(json["expired"], 1);
+        assert!(!json.contains_key("cancel_url"));
+    }
+
+    #[test]
+    fn output_falls_back_to_the_requested_sid() {
+        let s = session(
+            r#"{"status":"PENDING","url":"https://x.example/","success_url":"https://a.example/"}"#,
+        );
+        let sid = SessionId::new("given").unwrap();
+        assert_eq!(session_json(&s, Some(&sid))["sid"], "given");
+        assert_eq!(session_json(&s, None)["sid"], Value::Null);
+    }
+
+    #[test]
+    fn wait_outcomes_map_to_labels_and_exit_codes() {
+        let s = session(PENDING);
+        assert_eq!(
+            wait_result(&WaitOutcome::Finished(s.clone())),
+            ("finished", EXIT_OK)
+        );
+        assert_eq!(
+            wait_result(&WaitOutcome::Expired(s.clone())),
+            ("expired", EXIT_NOT_FINISHED)
+        );
+        assert_eq!(
+            wait_result(&WaitOutcome::TimedOut(s)),
+            ("timed_out", EXIT_NOT_FINISHED)
+        );
+    }
+
+    fn globals() -> Globals {
+        Globals {
+            base_url: Some("http://127.0.0.1:9".into()),
+            api_version: None,
+            timeout: Some(Duration::from_secs(1)),
+        }
+    }
+
+    #[test]
+    fn missing_credentials_are_named() {
+        let env = |name: &str| Ok((name == glair::env_vars::USERNAME).then(|| "user".to_owned()));
+        let failure = build_client(&globals(), env).unwrap_err();
+        assert_eq!(failure.exit, EXIT_USAGE);
+        assert_eq!(
+            failure.message,
+            "missing credentials: set GLAIR_API_KEY and GLAIR_PASSWORD"
+        );
+        let failure = build_client(&globals(), |_| Ok(None)).unwrap_err();
+        assert_eq!(
+            failure.message,
+            "missing credentials: set GLAIR_API_KEY, GLAIR_USERNAME and GLAIR_PASSWORD"
+        );
+    }
+
+    #[test]
+    fn a_bad_base_url_is_a_usage_error() {
+        let env = |_: &str| Ok(Some("x".to_owned()));
+        let mut g = globals();
+        g.base_url = Some("not a url".into());
+        assert_eq!(build_client(&g, env).unwrap_err().exit, EXIT_USAGE);
+        g.base_url = Some("http://api.example.com".into());
+        assert_eq!(build_client(&g, env).unwrap_err().exit, EXIT_USAGE);
+        assert!(build_client(&globals(), env).is_ok());
+    }
+
+    #[test]
+    fn messages_are_one_line() {
+        assert_eq!(one_line("a\nb\r\nc\t\n"), "a b  c");
+    }
+}

@@ -1,0 +1,762 @@
+//! End-to-end tests of the `glair` binary against an in-process `glair-emulator`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+use std::time::Duration;
+
+use base64::Engine as _;
+use glair_emulator::{Emulator, EmulatorConfig, Outcome};
+use serde_json::{Map, Value};
+use tokio::runtime::Runtime;
+
+const BIN: &str = env!("CARGO_BIN_EXE_glair");
+const SUCCESS_URL: &str = "https://app.example/liveness/done";
+const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
+
+/// Every variable the binary reads, removed so that the caller's environment cannot leak in.
+const VARS: [&str; 6] = [
+    "GLAIR_API_KEY",
+    "GLAIR_USERNAME",
+    "GLAIR_PASSWORD",
+    "GLAIR_BASE_URL",
+    "GLAIR_API_VERSION",
+    "RUST_LOG",
+];
+
+/// An emulator serving on its own runtime threads while the test blocks on the binary.
+struct Env {
+    // Declared first so it is dropped (and stops) before the runtime.
+    emulator: Emulator,
+    _runtime: Runtime,
+}
+
+impl Env {
+    fn start() -> Self {
+        Self::with(EmulatorConfig::new())
+    }
+
+    fn with(config: EmulatorConfig) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
+        Self {
+            emulator,
+            _runtime: runtime,
+        }
+    }
+
+    /// The binary with the emulator's credentials and base URL in the environment.
+    fn glair(&self) -> Command {
+        let mut cmd = bare();
+        cmd.env("GLAIR_API_KEY", self.emulator.api_key())
+            .env("GLAIR_USERNAME", self.emulator.username())
+            .env("GLAIR_PASSWORD", self.emulator.password())
+            .env("GLAIR_BASE_URL", self.emulator.base_url());
+        cmd
+    }
+
+    /// Creates a session of `kind` with the binary and returns its sid.
+    fn create(&self, kind: &str) -> String {
+        let out = run(self
+            .glair()
+            .args([kind, "create", "--success-url", SUCCESS_URL]));
+        let json = out.json(0);
+        json["sid"].as_str().unwrap().to_owned()
+    }
+
+    /// Finishes a session as the hosted page would.
+    fn complete(&self, kind: &str, sid: &str) {
+        assert!(
+            self.emulator.complete(kind, sid, Outcome::Live).is_some(),
+            "could not complete {kind} {sid}"
+        );
+    }
+}
+
+/// The binary with none of the variables it reads set.
+fn bare() -> Command {
+    let mut cmd = Command::new(BIN);
+    for var in VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().unwrap();
+    Run {
+        code: output.status.code().expect("exited by a signal"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+impl Run {
+    /// Asserts the exit code and that stdout is exactly one JSON object on one line.
+    fn json(&self, code: i32) -> Map<String, Value> {
+        assert_eq!(self.code, code, "{self:#?}");
+        assert!(self.stdout.ends_with('\n'), "{self:#?}");
+        assert_eq!(self.stdout.lines().count(), 1, "{self:#?}");
+        match serde_json::from_str(&self.stdout) {
+            Ok(Value::Object(map)) => map,
+            other => panic!("not a JSON object: {other:?}\n{self:#?}"),
+        }
+    }
+
+    /// Asserts a failure: the exit code, nothing on stdout, and a `glair: ` message on stderr.
+    /// Returns the message.
+    fn failure(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "{self:#?}");
+        assert_eq!(self.stdout, "", "{self:#?}");
+        assert!(self.stderr.starts_with("glair: "), "{self:#?}");
+        &self.stderr
+    }
+
+    /// Like [`Run::failure`], for errors found by the tool (not by clap): exactly one line.
+    fn one_line_failure(&self, code: i32) -> &str {
+        let message = self.failure(code);
+        assert!(message.ends_with('\n'), "{self:#?}");
+        assert_eq!(message.lines().count(), 1, "{self:#?}");
+        message
+    }
+}
+
+fn sid_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+/// A port on 127.0.0.1 that nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn create_prints_one_json_object_with_the_sid() {
+    let env = Env::start();
+    let out = run(env.glair().args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]));
+    let json = out.json(0);
+    assert_eq!(json["status"], "PENDING");
+    assert_eq!(json["success_url"], SUCCESS_URL);
+    assert_eq!(json["result"], Value::Null);
+    assert!(json["expired"].is_u64(), "{json:?}");
+    let url = json["url"].as_str().unwrap();
+    let sid = json["sid"].as_str().unwrap();
+    assert_eq!(sid, sid_of(url));
+    assert_eq!(sid.len(), 32);
+    assert!(!json.contains_key("cancel_url"), "{json:?}");
+    assert!(!json.contains_key("wait_outcome"), "{json:?}");
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn create_with_a_cancel_url() {
+    let env = Env::start();
+    let json = run(env.glair().args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+        "--cancel-url",
+        CANCEL_URL,
+    ]))
+    .json(0);
+    assert_eq!(json["cancel_url"], CANCEL_URL);
+    assert_eq!(json["status"], "PENDING");
+}
+
+#[test]
+fn retrieve_shows_the_result_once_finished() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+
+    let pending = run(env
+        .glair()
+        .args(["passive-liveness-sessions", "retrieve", &sid]))
+    .json(0);
+    assert_eq!(pending["status"], "PENDING");
+    assert_eq!(pending["sid"], sid.as_str());
+
+    env.complete("passive-liveness-sessions", &sid);
+    let json = run(env
+        .glair()
+        .args(["passive-liveness-sessions", "retrieve", &sid]))
+    .json(0);
+    assert_eq!(json["status"], "FINISHED");
+    assert_eq!(json["sid"], sid.as_str());
+    assert_eq!(json["result"]["status"], "success");
+    assert_eq!(json["result"]["result"]["status"], "LOW");
+    assert_eq!(json["result"]["result"]["spoof_percentage"], 0.02611);
+}
+
+#[test]
+fn wait_on_a_finished_session_is_finished() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    env.complete("passive-liveness-sessions", &sid);
+    let json = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "50ms",
+        "--max-wait",
+        "30s",
+    ]))
+    .json(0);
+    assert_eq!(json["wait_outcome"], "finished");
+    assert_eq!(json["status"], "FINISHED");
+    assert_eq!(json["sid"], sid.as_str());
+    assert_eq!(json["result"]["result"]["status"], "LOW");
+}
+
+#[test]
+fn wait_polls_until_the_session_finishes() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    let json = std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            run(env.glair().args([
+                "passive-liveness-sessions",
+                "wait",
+                &sid,
+                "--interval",
+                "20ms",
+                "--max-wait",
+                "60s",
+            ]))
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        env.complete("passive-liveness-sessions", &sid);
+        waiter.join().unwrap().json(0)
+    });
+    assert_eq!(json["wait_outcome"], "finished");
+    assert_eq!(json["status"], "FINISHED");
+    assert!(env.emulator.stats().requests_total >= 2);
+}
+
+#[test]
+fn wait_times_out_with_exit_code_3_and_still_prints_the_session() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    let out = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "50ms",
+        "--max-wait",
+        "200ms",
+    ]));
+    let json = out.json(3);
+    assert_eq!(json["wait_outcome"], "timed_out");
+    assert_eq!(json["status"], "PENDING");
+    assert_eq!(json["sid"], sid.as_str());
+}
+
+#[test]
+fn options_win_over_the_environment() {
+    let env = Env::start();
+    let bogus = format!("http://127.0.0.1:{}", closed_port());
+    let json = run(env.glair().env("GLAIR_BASE_URL", &bogus).args([
+        "--base-url",
+        &env.emulator.base_url(),
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]))
+    .json(0);
+    assert_eq!(json["status"], "PENDING");
+
+    // Options may also follow the subcommand.
+    let sid = json["sid"].as_str().unwrap();
+    run(env.glair().env("GLAIR_BASE_URL", &bogus).args([
+        "passive-liveness-sessions",
+        "retrieve",
+        sid,
+        "--base-url",
+        &env.emulator.base_url(),
+    ]))
+    .json(0);
+
+    // GLAIR_API_VERSION is read, and --api-version wins over it.
+    let out = run(env.glair().env("GLAIR_API_VERSION", "v9").args([
+        "passive-liveness-sessions",
+        "retrieve",
+        sid,
+    ]));
+    assert!(out.one_line_failure(1).contains("404"), "{out:#?}");
+    run(env.glair().env("GLAIR_API_VERSION", "v9").args([
+        "--api-version",
+        "v1",
+        "passive-liveness-sessions",
+        "retrieve",
+        sid,
+    ]))
+    .json(0);
+}
+
+#[test]
+fn missing_credentials_are_a_usage_error_naming_the_variables() {
+    let env = Env::start();
+    let out = run(env
+        .glair()
+        .env_remove("GLAIR_API_KEY")
+        .env("GLAIR_PASSWORD", "")
+        .args(["passive-liveness-sessions", "retrieve", "abc123"]));
+    let message = out.one_line_failure(2);
+    assert!(message.contains("GLAIR_API_KEY"), "{message}");
+    assert!(message.contains("GLAIR_PASSWORD"), "{message}");
+    assert!(!message.contains("GLAIR_USERNAME"), "{message}");
+    assert_eq!(env.emulator.stats().requests_total, 0);
+
+    let out = run(bare().args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]));
+    let message = out.one_line_failure(2);
+    for var in ["GLAIR_API_KEY", "GLAIR_USERNAME", "GLAIR_PASSWORD"] {
+        assert!(message.contains(var), "{message}");
+    }
+}
+
+#[test]
+fn bad_urls_are_usage_errors() {
+    let env = Env::start();
+    for args in [
+        vec!["--success-url", "not-a-url"],
+        vec!["--success-url", "/relative/path"],
+        vec!["--success-url", "ftp://app.example/done"],
+        vec!["--success-url", SUCCESS_URL, "--cancel-url", "nope"],
+    ] {
+        let out = run(env
+            .glair()
+            .args(["passive-liveness-sessions", "create"])
+            .args(&args));
+        let message = out.one_line_failure(2);
+        assert!(message.contains("_url"), "{message}");
+    }
+    // A base URL that is not a URL, or plain HTTP to a remote host.
+    for base in ["nope", "http://api.example.com"] {
+        let out = run(env.glair().args([
+            "--base-url",
+            base,
+            "passive-liveness-sessions",
+            "retrieve",
+            "abc",
+        ]));
+        assert!(out.one_line_failure(2).contains("base_url"), "{out:#?}");
+    }
+    assert_eq!(env.emulator.stats().requests_total, 0);
+}
+
+#[test]
+fn bad_sids_are_usage_errors() {
+    let env = Env::start();
+    for verb in ["retrieve", "wait"] {
+        for sid in ["../x", "a/b", "a b", "abc%2F", ""] {
+            let out = run(env.glair().args(["passive-liveness-sessions", verb, sid]));
+            let message = out.one_line_failure(2);
+            assert!(message.contains("sid"), "{message}");
+        }
+    }
+    assert_eq!(env.emulator.stats().requests_total, 0);
+}
+
+#[test]
+fn bad_durations_are_usage_errors() {
+    let env = Env::start();
+    for args in [
+        vec![
+            "--timeout",
+            "5x",
+            "passive-liveness-sessions",
+            "retrieve",
+            "abc",
+        ],
+        vec![
+            "passive-liveness-sessions",
+            "retrieve",
+            "abc",
+            "--timeout",
+            "5x",
+        ],
+        vec![
+            "passive-liveness-sessions",
+            "wait",
+            "abc",
+            "--interval",
+            "5x",
+        ],
+        vec![
+            "passive-liveness-sessions",
+            "wait",
+            "abc",
+            "--max-wait",
+            "5x",
+        ],
+    ] {
+        let out = run(env.glair().args(&args));
+        let message = out.failure(2);
+        assert!(
+            message.contains("invalid duration '5x': use a number followed by ms, s, m or h"),
+            "{message}"
+        );
+    }
+    let out = run(env.glair().args([
+        "--timeout",
+        "0s",
+        "passive-liveness-sessions",
+        "retrieve",
+        "abc",
+    ]));
+    assert!(out.failure(2).contains("greater than zero"), "{out:#?}");
+}
+
+#[test]
+fn unknown_subcommands_and_options_are_usage_errors() {
+    for args in [
+        vec!["bogus-sessions", "create"],
+        vec!["passive-liveness-sessions", "delete", "abc"],
+        vec!["passive-liveness-sessions", "create"],
+        vec![
+            "passive-liveness-sessions",
+            "create",
+            "--success-url",
+            SUCCESS_URL,
+            "--bogus",
+        ],
+        vec!["passive-liveness-sessions", "retrieve"],
+        vec![
+            "passive-liveness-sessions",
+            "create",
+            "--success-url",
+            SUCCESS_URL,
+            "--number-of-gestures",
+            "2",
+        ],
+    ] {
+        let out = run(bare().args(&args));
+        out.failure(2);
+    }
+    // No command at all: exit 2, the help on stderr.
+    let out = run(&mut bare());
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("Usage"), "{out:#?}");
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let out = run(bare().arg("--help"));
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(out.stderr, "");
+    for text in [
+        "GLAIR_API_KEY",
+        "GLAIR_USERNAME",
+        "GLAIR_PASSWORD",
+        "GLAIR_BASE_URL",
+        "GLAIR_API_VERSION",
+        "RUST_LOG",
+        "Exit status",
+        "timed_out",
+        "passive-liveness-sessions",
+        "active-liveness-sessions",
+        "ktp-sessions",
+        "npwp-sessions",
+    ] {
+        assert!(out.stdout.contains(text), "missing {text}:\n{}", out.stdout);
+    }
+    let out = run(bare().args(["ktp-sessions", "create", "--help"]));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("--qualities-detector"),
+        "{}",
+        out.stdout
+    );
+    let out = run(bare().args(["passive-liveness-sessions", "wait", "--help"]));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("Exit status 0"), "{}", out.stdout);
+
+    let out = run(bare().arg("--version"));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with("glair "), "{out:#?}");
+}
+
+#[test]
+fn wrong_credentials_fail_with_the_status_and_request_id() {
+    let env = Env::start();
+    let out = run(env.glair().env("GLAIR_PASSWORD", "wrong").args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]));
+    let message = out.one_line_failure(1);
+    assert!(message.contains("401"), "{message}");
+    assert!(message.contains("Request-Id: "), "{message}");
+}
+
+#[test]
+fn an_unknown_sid_fails_with_the_status_and_request_id() {
+    let env = Env::start();
+    for verb in ["retrieve", "wait"] {
+        let out = run(env.glair().args([
+            "passive-liveness-sessions",
+            verb,
+            "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z",
+        ]));
+        let message = out.one_line_failure(1);
+        assert!(message.contains("404"), "{message}");
+        assert!(message.contains("Request-Id: "), "{message}");
+    }
+    // A sid of another kind is unknown too.
+    let sid = env.create("npwp-sessions");
+    let out = run(env.glair().args(["ktp-sessions", "retrieve", &sid]));
+    assert!(out.one_line_failure(1).contains("404"), "{out:#?}");
+}
+
+#[test]
+fn an_unreachable_server_fails_with_exit_code_1() {
+    let env = Env::start();
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    for args in [
+        vec![
+            "passive-liveness-sessions",
+            "create",
+            "--success-url",
+            SUCCESS_URL,
+        ],
+        vec!["passive-liveness-sessions", "retrieve", "abc123"],
+        vec![
+            "passive-liveness-sessions",
+            "wait",
+            "abc123",
+            "--interval",
+            "20ms",
+            "--max-wait",
+            "200ms",
+        ],
+    ] {
+        let out = run(env
+            .glair()
+            .args(["--base-url", &base, "--timeout", "2s"])
+            .args(&args));
+        out.one_line_failure(1);
+    }
+}
+
+#[test]
+fn no_secrets_in_trace_logs() {
+    const API_KEY: &str = "sk-test-KEY-8f3a9c1d2e";
+    const USERNAME: &str = "alice-operator";
+    const PASSWORD: &str = "pa55-SECRET-w0rd-77";
+    const WRONG_PASSWORD: &str = "wrong-SECRET-pass-42";
+    let env = Env::with(EmulatorConfig::new().credentials(API_KEY, USERNAME, PASSWORD));
+    let basic = |user: &str, pass: &str| {
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+    };
+    let secrets = [
+        API_KEY.to_owned(),
+        PASSWORD.to_owned(),
+        WRONG_PASSWORD.to_owned(),
+        basic(USERNAME, PASSWORD),
+        basic(USERNAME, WRONG_PASSWORD),
+    ];
+
+    let create = run(env.glair().env("RUST_LOG", "trace").args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]));
+    let sid = create.json(0)["sid"].as_str().unwrap().to_owned();
+    env.complete("passive-liveness-sessions", &sid);
+    let retrieve = run(env.glair().env("RUST_LOG", "trace").args([
+        "passive-liveness-sessions",
+        "retrieve",
+        &sid,
+    ]));
+    retrieve.json(0);
+    let wait = run(env.glair().env("RUST_LOG", "trace").args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "20ms",
+    ]));
+    wait.json(0);
+    let unauthorized = run(env
+        .glair()
+        .env("RUST_LOG", "trace")
+        .env("GLAIR_PASSWORD", WRONG_PASSWORD)
+        .args(["passive-liveness-sessions", "retrieve", &sid]));
+    assert_eq!(unauthorized.code, 1);
+    assert_eq!(unauthorized.stdout, "");
+
+    for out in [&create, &retrieve, &wait, &unauthorized] {
+        // Tracing is on: the SDK's spans show up.
+        assert!(out.stderr.contains("glair"), "{out:#?}");
+        assert!(out.stderr.lines().count() > 1, "{out:#?}");
+        for secret in &secrets {
+            assert!(
+                !out.stderr.contains(secret.as_str()),
+                "{secret} leaked:\n{out:#?}"
+            );
+            assert!(
+                !out.stdout.contains(secret.as_str()),
+                "{secret} leaked:\n{out:#?}"
+            );
+        }
+        assert!(!out.stderr.contains("Basic "), "{out:#?}");
+    }
+    assert!(unauthorized.stderr.contains("401"), "{unauthorized:#?}");
+}
+
+#[test]
+fn active_liveness_sessions() {
+    let env = Env::start();
+    for bad in ["0", "-1", "two", "1.5"] {
+        let out = run(env.glair().args([
+            "active-liveness-sessions",
+            "create",
+            "--success-url",
+            SUCCESS_URL,
+            "--number-of-gestures",
+            bad,
+        ]));
+        assert!(out.failure(2).contains("positive integer"), "{out:#?}");
+    }
+    assert_eq!(env.emulator.stats().requests_total, 0);
+
+    let json = run(env.glair().args([
+        "active-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+        "--number-of-gestures",
+        "3",
+    ]))
+    .json(0);
+    assert_eq!(json["number_of_gestures"], 3);
+    assert_eq!(json["status"], "PENDING");
+    let sid = json["sid"].as_str().unwrap().to_owned();
+    env.complete("active-liveness-sessions", &sid);
+    let json = run(env
+        .glair()
+        .args(["active-liveness-sessions", "retrieve", &sid]))
+    .json(0);
+    assert_eq!(json["status"], "FINISHED");
+    assert_eq!(json["result"]["result"]["gestures_total"], 3);
+
+    // Without the option the field is not sent.
+    let sid = env.create("active-liveness-sessions");
+    let json = run(env
+        .glair()
+        .args(["active-liveness-sessions", "retrieve", &sid]))
+    .json(0);
+    assert!(!json.contains_key("number_of_gestures"), "{json:?}");
+}
+
+#[test]
+fn ktp_sessions_send_qualities_detector() {
+    let env = Env::start();
+    let create = |extra: &[&str]| {
+        run(env
+            .glair()
+            .args(["ktp-sessions", "create", "--success-url", SUCCESS_URL])
+            .args(extra))
+        .json(0)
+    };
+    assert_eq!(
+        create(&["--qualities-detector"])["qualities_detector"],
+        true
+    );
+    assert_eq!(
+        create(&["--qualities-detector", "true"])["qualities_detector"],
+        true
+    );
+    assert_eq!(
+        create(&["--qualities-detector=false"])["qualities_detector"],
+        false
+    );
+    assert_eq!(
+        create(&["--qualities-detector", "false"])["qualities_detector"],
+        false
+    );
+    assert!(!create(&[]).contains_key("qualities_detector"));
+    // The bare option may come before other options.
+    let json = run(env.glair().args([
+        "ktp-sessions",
+        "create",
+        "--qualities-detector",
+        "--success-url",
+        SUCCESS_URL,
+    ]))
+    .json(0);
+    assert_eq!(json["qualities_detector"], true);
+
+    let json = create(&["--qualities-detector"]);
+    let sid = json["sid"].as_str().unwrap().to_owned();
+    env.complete("ktp-sessions", &sid);
+    let json = run(env.glair().args(["ktp-sessions", "retrieve", &sid])).json(0);
+    assert_eq!(json["status"], "FINISHED");
+    assert_eq!(json["qualities_detector"], true);
+    assert!(
+        json["result"]["result"]["qualities"].is_object(),
+        "{json:?}"
+    );
+
+    let out = run(env.glair().args([
+        "ktp-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+        "--qualities-detector",
+        "yes",
+    ]));
+    out.failure(2);
+}
+
+#[test]
+fn npwp_sessions_work() {
+    let env = Env::start();
+    let json = run(env.glair().args([
+        "npwp-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+        "--cancel-url",
+        CANCEL_URL,
+    ]))
+    .json(0);
+    assert_eq!(json["status"], "PENDING");
+    assert_eq!(json["cancel_url"], CANCEL_URL);
+    assert!(json["url"].as_str().unwrap().contains("/npwp/"), "{json:?}");
+    let sid = json["sid"].as_str().unwrap().to_owned();
+    env.complete("npwp-sessions", &sid);
+    let json = run(env
+        .glair()
+        .args(["npwp-sessions", "wait", &sid, "--interval", "20ms"]))
+    .json(0);
+    assert_eq!(json["wait_outcome"], "finished");
+    assert_eq!(json["result"]["status"], "success");
+}
