@@ -1,0 +1,142 @@
+//! The transport layer of `glair-rs`, a Rust SDK for GLAIR Vision's hosted identity sessions.
+//!
+//! # Layering
+//!
+//! - `glair-types` builds `http::Request<Bytes>` values and decodes `http::Response<Bytes>`
+//!   values. It does no I/O.
+//! - **`glair-core`** (this crate) moves them over the network: a pluggable [`Transport`]
+//!   (one attempt), and a [`Dispatcher`] that adds retries, timeouts and tracing on top of any
+//!   transport. It knows nothing about GLAIR's models and does not depend on `glair-types`.
+//! - `glair` is the facade that joins the two.
+//!
+//! # Retry rules
+//!
+//! A retry must never create a second session, so whether an outcome is retried depends on
+//! the method ([`decide`] makes the decision; [`retry`] has the details):
+//!
+//! | outcome of the attempt | GET, HEAD, OPTIONS, PUT, DELETE | POST, PATCH, anything else |
+//! |---|---|---|
+//! | connect error (the request never left) | retry | retry |
+//! | 429 Too Many Requests (refused unprocessed) | retry | retry |
+//! | 500, 502, 503, 504 | retry | **no** |
+//! | transport timeout, I/O error, attempt timeout | retry | **no** |
+//! | anything else | no | no |
+//!
+//! The delay before a retry is the response's `Retry-After` (seconds or HTTP date, clamped to
+//! [`RetryConfig::max_retry_after`], 30 s by default) or else a truncated exponential backoff
+//! with full jitter ([`backoff_delay`]: uniform in `[0, min(10 s, 200 ms × 2^(n−1))]` by
+//! default). At most [`RetryConfig::max_attempts`] attempts are made (3 by default, counting
+//! the first), and no retry is made whose delay would run past the operation deadline.
+//!
+//! When a retryable status persists until the attempts run out, the dispatcher returns that
+//! last response as `Ok`: every HTTP response is `Ok`, and only transport failures and
+//! timeouts are a [`DispatchError`].
+//!
+//! # Timeouts
+//!
+//! [`TimeoutConfig`] has three:
+//!
+//! - `connect` (10 s): a transport setting (`HyperTransport`'s builder);
+//! - `attempt` (30 s): each attempt, from sending to having read the whole body;
+//! - `operation` (60 s): the whole call, all attempts and the waits between them.
+//!
+//! The dispatcher enforces `attempt` and `operation` for any transport by racing each attempt
+//! against an injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock`
+//! feature, `FakeTime` provides both, so that retries and timeouts are tested without real
+//! waits.
+//!
+//! # Secrets
+//!
+//! Requests carry `Authorization` and `x-api-key` headers. Nothing in this crate logs header
+//! values or puts them in `Debug` output or error messages: the `glair.attempt` tracing span
+//! records the method, the URI path (without the query), the attempt number, the status and the
+//! `Request-Id` response header.
+//!
+//! # Features
+//!
+//! - `hyper` (default): `HyperTransport` over plain HTTP, and `TokioSleep`, the default
+//!   timer.
+//! - `rustls` (default, implies `hyper`): HTTPS for `HyperTransport` with rustls (ring) and
+//!   the webpki root certificates.
+//! - `mock`: `MockTransport` and `FakeTime`, for tests; needs no async runtime.
+//!
+//! Without default features this crate pulls in no hyper, rustls or tokio: bring your own
+//! [`Transport`] and [`Sleep`].
+//!
+//! # Testing your own code with `MockTransport`
+//!
+//! ```
+//! # #[cfg(feature = "mock")]
+//! # {
+//! use std::time::{Duration, SystemTime};
+//! use bytes::Bytes;
+//! use glair_core::{DispatchError, Dispatcher, FakeTime, MockTransport, SharedTransport};
+//!
+//! /// Your code: fetches a session's status, treating anything but 200 as "unknown".
+//! async fn session_status(dispatcher: &Dispatcher, sid: &str) -> Result<String, DispatchError> {
+//!     let uri = format!("https://api.vision.glair.ai/face/v1/passive-liveness-sessions/{sid}");
+//!     let request = http::Request::get(uri)
+//!         .header("x-api-key", "test-key")
+//!         .body(Bytes::new())
+//!         .expect("valid request");
+//!     let response = dispatcher.send(request).await?;
+//!     if response.status() != 200 {
+//!         return Ok("unknown".to_owned());
+//!     }
+//!     let body = String::from_utf8_lossy(response.body());
+//!     Ok(if body.contains("FINISHED") { "finished" } else { "pending" }.to_owned())
+//! }
+//!
+//! // The test: a 502 from a gateway, then the real answer.
+//! let mock = MockTransport::new();
+//! mock.push_response(
+//!     http::Response::builder().status(502).body(Bytes::from_static(b"<html>Bad Gateway</html>")).unwrap(),
+//! )
+//! .push_json(200, r#"{"status":"FINISHED","result":null}"#);
+//!
+//! let time = FakeTime::new(SystemTime::UNIX_EPOCH);
+//! let dispatcher = Dispatcher::builder(SharedTransport::new(mock.clone()))
+//!     .time(time.clone()) // no real waiting
+//!     .build()
+//!     .unwrap();
+//!
+//! let status = pollster::block_on(session_status(&dispatcher, "abc123")).unwrap();
+//! assert_eq!(status, "finished");
+//! assert_eq!(mock.request_count(), 2);
+//! assert_eq!(mock.requests()[1].uri.path(), "/face/v1/passive-liveness-sessions/abc123");
+//! assert!(time.total_slept() <= Duration::from_millis(200));
+//! # }
+//! ```
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod dispatcher;
+mod error;
+#[cfg(feature = "hyper")]
+mod hyper_transport;
+mod jitter;
+#[cfg(feature = "mock")]
+mod mock;
+pub mod retry;
+mod time;
+mod timeout;
+mod transport;
+
+pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
+pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
+#[cfg(feature = "hyper")]
+pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
+pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
+#[cfg(feature = "mock")]
+pub use mock::{MockReply, MockTransport, RecordedRequest};
+pub use retry::{
+    AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide, is_idempotent,
+    is_retryable_status, parse_retry_after,
+};
+#[cfg(feature = "mock")]
+pub use time::FakeTime;
+#[cfg(feature = "hyper")]
+pub use time::TokioSleep;
+pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
+pub use timeout::TimeoutConfig;
+pub use transport::{SharedTransport, Transport};

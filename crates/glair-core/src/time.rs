@@ -1,0 +1,308 @@
+//! Injected time: [`Sleep`] for waiting and [`Clock`] for reading the time, so that retries,
+//! backoff and timeouts can be tested without real waits (see `FakeTime` with the `mock`
+//! feature).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// A future returned by [`Sleep::sleep`].
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Waits for a duration. The dispatcher uses it for retry delays and for racing attempts against
+/// timeouts.
+pub trait Sleep: Send + Sync + fmt::Debug {
+    /// Returns a future that completes after `duration`.
+    ///
+    /// Fake timers (such as `FakeTime`) should advance their clock only when the future is
+    /// polled, because the dispatcher may create a timeout future and drop it unpolled.
+    fn sleep(&self, duration: Duration) -> SleepFuture;
+}
+
+/// Reads the time.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// Monotonic time, for deadlines.
+    fn now(&self) -> Instant;
+    /// Wall-clock time, for HTTP dates (such as `Retry-After`).
+    fn system_now(&self) -> SystemTime;
+}
+
+/// The real clock ([`Instant::now`] and [`SystemTime::now`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn system_now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// Sleeps with `tokio::time::sleep` (the runtime must have its time driver enabled, as
+/// `#[tokio::main]` runtimes do).
+///
+/// Polled outside any tokio runtime it does not panic: it falls back to a helper thread that
+/// sleeps and then wakes the task (one short-lived thread per sleep; pass your runtime's own
+/// [`Sleep`] to the dispatcher instead if you use another executor).
+#[cfg(feature = "hyper")]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TokioSleep;
+
+#[cfg(feature = "hyper")]
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        // Nothing happens until the first poll, so the runtime is looked up where the future
+        // runs, not where it was created.
+        Box::pin(async move {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                tokio::time::sleep(duration).await;
+            } else {
+                thread_sleep(duration).await;
+            }
+        })
+    }
+}
+
+/// Waits for `duration` on a helper thread; for use outside tokio.
+#[cfg(feature = "hyper")]
+fn thread_sleep(duration: Duration) -> impl Future<Output = ()> + Send {
+    use std::sync::Mutex;
+    use std::task::{Poll, Waker};
+
+    #[derive(Default)]
+    struct Shared {
+        done: bool,
+        waker: Option<Waker>,
+    }
+
+    let shared = Arc::new(Mutex::new(Shared::default()));
+    let mut started = false;
+    std::future::poll_fn(move |cx| {
+        let mut state = shared.lock().unwrap_or_else(|p| p.into_inner());
+        if state.done {
+            return Poll::Ready(());
+        }
+        state.waker = Some(cx.waker().clone());
+        drop(state);
+        if !started {
+            started = true;
+            let shared = Arc::clone(&shared);
+            let spawned = std::thread::Builder::new()
+                .name("glair-sleep".to_owned())
+                .spawn(move || {
+                    std::thread::sleep(duration);
+                    let mut state = shared.lock().unwrap_or_else(|p| p.into_inner());
+                    state.done = true;
+                    if let Some(waker) = state.waker.take() {
+                        waker.wake();
+                    }
+                });
+            if spawned.is_err() {
+                // No thread to be had: block this one rather than never waking.
+                std::thread::sleep(duration);
+                return Poll::Ready(());
+            }
+        }
+        Poll::Pending
+    })
+}
+
+/// A shareable [`Sleep`].
+#[derive(Clone, Debug)]
+pub struct SharedSleep(Arc<dyn Sleep>);
+
+impl SharedSleep {
+    /// Wraps a sleep implementation.
+    pub fn new(sleep: impl Sleep + 'static) -> Self {
+        Self(Arc::new(sleep))
+    }
+}
+
+impl From<Arc<dyn Sleep>> for SharedSleep {
+    fn from(sleep: Arc<dyn Sleep>) -> Self {
+        Self(sleep)
+    }
+}
+
+impl Sleep for SharedSleep {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        self.0.sleep(duration)
+    }
+}
+
+/// A shareable [`Clock`].
+#[derive(Clone, Debug)]
+pub struct SharedClock(Arc<dyn Clock>);
+
+impl SharedClock {
+    /// Wraps a clock implementation.
+    pub fn new(clock: impl Clock + 'static) -> Self {
+        Self(Arc::new(clock))
+    }
+}
+
+impl Default for SharedClock {
+    fn default() -> Self {
+        Self::new(SystemClock)
+    }
+}
+
+impl From<Arc<dyn Clock>> for SharedClock {
+    fn from(clock: Arc<dyn Clock>) -> Self {
+        Self(clock)
+    }
+}
+
+impl Clock for SharedClock {
+    fn now(&self) -> Instant {
+        self.0.now()
+    }
+
+    fn system_now(&self) -> SystemTime {
+        self.0.system_now()
+    }
+}
+
+#[cfg(feature = "mock")]
+pub use fake::FakeTime;
+
+#[cfg(feature = "mock")]
+mod fake {
+    use super::{Clock, Sleep, SleepFuture};
+    use std::sync::{Arc, Mutex, MutexGuard};
+    use std::time::{Duration, Instant, SystemTime};
+
+    /// Fake time for tests: implements both [`Sleep`] and [`Clock`].
+    ///
+    /// Sleeping never waits: when a sleep future is first polled it advances this clock by its
+    /// duration, records the duration and completes. Clones share the same state.
+    ///
+    /// Because a sleep completes on its first poll, a timeout raced against a transport that is
+    /// not ready on its first poll fires at once; use `FakeTime` with
+    /// [`MockTransport`](crate::MockTransport) (whose replies are immediate or never come), and
+    /// real time ([`TokioSleep`](crate::TokioSleep)) with real network transports.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use glair_core::{Clock, FakeTime, Sleep};
+    ///
+    /// let time = FakeTime::new(SystemTime::UNIX_EPOCH);
+    /// let start = time.now();
+    /// pollster::block_on(time.sleep(Duration::from_secs(5)));
+    /// time.advance(Duration::from_secs(1));
+    /// assert_eq!(time.now() - start, Duration::from_secs(6));
+    /// assert_eq!(time.system_now(), SystemTime::UNIX_EPOCH + Duration::from_secs(6));
+    /// assert_eq!(time.slept(), vec![Duration::from_secs(5)]);
+    /// ```
+    #[derive(Clone, Debug)]
+    pub struct FakeTime {
+        state: Arc<Mutex<State>>,
+    }
+
+    #[derive(Debug)]
+    struct State {
+        base_instant: Instant,
+        base_system: SystemTime,
+        elapsed: Duration,
+        slept: Vec<Duration>,
+    }
+
+    impl FakeTime {
+        /// Fake time starting at the wall-clock instant `start`.
+        pub fn new(start: SystemTime) -> Self {
+            Self {
+                state: Arc::new(Mutex::new(State {
+                    base_instant: Instant::now(),
+                    base_system: start,
+                    elapsed: Duration::ZERO,
+                    slept: Vec::new(),
+                })),
+            }
+        }
+
+        fn lock(&self) -> MutexGuard<'_, State> {
+            self.state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
+
+        /// Moves the clock forward without recording a sleep.
+        pub fn advance(&self, duration: Duration) {
+            let mut state = self.lock();
+            state.elapsed = state.elapsed.saturating_add(duration);
+        }
+
+        /// Every completed sleep's duration, in order.
+        pub fn slept(&self) -> Vec<Duration> {
+            self.lock().slept.clone()
+        }
+
+        /// The sum of all completed sleeps.
+        pub fn total_slept(&self) -> Duration {
+            self.lock()
+                .slept
+                .iter()
+                .fold(Duration::ZERO, |acc, d| acc.saturating_add(*d))
+        }
+
+        /// How far the clock has moved since creation (sleeps and [`advance`](Self::advance)).
+        pub fn elapsed(&self) -> Duration {
+            self.lock().elapsed
+        }
+    }
+
+    impl Sleep for FakeTime {
+        fn sleep(&self, duration: Duration) -> SleepFuture {
+            let this = self.clone();
+            // An async block does nothing until polled: the clock moves on the first poll only.
+            Box::pin(async move {
+                let mut state = this.lock();
+                state.elapsed = state.elapsed.saturating_add(duration);
+                state.slept.push(duration);
+            })
+        }
+    }
+
+    impl Clock for FakeTime {
+        fn now(&self) -> Instant {
+            let state = self.lock();
+            state
+                .base_instant
+                .checked_add(state.elapsed)
+                .unwrap_or(state.base_instant)
+        }
+
+        fn system_now(&self) -> SystemTime {
+            let state = self.lock();
+            state
+                .base_system
+                .checked_add(state.elapsed)
+                .unwrap_or(state.base_system)
+        }
+    }
+}
+
+#[cfg(all(test, feature = "hyper"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokio_sleep_outside_tokio_uses_a_thread() {
+        let start = Instant::now();
+        pollster::block_on(TokioSleep.sleep(Duration::from_millis(20)));
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokio_sleep_inside_tokio_uses_the_tokio_timer() {
+        // With the clock paused, tokio auto-advances: no real wait for an hour.
+        let start = tokio::time::Instant::now();
+        TokioSleep.sleep(Duration::from_secs(3600)).await;
+        assert!(start.elapsed() >= Duration::from_secs(3600));
+    }
+}
