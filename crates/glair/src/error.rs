@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use glair_core::{DispatchError, TransportError};
+use glair_core::{DispatchError, TransportError, TransportErrorKind};
 use glair_types::{ApiError, DecodeError, InvalidInput, ResponseError};
 use http::StatusCode;
 
@@ -92,15 +92,20 @@ impl Error {
     }
 
     /// Whether trying the same call again later may succeed: transient statuses (429, 500,
-    /// 502, 503, 504), transport failures and timeouts. Invalid input, authentication errors
-    /// and bodies that do not decode are not.
+    /// 502, 503, 504), connection failures, broken connections and timeouts. Invalid input,
+    /// authentication errors, bodies that do not decode or are too large, and TLS failures are
+    /// not.
     ///
     /// Retrying a *create* that failed this way can create a second session if the first one
     /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(e) => e.is_transient(),
-            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => matches!(
+                source.kind(),
+                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
+            ),
+            Self::Timeout { .. } => true,
             Self::Decode(_) | Self::InvalidInput(_) | Self::Config(_) => false,
         }
     }

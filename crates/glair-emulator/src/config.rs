@@ -1,0 +1,169 @@
+//! Configuration of an emulator: address, credentials, outcome, public URL.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::str::FromStr;
+
+use crate::{DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+
+/// How a session ends when it is completed without an explicit outcome (by the hosted page's
+/// submit, or by the control endpoint without a body).
+///
+/// Parses from (and displays as) `"live"`, `"spoof"` or `"no-face"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Outcome {
+    /// A live person (passive liveness: spoof level `LOW`; OCR kinds: a readable card).
+    #[default]
+    Live,
+    /// A spoof attempt (passive liveness: spoof level `HIGH`; OCR kinds: a non-genuine card).
+    Spoof,
+    /// Nothing usable in the picture (`face not detected` / `document not detected`).
+    NoFace,
+}
+
+impl Outcome {
+    /// The wire name: `"live"`, `"spoof"` or `"no-face"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Live => "live",
+            Outcome::Spoof => "spoof",
+            Outcome::NoFace => "no-face",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = ParseOutcomeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "live" => Ok(Outcome::Live),
+            "spoof" => Ok(Outcome::Spoof),
+            "no-face" => Ok(Outcome::NoFace),
+            _ => Err(ParseOutcomeError(())),
+        }
+    }
+}
+
+/// The error of parsing an [`Outcome`] from anything but `live`, `spoof` or `no-face`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOutcomeError(());
+
+impl fmt::Display for ParseOutcomeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown outcome: expected one of live, spoof, no-face")
+    }
+}
+
+impl std::error::Error for ParseOutcomeError {}
+
+/// How to start an [`Emulator`](crate::Emulator): a builder.
+///
+/// [`EmulatorConfig::new`] (also [`Default`]) binds `127.0.0.1:0` (a free port), accepts the
+/// default credentials ([`DEFAULT_API_KEY`], [`DEFAULT_USERNAME`], [`DEFAULT_PASSWORD`]) and
+/// completes sessions as [`Outcome::Live`]. The `Debug` output redacts the secrets.
+#[derive(Clone)]
+pub struct EmulatorConfig {
+    pub(crate) addr: SocketAddr,
+    pub(crate) api_key: String,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) outcome: Outcome,
+    pub(crate) public_url: Option<String>,
+}
+
+impl EmulatorConfig {
+    /// The defaults: `127.0.0.1:0`, the default credentials, [`Outcome::Live`], and a public URL
+    /// equal to the bound address.
+    pub fn new() -> Self {
+        EmulatorConfig {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            username: DEFAULT_USERNAME.to_owned(),
+            password: DEFAULT_PASSWORD.to_owned(),
+            outcome: Outcome::Live,
+            public_url: None,
+        }
+    }
+
+    /// The address to bind. Port 0 picks a free port.
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accept only these credentials instead of the defaults.
+    pub fn credentials(
+        mut self,
+        api_key: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.api_key = api_key.into();
+        self.username = username.into();
+        self.password = password.into();
+        self
+    }
+
+    /// The outcome sessions get when completed without an explicit one.
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    /// The base of the sessions' `url` field (default `http://HOST:PORT` of the bound address).
+    /// A trailing `/` is ignored. It must be an absolute `http` or `https` URL, otherwise
+    /// [`Emulator::start`](crate::Emulator::start) fails with [`std::io::ErrorKind::InvalidInput`].
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
+        self
+    }
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("addr", &self.addr)
+            .field("api_key", &"<redacted>")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("outcome", &self.outcome)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_round_trips() {
+        for o in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
+            assert_eq!(o.as_str().parse::<Outcome>(), Ok(o));
+            assert_eq!(o.to_string(), o.as_str());
+        }
+        assert!("LIVE".parse::<Outcome>().is_err());
+        assert!("no_face".parse::<Outcome>().is_err());
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let c = EmulatorConfig::new().credentials("k-secret", "u", "p-secret");
+        let s = format!("{c:?}");
+        assert!(!s.contains("k-secret"));
+        assert!(!s.contains("p-secret"));
+    }
+}

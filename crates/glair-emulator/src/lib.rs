@@ -1,0 +1,209 @@
+//! A local emulator of GLAIR Vision's hosted identity-session API and its hosted web pages.
+//!
+//! `glair-emulator` is a real HTTP/1.1 server (hyper, keep-alive, no web framework) that speaks
+//! the same wire protocol as `https://api.vision.glair.ai` for the four hosted session kinds,
+//! serves the "prebuilt web page" that a session's `url` points at, and adds a small set of
+//! control endpoints so tests can finish sessions, move the clock, inject faults and read
+//! counters — all over loopback, with no network.
+//!
+//! It is both a library ([`Emulator`], [`EmulatorConfig`]) and a binary (`glair-emulator`).
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use glair_emulator::{Emulator, EmulatorConfig, Outcome};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let emulator = Emulator::start(EmulatorConfig::new().outcome(Outcome::Spoof)).await?;
+//! let base = emulator.base_url(); // "http://127.0.0.1:PORT" — point the SDK here
+//! // ... create sessions with emulator.api_key(), emulator.username(), emulator.password() ...
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The binary: `glair-emulator [--addr 127.0.0.1:8080] [--api-key K] [--username U]
+//! [--password P] [--outcome live|spoof|no-face] [--public-url URL]`. It prints exactly one line,
+//! `listening on http://HOST:PORT`, to stdout once it is bound (`--addr 127.0.0.1:0` picks a free
+//! port), and serves until Ctrl-C or SIGTERM, then shuts down gracefully. Each flag can also come
+//! from the environment (`GLAIR_EMULATOR_ADDR`, `GLAIR_EMULATOR_API_KEY`,
+//! `GLAIR_EMULATOR_USERNAME`, `GLAIR_EMULATOR_PASSWORD`, `GLAIR_EMULATOR_OUTCOME`,
+//! `GLAIR_EMULATOR_PUBLIC_URL`).
+//!
+//! # Credentials
+//!
+//! Every API and control request must carry both `x-api-key: <api key>` and
+//! `Authorization: Basic base64(username:password)`. Unless configured otherwise the emulator
+//! accepts exactly the documented test credentials [`DEFAULT_API_KEY`], [`DEFAULT_USERNAME`] and
+//! [`DEFAULT_PASSWORD`]; with [`EmulatorConfig::credentials`] (or the `--api-key`, `--username`,
+//! `--password` flags, each overriding its own default) it accepts only those. A failure is
+//! `401 {"message": …}` saying whether the API key is missing or invalid, or the Basic
+//! credentials are missing, malformed or wrong. Secrets are never echoed in bodies or logs.
+//! Hosted pages need no credentials: the unguessable sid is the capability.
+//!
+//! # Session kinds
+//!
+//! | kind | API path | hosted page | extra create fields |
+//! |---|---|---|---|
+//! | passive liveness | `/face/v1/passive-liveness-sessions` | `/passive-liveness/{sid}` | none |
+//! | active liveness | `/face/v1/active-liveness-sessions` | `/active-liveness/{sid}` | `number_of_gestures`: optional positive integer (default 1) |
+//! | KTP | `/ocr/v1/ktp-sessions` | `/ktp/{sid}` | `qualities_detector`: optional boolean (default false) |
+//! | NPWP | `/ocr/v1/npwp-sessions` | `/npwp/{sid}` | none |
+//!
+//! All four come from one table in the private `kinds` module; only API version `v1` is served
+//! (any other version answers `404 {"message": "unsupported API version …"}`).
+//!
+//! # API endpoints
+//!
+//! * `POST {API path}` with a JSON object `{"success_url": …, "cancel_url": … (optional), extras}`
+//!   → **`200`** (the vendor's samples show no `201`) with the session object:
+//!   `status` (`"PENDING"`), `expired` (emulator clock now + 24 h, in epoch milliseconds), `url`
+//!   (`{public base}{hosted page path}` ending in a fresh random 32-character alphanumeric sid),
+//!   `success_url`, `cancel_url` (key present only when set), `result` (`null`) and the kind's
+//!   extras when given. There is no `sid` field, as on the real service. Unknown body fields are
+//!   ignored; a JSON `null` for an optional field counts as absent.
+//! * `GET {API path}/{sid}` → the session object; once finished `status` is `"FINISHED"` and
+//!   `result` is the kind's fixture for the outcome it was completed with. A sid of another kind
+//!   is `404`.
+//!
+//! Errors (all `{"message": "…"}` JSON) are checked in this order: `401` (credentials), `404`
+//! (unknown route, version or sid), `405` with an `Allow` header (wrong method on a known route),
+//! `415` (a `POST` whose `Content-Type` is not `application/json`; parameters such as
+//! `charset=utf-8` are allowed, another charset is not), `413` (body over 64 KiB; bodies are read
+//! with a limit, never buffered unbounded), `400` (invalid JSON, a body that is not an object,
+//! missing or non-string `success_url`, an invalid `success_url`/`cancel_url`, an invalid extra).
+//! A valid redirect URL is an absolute `http`/`https` URL with a non-empty host, no whitespace,
+//! control characters or backslashes, at most 2048 bytes.
+//!
+//! Finished passive-liveness results by outcome:
+//!
+//! | outcome | `result` |
+//! |---|---|
+//! | `live` | `{"status":"success","result":{"spoof_percentage":0.02611,"status":"LOW"}}` |
+//! | `spoof` | `{"status":"success","result":{"spoof_percentage":0.99768,"status":"HIGH"}}` |
+//! | `no-face` | `{"status":"failed","result":{"spoof_percentage":0,"status":"face not detected"}}` |
+//!
+//! Active liveness gives `{"status":"success","result":{"gestures_passed":N,"gestures_total":N,
+//! "status":"PASSED"}}` when live (N = `number_of_gestures`), a `"FAILED"` variant for spoof and
+//! `{"status":"failed",…,"status":"face not detected"}` for no face. KTP and NPWP give fixed OCR
+//! records (`nik`, `nama`, … / `npwp`, `nama`, …; KTP adds a `qualities` object when
+//! `qualities_detector` was `true`) when live, and `{"status":"failed",…}` otherwise.
+//!
+//! Every response — API, control, page, error, fault — carries a unique `Request-Id` header
+//! (16 lowercase hex digits). (The only exceptions are the few answers hyper itself gives to
+//! requests that are not valid HTTP/1.1 at all, such as a malformed request line.)
+//!
+//! # Hosted page
+//!
+//! * `GET {hosted page path}` (also `HEAD`) renders one self-contained HTML template (inline CSS
+//!   and JS, no external resources, a strict `Content-Security-Policy`) worded for the kind.
+//!   Elements tests can rely on: `data-testid="status"` (always), and for a pending session a
+//!   camera preview (`getUserMedia({video:true})`), a `data-testid="verify"` button (enabled once
+//!   the camera delivers frames) that captures a JPEG and posts it, `data-testid="error"` for
+//!   submission errors, and `data-testid="cancel"` — a link to `cancel_url` — only when the
+//!   session has one. When the camera is unavailable, refused or yields no frames the status says
+//!   the camera is unavailable and a file input `data-testid="upload"` (`accept="image/*"`)
+//!   appears (also when a camera permission prompt stays unanswered for 15 seconds);
+//!   **choosing a file submits it at once** (there is no separate upload button).
+//!   On success the page follows the `redirect` of the reply with `window.location.assign`.
+//!   An expired session shows `This session has expired` (HTTP 410), a finished one
+//!   `This session is already complete` (HTTP 200); neither has capture controls. An unknown sid
+//!   is a 404 page.
+//! * `POST {hosted page path}/submit` with an `image/*` body (1 byte to 5 MiB) completes the
+//!   session with the configured outcome and returns `{"redirect": success_url + sid}` — `sid` is
+//!   appended to the query string, keeping existing parameters and the fragment
+//!   (`https://a.example/done?x=1#frag` → `https://a.example/done?x=1&sid=SID#frag`).
+//!   Errors: `404` unknown sid, `415` not an image type, `413` over 5 MiB, `400` empty body,
+//!   `409` already finished, `410` expired (a finished session that has also expired is `409`).
+//!   After a `409`/`410` the page replaces its controls with the matching final status text.
+//!
+//! A session is expired once the emulator clock reaches its `expired` instant
+//! (`now_ms >= expired`).
+//!
+//! # Control endpoints
+//!
+//! Same credentials as the API; JSON bodies (the `Content-Type` of control requests is not
+//! checked). Control requests are not counted in the stats and never faulted.
+//!
+//! * `POST /_emulator/{API resource}/{sid}/complete`, e.g.
+//!   `/_emulator/ktp-sessions/{sid}/complete`, optional body `{"outcome":"live"|"spoof"|"no-face"}`
+//!   (default: the configured outcome) → `200` session object; `404` unknown sid, `409` already
+//!   finished, `410` expired.
+//! * `POST /_emulator/clock/advance` `{"ms": N}` → `{"now_ms": …}`. The emulator clock is the
+//!   system clock plus the sum of all advances.
+//! * `POST /_emulator/faults` queues a fault → `{"queued": <faults now queued>}`;
+//!   `DELETE /_emulator/faults` clears them → `{"cleared": <faults removed>}`.
+//! * `GET /_emulator/stats` → [`Stats`] as JSON.
+//!
+//! # Faults
+//!
+//! `POST /_emulator/faults` takes an object with `kind` and kind-specific fields:
+//!
+//! | `kind` | fields | effect |
+//! |---|---|---|
+//! | `status` | `status` (200–599); optional `retry_after_s` (number → `Retry-After: N`) or `retry_after` (raw header value), `body`, `content_type` | answers with that status; the default body is `{"message": …}` JSON, except `502`, whose default is an HTML gateway error page (`text/html`) |
+//! | `delay` | `delay_ms` (≤ 600000) | waits, then serves the request normally |
+//! | `hang` | — | never answers; the connection is held until the client goes away or the server shuts down |
+//! | `reset` | — | closes the connection without any response |
+//! | `malformed` | — | `200`, `application/json`, body `{"status":"PEND` |
+//! | `oversized` | — | `200`, `application/json`, an endless streamed body |
+//!
+//! Common optional fields: `count` (default 1), `phase` (`"before"`, the default: the fault
+//! replaces the request, which is not processed at all — no session is created; `"after"`: the
+//! request is processed first — a create DOES create the session — and then the fault is
+//! delivered instead of the real response, or, for `delay`, before it), `method` (e.g. `"POST"`)
+//! and `route` (`"create"` = any collection route, `"retrieve"` = any session route, a route
+//! template such as `/face/v1/passive-liveness-sessions` or
+//! `/face/v1/ktp-sessions/{sid}`, an exact path, or a stats key such as
+//! `POST /ocr/v1/npwp-sessions`). Unknown fields are rejected with `400`.
+//!
+//! Faults form a FIFO queue. Each API request (never a control or page request) takes the first
+//! queued fault whose filters match it and uses up one of its `count`; a fault whose count is
+//! used up leaves the queue. Faults apply before authentication, to unknown routes too.
+//!
+//! # Stats
+//!
+//! `GET /_emulator/stats` and [`Emulator::stats`] report sessions created (in total and per API
+//! resource name, every kind listed) and every API request that reached routing — including
+//! faulted, failed and unauthenticated ones, excluding control and page requests — in total and
+//! per `"METHOD route template"` key, e.g. `"POST /face/v1/passive-liveness-sessions"` or
+//! `"GET /face/v1/passive-liveness-sessions/{sid}"`. Requests that match no route are counted
+//! under `"METHOD (unknown)"`; methods other than the standard ones are counted as `OTHER`.
+//!
+//! # Lifetime and limits
+//!
+//! [`Emulator::shutdown`] stops accepting, lets in-flight requests finish (hung requests and
+//! endless bodies are cut at once; anything still running after 5 seconds is aborted) and
+//! returns. Dropping an [`Emulator`] stops the server immediately. Connections are HTTP/1.1
+//! keep-alive; one that sends no (complete) request head for 30 seconds is closed. Sessions live in memory
+//! until the emulator stops (memory grows with the number of sessions created; per-request
+//! memory is bounded by the body limits).
+
+mod auth;
+mod body;
+mod clock;
+mod config;
+mod faults;
+mod html;
+mod ids;
+mod kinds;
+mod respond;
+mod routes;
+mod server;
+mod state;
+mod stats;
+mod store;
+mod urls;
+
+pub use config::{EmulatorConfig, Outcome, ParseOutcomeError};
+pub use server::Emulator;
+pub use stats::Stats;
+
+/// The API key the emulator accepts when no credentials are configured.
+pub const DEFAULT_API_KEY: &str = "emulator-api-key";
+
+/// The Basic-auth username the emulator accepts when no credentials are configured.
+pub const DEFAULT_USERNAME: &str = "emulator-user";
+
+/// The Basic-auth password the emulator accepts when no credentials are configured.
+pub const DEFAULT_PASSWORD: &str = "emulator-password";

@@ -1,0 +1,118 @@
+//! `glair-emulator`: run the GLAIR Vision emulator as a standalone server.
+//!
+//! Prints exactly one line, `listening on http://HOST:PORT`, once bound, then serves until
+//! Ctrl-C or SIGTERM and shuts down gracefully. See the library documentation for endpoints.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use glair_emulator::{
+    DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME, Emulator, EmulatorConfig, Outcome,
+};
+
+/// A local emulator of GLAIR Vision's hosted identity-session API and hosted web pages.
+#[derive(Debug, Parser)]
+#[command(name = "glair-emulator", version, about)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "GLAIR_EMULATOR_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+
+    /// API key to accept (x-api-key) [default: emulator-api-key].
+    #[arg(long, env = "GLAIR_EMULATOR_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+
+    /// Basic-auth username to accept [default: emulator-user].
+    #[arg(long, env = "GLAIR_EMULATOR_USERNAME")]
+    username: Option<String>,
+
+    /// Basic-auth password to accept [default: emulator-password].
+    #[arg(long, env = "GLAIR_EMULATOR_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+
+    /// How sessions end when completed by the hosted page or without an explicit outcome.
+    #[arg(long, env = "GLAIR_EMULATOR_OUTCOME", default_value = "live",
+          value_parser = ["live", "spoof", "no-face"])]
+    outcome: String,
+
+    /// Base of the sessions' `url` field [default: http://HOST:PORT of the bound address].
+    #[arg(long, env = "GLAIR_EMULATOR_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            complain(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> ExitCode {
+    let outcome = match args.outcome.parse::<Outcome>() {
+        Ok(o) => o,
+        Err(e) => {
+            complain(&e.to_string());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut config = EmulatorConfig::new()
+        .addr(args.addr)
+        .outcome(outcome)
+        .credentials(
+            args.api_key.unwrap_or_else(|| DEFAULT_API_KEY.to_owned()),
+            args.username.unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
+            args.password.unwrap_or_else(|| DEFAULT_PASSWORD.to_owned()),
+        );
+    if let Some(url) = args.public_url {
+        config = config.public_url(url);
+    }
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            complain(&format!("cannot start on {}: {e}", args.addr));
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let announced =
+        writeln!(out, "listening on {}", emulator.base_url()).and_then(|()| out.flush());
+    drop(out);
+    if let Err(e) = announced {
+        complain(&format!("cannot write to stdout: {e}"));
+        emulator.shutdown().await;
+        return ExitCode::FAILURE;
+    }
+    wait_for_signal().await;
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+fn complain(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "glair-emulator: {msg}");
+}
+
+/// Resolve on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,153 @@
+//! The `glair-emulator` binary: announces itself with one line and serves.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Kills the child if a test fails half-way.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> (Guard, BufReader<std::process::ChildStdout>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glair-emulator"))
+        .args(args)
+        .env_remove("GLAIR_EMULATOR_ADDR")
+        .env_remove("GLAIR_EMULATOR_API_KEY")
+        .env_remove("GLAIR_EMULATOR_USERNAME")
+        .env_remove("GLAIR_EMULATOR_PASSWORD")
+        .env_remove("GLAIR_EMULATOR_OUTCOME")
+        .env_remove("GLAIR_EMULATOR_PUBLIC_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (Guard(child), stdout)
+}
+
+fn http(addr: &str, request: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn prints_one_listening_line_then_serves() {
+    let (mut guard, mut stdout) = spawn(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--api-key",
+        "k",
+        "--username",
+        "u",
+        "--password",
+        "p",
+        "--outcome",
+        "spoof",
+    ]);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let url = line
+        .strip_suffix('\n')
+        .and_then(|l| l.strip_prefix("listening on http://"))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    let addr = url.to_owned();
+    assert!(addr.starts_with("127.0.0.1:"));
+    assert_ne!(addr, "127.0.0.1:0");
+
+    // base64("u:p") = "dTpw"
+    let body = r#"{"success_url":"https://a.example/done"}"#;
+    let resp = http(
+        &addr,
+        &format!(
+            "POST /face/v1/passive-liveness-sessions HTTP/1.1\r\nHost: {addr}\r\nx-api-key: k\r\n\
+             Authorization: Basic dTpw\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(
+        resp.contains(&format!("\"url\":\"http://{addr}/passive-liveness/")),
+        "{resp}"
+    );
+    assert!(resp.to_ascii_lowercase().contains("request-id: "));
+    let resp = http(
+        &addr,
+        &format!("GET /_emulator/stats HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(resp.starts_with("HTTP/1.1 401"), "{resp}");
+
+    // Graceful stop on SIGTERM; nothing more on stdout.
+    let pid = guard.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = guard.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "", "exactly one line on stdout");
+}
+
+#[test]
+fn default_credentials_and_public_url() {
+    let (_guard, mut stdout) = spawn(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--public-url",
+        "https://vision.example.test",
+    ]);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_owned();
+    // base64("emulator-user:emulator-password")
+    let token = "ZW11bGF0b3ItdXNlcjplbXVsYXRvci1wYXNzd29yZA==";
+    let body = r#"{"success_url":"https://a.example/done"}"#;
+    let resp = http(
+        &addr,
+        &format!(
+            "POST /ocr/v1/ktp-sessions HTTP/1.1\r\nHost: {addr}\r\nx-api-key: emulator-api-key\r\n\
+             Authorization: Basic {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(
+        resp.contains("\"url\":\"https://vision.example.test/ktp/"),
+        "{resp}"
+    );
+}
+
+#[test]
+fn bad_arguments_fail() {
+    let out = Command::new(env!("CARGO_BIN_EXE_glair-emulator"))
+        .args(["--outcome", "maybe"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+}
