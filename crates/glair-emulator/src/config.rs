@@ -76,6 +76,7 @@ pub struct EmulatorConfig {
     pub(crate) password: String,
     pub(crate) outcome: Outcome,
     pub(crate) public_url: Option<String>,
+    pub(crate) session_lifetime_ms: u64,
 }
 
 impl EmulatorConfig {
@@ -89,6 +90,7 @@ impl EmulatorConfig {
             password: DEFAULT_PASSWORD.to_owned(),
             outcome: Outcome::Live,
             public_url: None,
+            session_lifetime_ms: crate::store::SESSION_LIFETIME_MS,
         }
     }
 
@@ -122,6 +124,13 @@ impl EmulatorConfig {
     /// [`Emulator::start`](crate::Emulator::start) fails with [`std::io::ErrorKind::InvalidInput`].
     pub fn public_url(mut self, url: impl Into<String>) -> Self {
         self.public_url = Some(url.into());
+        self
+    }
+
+    /// How long new sessions live (default 24 hours, as GLAIR's). Shorter lifetimes let a
+    /// client see a session expire by its own clock without waiting a day.
+    pub fn session_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.session_lifetime_ms = u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX);
         self
     }
 }

@@ -71,6 +71,7 @@ impl Emulator {
             credentials: Credentials::new(config.api_key, config.username, config.password),
             outcome: config.outcome,
             public_base: public_url.unwrap_or_else(|| base_url.clone()),
+            session_lifetime_ms: config.session_lifetime_ms,
             clock: Clock::default(),
             store: Store::new(),
             faults: Faults::default(),

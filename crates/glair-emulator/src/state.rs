@@ -17,6 +17,8 @@ pub(crate) struct State {
     pub(crate) outcome: Outcome,
     /// Base of the sessions' `url`, without a trailing `/`.
     pub(crate) public_base: String,
+    /// How long new sessions live, in milliseconds.
+    pub(crate) session_lifetime_ms: u64,
     pub(crate) clock: Clock,
     pub(crate) store: Store,
     pub(crate) faults: Faults,

@@ -16,7 +16,7 @@ use crate::kinds::{self, API_VERSION, Kind};
 use crate::respond::{self, JSON, Reply, Resp, ResponseBody};
 use crate::state::State;
 use crate::stats::RouteKey;
-use crate::store::{SESSION_LIFETIME_MS, Session};
+use crate::store::Session;
 use crate::urls::validate_redirect_url;
 
 /// What an API path names.
@@ -287,7 +287,10 @@ async fn create(
         Ok(extras) => extras,
         Err(why) => return bad_request(&why),
     };
-    let expired = state.clock.now_ms().saturating_add(SESSION_LIFETIME_MS);
+    let expired = state
+        .clock
+        .now_ms()
+        .saturating_add(state.session_lifetime_ms);
     let (_sid, json) = state.store.create(&state.ids, |sid| Session {
         kind,
         url: format!("{}/{}/{}", state.public_base, kind.page, sid),
