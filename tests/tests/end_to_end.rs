@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use glair::{
-    CheckStatus, CreatePassiveLivenessSession, CreateSession, Error, Ktp, SessionStatus,
-    SpoofLevel, WaitOptions, WaitOutcome,
+    ActiveLiveness, CheckStatus, CreatePassiveLivenessSession, CreateSession, Error, Ktp, Npwp,
+    SessionStatus, SpoofLevel, WaitOptions, WaitOutcome,
 };
 use glair_integration_tests::Harness;
 
@@ -160,20 +160,59 @@ async fn wrong_credentials_and_unknown_sessions_are_api_errors() {
     assert_eq!(h.stats().sessions_created, 0);
 }
 
+/// Create, complete and retrieve one session of kind `K` through the generic machinery.
+async fn life_cycle<K: glair::SessionKind>(
+    h: &Harness,
+    create: CreateSession<K>,
+) -> glair::Session<K> {
+    let sessions = h.client().sessions::<K>();
+    let created = sessions.create(create).await.unwrap();
+    assert_eq!(created.status, SessionStatus::Pending);
+    let sid = created.sid().unwrap();
+    h.complete(K::RESOURCE, sid.as_str(), "live").await;
+    let redirect = format!("https://app.example/done?sid={sid}");
+    let done = sessions.retrieve_from_redirect(&redirect).await.unwrap();
+    assert_eq!(done.status, SessionStatus::Finished);
+    assert!(done.result.is_some());
+    done
+}
+
 #[tokio::test]
 async fn the_other_kinds_share_the_same_machinery() {
     let h = Harness::start().await;
+    let active = life_cycle(
+        &h,
+        CreateSession::<ActiveLiveness>::new("https://app.example/done").number_of_gestures(2),
+    )
+    .await;
+    assert_eq!(active.result.unwrap().status(), Some("success"));
+    let ktp = life_cycle(
+        &h,
+        CreateSession::<Ktp>::new("https://app.example/done").qualities_detector(true),
+    )
+    .await;
+    assert_eq!(ktp.result.unwrap().status(), Some("success"));
+    let npwp = life_cycle(&h, CreateSession::<Npwp>::new("https://app.example/done")).await;
+    assert_eq!(npwp.result.unwrap().status(), Some("success"));
+    let stats = h.stats();
+    assert_eq!(stats.sessions_created, 3);
+    for kind in ["active-liveness-sessions", "ktp-sessions", "npwp-sessions"] {
+        assert_eq!(stats.sessions_by_kind[kind], 1, "{kind}");
+    }
+    // The named accessors reach the same kinds.
     let client = h.client();
-    let ktp = client
-        .ktp_sessions()
-        .create(CreateSession::<Ktp>::new("https://app.example/done").qualities_detector(true))
-        .await
-        .unwrap();
-    let sid = ktp.sid().unwrap();
-    h.complete("ktp-sessions", sid.as_str(), "live").await;
-    let done = client.ktp_sessions().retrieve(&sid).await.unwrap();
-    assert_eq!(done.status, SessionStatus::Finished);
-    assert_eq!(done.result.unwrap().status(), Some("success"));
+    let sid = glair::SessionId::new("Zz9zZz9zZz9zZz9zZz9zZz9zZz9zZz9z").unwrap();
+    for err in [
+        client
+            .active_liveness_sessions()
+            .retrieve(&sid)
+            .await
+            .unwrap_err(),
+        client.ktp_sessions().retrieve(&sid).await.unwrap_err(),
+        client.npwp_sessions().retrieve(&sid).await.unwrap_err(),
+    ] {
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    }
 }
 
 #[tokio::test]

@@ -90,7 +90,7 @@ fn faults() -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn with(fault: &Value, extra: Value) -> Value {
+fn with(fault: &Value, extra: &Value) -> Value {
     let mut f = fault.clone();
     for (k, v) in extra.as_object().unwrap() {
         f[k] = v.clone();
@@ -119,7 +119,7 @@ async fn create_under_every_fault() {
     {
         assert_eq!(name, ename);
         let h = Harness::start().await;
-        h.fault(with(&fault, json!({"route": "create"}))).await;
+        h.fault(with(&fault, &json!({"route": "create"}))).await;
         let result = client(&h)
             .passive_liveness_sessions()
             .create(create_request())
@@ -154,7 +154,7 @@ async fn create_is_not_retried_after_the_server_processed_it() {
             continue; // 429 means "not processed": retrying it is right (see the other test).
         }
         let h = Harness::start().await;
-        h.fault(with(&fault, json!({"route": "create", "phase": "after"})))
+        h.fault(with(&fault, &json!({"route": "create", "phase": "after"})))
             .await;
         let result = client(&h)
             .passive_liveness_sessions()
@@ -196,7 +196,7 @@ async fn retrieve_under_every_fault() {
             .unwrap()
             .sid()
             .unwrap();
-        h.fault(with(&fault, json!({"route": "retrieve"}))).await;
+        h.fault(with(&fault, &json!({"route": "retrieve"}))).await;
         let result = sessions.retrieve(&sid).await;
         assert_eq!(
             classify(&result),
@@ -243,7 +243,7 @@ async fn wait_under_every_fault() {
         h.complete("passive-liveness-sessions", sid.as_str(), "live")
             .await;
         // Two faulted polls: the first attempt and its first retry both fail.
-        h.fault(with(&fault, json!({"route": "retrieve", "count": 2})))
+        h.fault(with(&fault, &json!({"route": "retrieve", "count": 2})))
             .await;
         let result = sessions
             .wait(

@@ -118,10 +118,10 @@ proptest! {
 
     #[test]
     fn raw_results_round_trip(key in "[a-z_]{1,10}", value in "[ -~]{0,20}", number in any::<i32>()) {
-        let result = serde_json::json!({"status": "success", "result": {key.clone(): value, "n": number}});
+        let result = serde_json::json!({"status": "success", "result": {key: value, "n": number}});
         let body = finished_body("npwp", &result.to_string());
         let session = decode_session::<Npwp>(&ok(body)).unwrap();
-        prop_assert_eq!(session.status.clone(), SessionStatus::Finished);
+        prop_assert_eq!(&session.status, &SessionStatus::Finished);
         let decoded = session.result.clone().unwrap();
         prop_assert_eq!(decoded.as_json(), &result);
         let again = glair_types::Session::<Npwp>::from_json(serde_json::to_vec(&session).unwrap()).unwrap();
