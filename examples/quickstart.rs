@@ -15,11 +15,8 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use glair::{
-    Client, CreatePassiveLivenessSession, PassiveLivenessSession, WaitOptions, WaitOutcome,
-};
-use glair_emulator::{Emulator, EmulatorConfig};
-use glair_examples::{SELFIE_JPEG, hosted_page};
+use glair::{CreatePassiveLivenessSession, PassiveLivenessSession, WaitOptions, WaitOutcome};
+use glair_examples::{SELFIE_JPEG, hosted_page, local};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -33,20 +30,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
-    let use_real_service = std::env::var_os("GLAIR_BASE_URL").is_some();
-    let (client, emulator) = if use_real_service {
-        (Client::from_env()?, None)
-    } else {
-        let emulator = Emulator::start(EmulatorConfig::new()).await?;
+    let (client, emulator) = local::client_from_env_or_emulator().await?;
+    if let Some(emulator) = &emulator {
         println!("Started the GLAIR emulator at {}", emulator.base_url());
-        let client = Client::builder()
-            .base_url(emulator.base_url())
-            .api_key(emulator.api_key())
-            .username(emulator.username())
-            .password(emulator.password())
-            .build()?;
-        (client, Some(emulator))
-    };
+    }
     let sessions = client.passive_liveness_sessions();
 
     let success_url = std::env::var("GLAIR_SUCCESS_URL")

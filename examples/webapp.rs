@@ -14,28 +14,16 @@
 
 use std::error::Error;
 
-use glair::Client;
-use glair_emulator::{Emulator, EmulatorConfig};
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     let addr = std::env::var("WEBAPP_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     let public_url = format!("http://{}", listener.local_addr()?);
 
-    let (client, emulator) = if std::env::var_os("GLAIR_BASE_URL").is_some() {
-        (Client::from_env()?, None)
-    } else {
-        let emulator = Emulator::start(EmulatorConfig::new()).await?;
+    let (client, emulator) = glair_examples::local::client_from_env_or_emulator().await?;
+    if let Some(emulator) = &emulator {
         println!("GLAIR emulator at {}", emulator.base_url());
-        let client = Client::builder()
-            .base_url(emulator.base_url())
-            .api_key(emulator.api_key())
-            .username(emulator.username())
-            .password(emulator.password())
-            .build()?;
-        (client, Some(emulator))
-    };
+    }
 
     println!("Open {public_url}/ in a browser (Ctrl-C to stop)");
     axum::serve(listener, glair_examples::webapp::router(client, public_url))

@@ -5,12 +5,16 @@
 //!   `sans_io`).
 //! - `hosted_page` (feature `emulator`): completes a hosted check without a browser, the way a
 //!   user's browser would (used by `quickstart`).
+//! - `local` (feature `emulator`): a client for a configured GLAIR, or for an emulator started
+//!   in-process.
 //! - `webapp` (feature `emulator`): the web application of the `webapp` example, as a router
 //!   the browser tests drive.
 
 pub mod blocking;
 #[cfg(feature = "emulator")]
 pub mod hosted_page;
+#[cfg(feature = "emulator")]
+pub mod local;
 #[cfg(feature = "emulator")]
 pub mod webapp;
 
