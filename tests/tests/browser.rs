@@ -202,6 +202,11 @@ async fn refused_camera_falls_back_to_upload() {
             !verify.is_displayed().await?,
             "verify is shown without a camera"
         );
+        let hint = t.browser.find(Locator::Id("hint")).await?;
+        assert!(
+            !hint.is_displayed().await?,
+            "camera instructions are shown without a camera"
+        );
 
         let selfie = t.tmp.join("selfie.jpg");
         std::fs::write(&selfie, glair_examples::SELFIE_JPEG)?;
