@@ -270,6 +270,26 @@ fn wait_times_out_with_exit_code_3_and_still_prints_the_session() {
 }
 
 #[test]
+fn wait_on_a_session_that_expires_exits_3_with_the_outcome() {
+    let env =
+        Env::with(EmulatorConfig::new().session_lifetime(std::time::Duration::from_millis(300)));
+    let sid = env.create("passive-liveness-sessions");
+    let out = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "50ms",
+        "--max-wait",
+        "20s",
+    ]));
+    let json = out.json(3);
+    assert_eq!(json["wait_outcome"], "expired");
+    assert_eq!(json["status"], "PENDING");
+    assert_eq!(json["sid"], sid.as_str());
+}
+
+#[test]
 fn options_win_over_the_environment() {
     let env = Env::start();
     let bogus = format!("http://127.0.0.1:{}", closed_port());
