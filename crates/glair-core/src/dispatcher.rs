@@ -271,6 +271,13 @@ impl Dispatcher {
         &self.sleep
     }
 
+    /// Whether a real timer was given or is available by default (`hyper` feature). Without
+    /// one, [`sleep`](Dispatcher::sleep) is a placeholder that never completes, so code that
+    /// sleeps on its own (such as polling) must check this first.
+    pub fn has_timer(&self) -> bool {
+        self.has_sleep
+    }
+
     /// The clock.
     pub fn clock(&self) -> &SharedClock {
         &self.clock

@@ -360,9 +360,13 @@ impl ClientBuilder {
         if let Some(jitter) = self.jitter {
             dispatcher = dispatcher.jitter(jitter);
         }
-        let dispatcher = dispatcher
-            .build()
-            .map_err(|e| Error::Config(e.to_string()))?;
+        let dispatcher = dispatcher.build().map_err(|e| match e {
+            glair_core::BuildError::MissingSleep { needed_for } => Error::Config(format!(
+                "{needed_for} need a timer: pass one with ClientBuilder::sleep or \
+                 ClientBuilder::time, disable them, or enable the `hyper` feature"
+            )),
+            other => Error::Config(other.to_string()),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 config,

@@ -104,6 +104,13 @@ pub(crate) async fn wait_for<K: SessionKind>(
     options: &WaitOptions,
 ) -> Result<WaitOutcome<K>, Error> {
     let dispatcher = sessions.client().dispatcher();
+    if !dispatcher.has_timer() {
+        return Err(Error::Config(
+            "wait needs a timer to pause between polls: pass one with ClientBuilder::sleep \
+             (or enable the `hyper` feature)"
+                .into(),
+        ));
+    }
     let clock = dispatcher.clock();
     let sleep = dispatcher.sleep();
     let started = clock.now();

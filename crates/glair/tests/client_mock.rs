@@ -434,6 +434,7 @@ fn builder_reads_the_environment_and_refuses_plain_http() {
     };
     let client = Client::builder()
         .transport(MockTransport::new())
+        .time(FakeTime::new(start()))
         .load_env_from(env(&[
             ("GLAIR_API_KEY", "k"),
             ("GLAIR_USERNAME", "u"),
@@ -459,6 +460,7 @@ fn builder_reads_the_environment_and_refuses_plain_http() {
         .credentials(Credentials::new("k", "u", "p").unwrap())
         .base_url("http://glair.example.com")
         .allow_plain_http(true)
+        .time(FakeTime::new(start()))
         .build()
         .unwrap();
 }
@@ -469,7 +471,8 @@ fn debug_output_never_shows_secrets() {
         .api_key("dbg-api-key")
         .username("dbg-user")
         .password("dbg-password")
-        .transport(MockTransport::new());
+        .transport(MockTransport::new())
+        .time(FakeTime::new(start()));
     let client = builder.clone().build().unwrap();
     let shown = format!(
         "{builder:?} {client:?} {:?} {:?}",
@@ -496,4 +499,36 @@ fn timeout_scope_is_reported() {
     };
     assert!(err.to_string().contains("operation timeout"));
     assert!(err.is_retryable());
+}
+
+/// Only without the `hyper` feature can a client lack a timer: CI runs this file with
+/// `cargo test -p glair --no-default-features --features mock`.
+#[cfg(not(feature = "hyper"))]
+#[test]
+fn wait_without_a_timer_is_a_configuration_error_not_a_hang() {
+    // A client without retries or timeouts needs no timer to send, but `wait` does.
+    let mock = MockTransport::new();
+    mock.push_json(200, &pending());
+    let client = Client::builder()
+        .credentials(Credentials::new("k", "u", "p").unwrap())
+        .transport(mock.clone())
+        .retry(RetryConfig::disabled())
+        .timeouts(glair::TimeoutConfig::none())
+        .build()
+        .unwrap();
+    let err = pollster::block_on(
+        client
+            .passive_liveness_sessions()
+            .wait(SID, WaitOptions::new()),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("timer"), "{err}");
+    assert_eq!(mock.request_count(), 0);
+
+    let err = Client::builder()
+        .credentials(Credentials::new("k", "u", "p").unwrap())
+        .transport(MockTransport::new())
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ClientBuilder::sleep"), "{err}");
 }
