@@ -32,7 +32,7 @@ enum Inner {
 
 /// An HTTP/1.1 and HTTP/2 client transport on hyper 1, with a connection pool (keep-alive).
 ///
-/// - Connect timeout (default 10 s), `TCP_NODELAY`, idle pooled connections kept 90 s, up to 32
+/// - Connect timeout (default 10 s), `TCP_NODELAY`, idle pooled connections kept 90 s, up to 1024
 ///   per host.
 /// - The response body is read with a size cap (default 4 MiB) enforced while streaming, and a
 ///   `Content-Length` above the cap is refused before reading: an oversized or endless body
@@ -90,7 +90,7 @@ impl Default for HyperTransportBuilder {
             connect_timeout: HyperTransport::DEFAULT_CONNECT_TIMEOUT,
             max_response_body_bytes: HyperTransport::DEFAULT_MAX_RESPONSE_BODY_BYTES,
             pool_idle_timeout: Duration::from_secs(90),
-            pool_max_idle_per_host: 32,
+            pool_max_idle_per_host: 1024,
             https_only: false,
         }
     }
@@ -118,7 +118,8 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// How many idle connections are kept per host (default 32).
+    /// How many idle connections are kept per host (default 1024; each closes after the idle
+    /// timeout). A limit below your concurrency closes and reopens connections under load.
     #[must_use]
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;

@@ -73,6 +73,11 @@ pub fn api_error(response: &Response<Bytes>) -> ApiError {
 }
 
 pub(crate) fn from_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonPathError> {
+    // Fast path: plain serde_json. Tracking the JSON path costs on every field, so only a body
+    // that fails pays for it, by being decoded a second time with the tracker.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = match e.path().to_string() {
