@@ -1,0 +1,479 @@
+//! The Rust load clients, each run as its own process (`glair-bench client --impl …`):
+//!
+//! - `facade`: the `glair` crate's [`glair::Client`] with its default hyper transport, exactly
+//!   as an application uses it (`create`, `Session::sid`, `retrieve`).
+//! - `raw`: hyper-util's pooled client sending byte-identical requests with hand-built
+//!   headers and decoding into a plain `#[derive(Deserialize)]` struct — what a hand-written
+//!   Rust client would do at best, so the practical limit for any Rust client.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use glair::{CreatePassiveLivenessSession, PassiveLiveness, Sessions};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, Request, StatusCode, Uri};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use serde::Deserialize;
+
+use crate::measure::{ClientReport, quantile_us};
+use crate::{BoxError, procfs};
+
+/// The emulator's default credentials.
+pub(crate) const API_KEY: &str = "emulator-api-key";
+/// The emulator's default Basic-auth username.
+pub(crate) const USERNAME: &str = "emulator-user";
+/// The emulator's default Basic-auth password.
+pub(crate) const PASSWORD: &str = "emulator-password";
+/// The `success_url` every client sends.
+pub(crate) const SUCCESS_URL: &str = "https://app.example/liveness/done";
+/// The `cancel_url` every client sends.
+pub(crate) const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
+/// The collection path of passive liveness sessions.
+pub(crate) const COLLECTION: &str = "/face/v1/passive-liveness-sessions";
+
+/// Which Rust client to drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Impl {
+    /// The `glair` facade with its default hyper transport.
+    Facade,
+    /// Raw hyper-util with hand-built, byte-identical requests.
+    Raw,
+}
+
+impl Impl {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Impl::Facade => "facade",
+            Impl::Raw => "raw",
+        }
+    }
+}
+
+/// What each operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Workload {
+    /// Create a session, then retrieve it by the sid read from its `url` (2 requests).
+    Pairs,
+    /// Retrieve one of a set of pre-created (finished) sessions (1 request).
+    Retrieve,
+}
+
+impl Workload {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Workload::Pairs => "pairs",
+            Workload::Retrieve => "retrieve",
+        }
+    }
+
+    /// HTTP requests per operation.
+    pub(crate) fn requests_per_op(self) -> u64 {
+        match self {
+            Workload::Pairs => 2,
+            Workload::Retrieve => 1,
+        }
+    }
+}
+
+/// Arguments of `glair-bench client`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ClientArgs {
+    /// Which client.
+    #[arg(long = "impl", value_enum)]
+    pub(crate) implementation: Impl,
+    /// The emulator's base URL, e.g. http://127.0.0.1:41234.
+    #[arg(long)]
+    pub(crate) base_url: String,
+    /// What each operation does.
+    #[arg(long, value_enum)]
+    pub(crate) workload: Workload,
+    /// Requests in flight at once.
+    #[arg(long)]
+    pub(crate) concurrency: u32,
+    /// HTTP requests in the measured phase.
+    #[arg(long)]
+    pub(crate) requests: u64,
+    /// HTTP requests sent before measuring (opens the connections, warms caches).
+    #[arg(long, default_value_t = 500)]
+    pub(crate) warmup: u64,
+    /// File with one sid per line (needed by `--workload retrieve`).
+    #[arg(long)]
+    pub(crate) sids_file: Option<PathBuf>,
+}
+
+/// One request's outcome: `Ok(Some(sid))` for a create.
+type Outcome = Result<Option<String>, String>;
+
+/// A client that can create and retrieve passive liveness sessions.
+#[derive(Debug, Clone)]
+enum Driver {
+    Facade(Box<Sessions<PassiveLiveness>>),
+    Raw(Arc<RawClient>),
+}
+
+impl Driver {
+    fn new(implementation: Impl, base_url: &str) -> Result<Self, BoxError> {
+        Ok(match implementation {
+            Impl::Facade => {
+                let client = glair::Client::builder()
+                    .api_key(API_KEY)
+                    .username(USERNAME)
+                    .password(PASSWORD)
+                    .base_url(base_url)
+                    .build()?;
+                Driver::Facade(Box::new(client.passive_liveness_sessions()))
+            }
+            Impl::Raw => Driver::Raw(Arc::new(RawClient::new(base_url)?)),
+        })
+    }
+
+    async fn create(&self) -> Outcome {
+        match self {
+            Driver::Facade(sessions) => {
+                let session = sessions
+                    .create(CreatePassiveLivenessSession::new(SUCCESS_URL).cancel_url(CANCEL_URL))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let sid = session.sid().map_err(|e| e.to_string())?;
+                Ok(Some(sid.as_str().to_owned()))
+            }
+            Driver::Raw(raw) => {
+                let session = raw.send_plain(raw.create_request()).await?;
+                let sid = session.url.rsplit('/').next().unwrap_or_default();
+                Ok(Some(sid.to_owned()))
+            }
+        }
+    }
+
+    async fn retrieve(&self, sid: &str) -> Outcome {
+        match self {
+            Driver::Facade(sessions) => {
+                sessions.retrieve(sid).await.map_err(|e| e.to_string())?;
+            }
+            Driver::Raw(raw) => {
+                let request = raw.retrieve_request(sid).map_err(|e| e.to_string())?;
+                raw.send_plain(request).await?;
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A plain mirror of the session object, as a hand-written client would declare it.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+pub(crate) struct PlainSession {
+    pub(crate) status: String,
+    pub(crate) expired: Option<i64>,
+    pub(crate) url: String,
+    pub(crate) success_url: String,
+    pub(crate) cancel_url: Option<String>,
+    pub(crate) result: Option<serde_json::Value>,
+}
+
+/// Raw hyper-util with hand-built headers (computed once), the same bytes the facade sends.
+#[derive(Debug)]
+pub(crate) struct RawClient {
+    client: HyperClient<HttpConnector, Full<Bytes>>,
+    base_url: String,
+    create_uri: Uri,
+    authorization: HeaderValue,
+    api_key: HeaderValue,
+    accept: HeaderValue,
+    user_agent: HeaderValue,
+    json: HeaderValue,
+    create_body: Bytes,
+}
+
+impl RawClient {
+    pub(crate) fn new(base_url: &str) -> Result<Self, BoxError> {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client = HyperClient::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .build(connector);
+        let basic =
+            base64::engine::general_purpose::STANDARD.encode(format!("{USERNAME}:{PASSWORD}"));
+        let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))?;
+        authorization.set_sensitive(true);
+        let mut api_key = HeaderValue::from_static(API_KEY);
+        api_key.set_sensitive(true);
+        let create_body =
+            format!(r#"{{"success_url":"{SUCCESS_URL}","cancel_url":"{CANCEL_URL}"}}"#);
+        Ok(Self {
+            client,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            create_uri: format!("{}{COLLECTION}", base_url.trim_end_matches('/')).parse()?,
+            authorization,
+            api_key,
+            accept: HeaderValue::from_static("application/json"),
+            user_agent: HeaderValue::from_static(glair_types::USER_AGENT_VALUE),
+            json: HeaderValue::from_static("application/json"),
+            create_body: Bytes::from(create_body),
+        })
+    }
+
+    fn builder(&self, method: Method, uri: Uri) -> http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header("x-api-key", self.api_key.clone())
+            .header(ACCEPT, self.accept.clone())
+            .header(USER_AGENT, self.user_agent.clone())
+    }
+
+    /// `POST /face/v1/passive-liveness-sessions` with the fixed body.
+    pub(crate) fn create_request(&self) -> Request<Bytes> {
+        self.builder(Method::POST, self.create_uri.clone())
+            .header(CONTENT_TYPE, self.json.clone())
+            .body(self.create_body.clone())
+            .unwrap_or_default()
+    }
+
+    /// `GET /face/v1/passive-liveness-sessions/{sid}`.
+    pub(crate) fn retrieve_request(&self, sid: &str) -> Result<Request<Bytes>, http::Error> {
+        let uri: Uri = format!("{}{COLLECTION}/{sid}", self.base_url).parse()?;
+        self.builder(Method::GET, uri).body(Bytes::new())
+    }
+
+    /// Sends a request; a 200 whose body is a session is success.
+    pub(crate) async fn send_plain(&self, request: Request<Bytes>) -> Result<PlainSession, String> {
+        let response = self
+            .client
+            .request(request.map(Full::new))
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        if status != StatusCode::OK {
+            return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
+        }
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+}
+
+/// Reads one sid per non-empty line.
+pub(crate) fn read_sids(path: &std::path::Path) -> Result<Vec<String>, BoxError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let sids: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if sids.is_empty() {
+        return Err(format!("{} holds no sids", path.display()).into());
+    }
+    Ok(sids)
+}
+
+/// What one phase (warm-up or measured) produced.
+#[derive(Debug, Default)]
+struct PhaseResult {
+    latencies_ns: Vec<u64>,
+    requests: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+/// Runs `ops` operations with `concurrency` tasks pulling from one counter.
+async fn run_phase(
+    driver: &Driver,
+    workload: Workload,
+    sids: &Arc<Vec<String>>,
+    concurrency: u32,
+    ops: u64,
+) -> PhaseResult {
+    let next = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let driver = driver.clone();
+        let next = Arc::clone(&next);
+        let sids = Arc::clone(sids);
+        tasks.push(tokio::spawn(async move {
+            let mut out = PhaseResult {
+                latencies_ns: Vec::with_capacity(
+                    usize::try_from(ops * 2 / u64::from(concurrency.max(1)) + 16).unwrap_or(0),
+                ),
+                ..PhaseResult::default()
+            };
+            let record = |started: Instant, outcome: &Outcome, out: &mut PhaseResult| {
+                out.requests += 1;
+                match outcome {
+                    Ok(_) => out
+                        .latencies_ns
+                        .push(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX)),
+                    Err(e) => {
+                        out.errors += 1;
+                        out.first_error.get_or_insert_with(|| e.clone());
+                    }
+                }
+            };
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= ops {
+                    break;
+                }
+                match workload {
+                    Workload::Pairs => {
+                        let started = Instant::now();
+                        let created = driver.create().await;
+                        record(started, &created, &mut out);
+                        if let Ok(Some(sid)) = created {
+                            let started = Instant::now();
+                            let retrieved = driver.retrieve(&sid).await;
+                            record(started, &retrieved, &mut out);
+                        }
+                    }
+                    Workload::Retrieve => {
+                        let index = usize::try_from(i).unwrap_or(0) % sids.len().max(1);
+                        let sid = sids.get(index).map_or("missing", String::as_str);
+                        let started = Instant::now();
+                        let retrieved = driver.retrieve(sid).await;
+                        record(started, &retrieved, &mut out);
+                    }
+                }
+            }
+            out
+        }));
+    }
+    let mut total = PhaseResult::default();
+    for task in tasks {
+        match task.await {
+            Ok(part) => {
+                total.latencies_ns.extend(part.latencies_ns);
+                total.requests += part.requests;
+                total.errors += part.errors;
+                if total.first_error.is_none() {
+                    total.first_error = part.first_error;
+                }
+            }
+            Err(e) => {
+                total.errors += 1;
+                total.first_error.get_or_insert_with(|| e.to_string());
+            }
+        }
+    }
+    total
+}
+
+/// `glair-bench client`: runs the warm-up and the measured phase, prints one JSON line.
+pub(crate) fn run(args: &ClientArgs) -> Result<ClientReport, BoxError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let sids = Arc::new(match (&args.sids_file, args.workload) {
+        (Some(path), _) => read_sids(path)?,
+        (None, Workload::Retrieve) => return Err("--workload retrieve needs --sids-file".into()),
+        (None, Workload::Pairs) => Vec::new(),
+    });
+    let driver = Driver::new(args.implementation, &args.base_url)?;
+    let per_op = args.workload.requests_per_op();
+    runtime.block_on(async {
+        let warm = run_phase(
+            &driver,
+            args.workload,
+            &sids,
+            args.concurrency,
+            args.warmup.div_ceil(per_op),
+        )
+        .await;
+        if warm.requests > 0 && warm.errors == warm.requests {
+            return Err(format!(
+                "every warm-up request failed: {}",
+                warm.first_error.unwrap_or_default()
+            )
+            .into());
+        }
+        let cpu_before = procfs::cpu_times("self").unwrap_or_default();
+        let on_cpu_before = procfs::on_cpu_s("self");
+        let started = Instant::now();
+        let mut result = run_phase(
+            &driver,
+            args.workload,
+            &sids,
+            args.concurrency,
+            args.requests.div_ceil(per_op),
+        )
+        .await;
+        let wall_s = started.elapsed().as_secs_f64();
+        let cpu = procfs::cpu_times("self")
+            .unwrap_or_default()
+            .since(cpu_before);
+        let on_cpu = match (on_cpu_before, procfs::on_cpu_s("self")) {
+            (Some(before), Some(after)) => Some(after - before),
+            _ => None,
+        };
+        result.latencies_ns.sort_unstable();
+        Ok(ClientReport {
+            implementation: args.implementation.name().to_owned(),
+            workload: args.workload.name().to_owned(),
+            concurrency: args.concurrency,
+            requests: result.requests,
+            errors: result.errors,
+            first_error: result.first_error,
+            wall_s,
+            p50_us: quantile_us(&result.latencies_ns, 0.50),
+            p99_us: quantile_us(&result.latencies_ns, 0.99),
+            cpu_user_s: cpu.user_s,
+            cpu_sys_s: cpu.sys_s,
+            cpu_s: on_cpu,
+            peak_rss_kib: procfs::peak_rss_kib(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use glair_types::{ApiConfig, Credentials, RetrievePassiveLivenessSession, SessionId};
+
+    fn same_request(ours: &Request<Bytes>, theirs: &Request<Bytes>) {
+        assert_eq!(ours.method(), theirs.method());
+        assert_eq!(ours.uri(), theirs.uri());
+        let headers = |r: &Request<Bytes>| {
+            r.headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(headers(ours), headers(theirs));
+        assert_eq!(ours.body(), theirs.body());
+    }
+
+    /// The raw client sends exactly what the SDK builds: same method, URI, headers (names,
+    /// values and order) and body.
+    #[test]
+    fn raw_requests_are_byte_identical_to_the_sdks() {
+        let base = "http://127.0.0.1:8080";
+        let raw = RawClient::new(base).unwrap();
+        let config = ApiConfig::new(base).unwrap();
+        let credentials = Credentials::new(API_KEY, USERNAME, PASSWORD).unwrap();
+
+        let sdk_create = CreatePassiveLivenessSession::new(SUCCESS_URL)
+            .cancel_url(CANCEL_URL)
+            .to_http_request(&config, &credentials)
+            .unwrap();
+        same_request(&raw.create_request(), &sdk_create);
+
+        let sid = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
+        let sdk_retrieve = RetrievePassiveLivenessSession::new(SessionId::new(sid).unwrap())
+            .to_http_request(&config, &credentials)
+            .unwrap();
+        same_request(&raw.retrieve_request(sid).unwrap(), &sdk_retrieve);
+    }
+}
