@@ -107,6 +107,19 @@ impl Harness {
             .advance_clock(u64::try_from(by.as_millis()).unwrap_or(u64::MAX));
     }
 
+    /// Creates a passive liveness session through `client` and returns its sid.
+    pub async fn create_session(&self, client: &Client) -> glair::SessionId {
+        client
+            .passive_liveness_sessions()
+            .create(glair::CreatePassiveLivenessSession::new(
+                "https://app.example/done",
+            ))
+            .await
+            .expect("create succeeds")
+            .sid()
+            .expect("the session URL carries a sid")
+    }
+
     /// The emulator's counters.
     pub fn stats(&self) -> Stats {
         self.emulator.stats()

@@ -87,16 +87,12 @@ async fn wait_reports_a_session_that_expires_before_it_is_finished() {
         glair_emulator::EmulatorConfig::new().session_lifetime(Duration::from_millis(300)),
     )
     .await;
-    let sessions = h.client().passive_liveness_sessions();
-    let created = sessions
-        .create(CreatePassiveLivenessSession::new(
-            "https://app.example/done",
-        ))
-        .await
-        .unwrap();
-    let outcome = sessions
+    let client = h.client();
+    let sid = h.create_session(&client).await;
+    let outcome = client
+        .passive_liveness_sessions()
         .wait(
-            created.sid().unwrap(),
+            sid,
             WaitOptions::new()
                 .interval(Duration::from_millis(50))
                 .max_wait(Duration::from_secs(20)),
@@ -110,16 +106,12 @@ async fn wait_reports_a_session_that_expires_before_it_is_finished() {
 #[tokio::test]
 async fn wait_times_out_on_a_session_nobody_finishes() {
     let h = Harness::start().await;
-    let sessions = h.client().passive_liveness_sessions();
-    let created = sessions
-        .create(CreatePassiveLivenessSession::new(
-            "https://app.example/done",
-        ))
-        .await
-        .unwrap();
-    let outcome = sessions
+    let client = h.client();
+    let sid = h.create_session(&client).await;
+    let outcome = client
+        .passive_liveness_sessions()
         .wait(
-            created.sid().unwrap(),
+            sid,
             WaitOptions::new()
                 .interval(Duration::from_millis(20))
                 .max_wait(Duration::from_millis(150)),

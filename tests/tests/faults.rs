@@ -190,12 +190,7 @@ async fn retrieve_under_every_fault() {
         let h = Harness::start().await;
         let client = client(&h);
         let sessions = client.passive_liveness_sessions();
-        let sid = sessions
-            .create(create_request())
-            .await
-            .unwrap()
-            .sid()
-            .unwrap();
+        let sid = h.create_session(&client).await;
         h.fault(with(&fault, &json!({"route": "retrieve"}))).await;
         let result = sessions.retrieve(&sid).await;
         assert_eq!(
@@ -234,12 +229,7 @@ async fn wait_under_every_fault() {
         let h = Harness::start().await;
         let client = client(&h);
         let sessions = client.passive_liveness_sessions();
-        let sid = sessions
-            .create(create_request())
-            .await
-            .unwrap()
-            .sid()
-            .unwrap();
+        let sid = h.create_session(&client).await;
         h.complete("passive-liveness-sessions", sid.as_str(), "live")
             .await;
         // Two faulted polls: the first attempt and its first retry both fail.
@@ -276,12 +266,7 @@ async fn persistent_503_exhausts_the_attempts_and_reports_the_status() {
     let h = Harness::start().await;
     let client = client(&h);
     let sessions = client.passive_liveness_sessions();
-    let sid = sessions
-        .create(create_request())
-        .await
-        .unwrap()
-        .sid()
-        .unwrap();
+    let sid = h.create_session(&client).await;
     h.fault(json!({"kind":"status","status":503,"count":10,"route":"retrieve"}))
         .await;
     let err = sessions.retrieve(&sid).await.unwrap_err();
