@@ -12,12 +12,14 @@ use crate::{DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 /// Parses from (and displays as) `"live"`, `"spoof"` or `"no-face"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Outcome {
-    /// A live person (passive liveness: spoof level `LOW`; OCR kinds: a readable card).
+    /// A live person (passive liveness: spoof level `LOW`; active liveness: `MATCH`; OCR
+    /// kinds: a readable card).
     #[default]
     Live,
-    /// A spoof attempt (passive liveness: spoof level `HIGH`; OCR kinds: a non-genuine card).
+    /// A spoof attempt (passive liveness: spoof level `HIGH`; active liveness: `NOT_MATCH`; OCR
+    /// kinds: a picture of something else, read with every field empty).
     Spoof,
-    /// Nothing usable in the picture (`face not detected` / `document not detected`).
+    /// Nothing usable in the picture (liveness: `face not detected`; OCR kinds: `FAILED`).
     NoFace,
 }
 

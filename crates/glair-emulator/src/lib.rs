@@ -59,14 +59,21 @@
 //!   → **`200`** (the vendor's samples show no `201`) with the session object:
 //!   `status` (`"PENDING"`), `expired` (emulator clock now + 24 h, in epoch milliseconds), `url`
 //!   (`{public base}{hosted page path}` ending in a fresh random 32-character alphanumeric sid),
-//!   `success_url`, `cancel_url` (key present only when set), `result` (`null`) and the kind's
-//!   extras when given. There is no `sid` field, as on the real service. Unknown body fields are
+//!   `success_url`, `cancel_url` (`null` when unset: GLAIR echoes the key), `result` (`null`)
+//!   and the kind's extras, always, with their defaults when not sent (`number_of_gestures` 1,
+//!   `qualities_detector` false). Extras are accepted in their documented JSON type or as the
+//!   strings the vendor's Java SDK sends (`"3"`, `"true"`/`"false"`), and echoed in the
+//!   documented type. There is no `sid` field, as on the real service. Unknown body fields are
 //!   ignored; a JSON `null` for an optional field counts as absent.
 //! * `GET {API path}/{sid}` → the session object; once finished `status` is `"FINISHED"` and
 //!   `result` is the kind's fixture for the outcome it was completed with. A sid of another kind
 //!   is `404`.
 //!
-//! Errors (all `{"message": "…"}` JSON) are checked in this order: `401` (credentials), `404`
+//! Errors are checked in this order: `401` (credentials; GLAIR's documented body
+//! `{"error": "Access to this API has been disallowed"}`, with what exactly was wrong in the
+//! emulator's own `x-emulator-auth-problem` header — GLAIR's status for this case is not
+//! documented, `401` is the one its error page lists for bad credentials), then, with
+//! `{"message": "…"}` bodies, `404`
 //! (unknown route, version or sid), `405` with an `Allow` header (wrong method on a known route),
 //! `415` (a `POST` whose `Content-Type` is not `application/json`; parameters such as
 //! `charset=utf-8` are allowed, another charset is not), `413` (body over 64 KiB; bodies are read
@@ -83,11 +90,21 @@
 //! | `spoof` | `{"status":"success","result":{"spoof_percentage":0.99768,"status":"HIGH"}}` |
 //! | `no-face` | `{"status":"failed","result":{"spoof_percentage":0,"status":"face not detected"}}` |
 //!
-//! Active liveness gives `{"status":"success","result":{"gestures_passed":N,"gestures_total":N,
-//! "status":"PASSED"}}` when live (N = `number_of_gestures`), a `"FAILED"` variant for spoof and
-//! `{"status":"failed",…,"status":"face not detected"}` for no face. KTP and NPWP give fixed OCR
-//! records (`nik`, `nama`, … / `npwp`, `nama`, …; KTP adds a `qualities` object when
-//! `qualities_detector` was `true`) when live, and `{"status":"failed",…}` otherwise.
+//! The other kinds, in the shapes GLAIR documents (the vendor's live-tested key names):
+//!
+//! | outcome | active liveness `result` | KTP / NPWP `result` |
+//! |---|---|---|
+//! | `live` | `{"status":"success","result":{"gesture_status":"MATCH","detected_gesture":"HEAD_LEFT"}}` | `{"status":"SUCCESS","reason":"File Successfully Read","read":{…}}`, every field `{"confidence":…,"value":…}` |
+//! | `spoof` | `{"status":"success","result":{"gesture_status":"NOT_MATCH","detected_gesture":"HEAD_RIGHT"}}` | `SUCCESS` with `"reason":"File successfully read. Some fields are invalid."` and every field empty (confidence 0): a picture of something else |
+//! | `no-face` | `{"status":"failed","result":{"gesture_status":"face not detected","detected_gesture":null}}` | `{"status":"FAILED","reason":"File could not be read"}` (GLAIR documents no text for this; the emulator's own) |
+//!
+//! KTP's `read` has the 17 camelCase fields (`nik`, `nama`, `tempatLahir`, …), plus `images`
+//! (`photo`, `sign`: base64) and, when `qualities_detector` is true, `qualities` with the eight
+//! documented booleans (`is_ktp` false and `is_copy` true for `spoof`). NPWP's `read` is the
+//! vendor documentation's sample (`noNpwp`, `nama`, `nik`, `alamat`).
+//!
+//! Every response carries a `Date` header on the emulator's clock, so a client that judges
+//! expiry by the service's clock sees a clock advance at once.
 //!
 //! Every response — API, control, page, error, fault — carries a unique `Request-Id` header
 //! (16 lowercase hex digits). (The only exceptions are the few answers hyper itself gives to
