@@ -193,9 +193,10 @@ mod server;
 mod state;
 mod stats;
 mod store;
+mod tls;
 mod urls;
 
-pub use config::{EmulatorConfig, Outcome, ParseOutcomeError};
+pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
 pub use server::Emulator;
 pub use stats::Stats;
 
