@@ -676,6 +676,19 @@ impl Transport for HyperTransport {
             }
         };
         let response = result.map_err(|error| self.map_error(error, &host, via.as_deref()))?;
+        if let Some(proxy) = via.as_deref() {
+            // Only a proxy sends 407 (RFC 9110 §15.5.8): on a forwarded http:// request it is
+            // the proxy's answer, not the origin's, and gets the same error as a refused tunnel.
+            if response.status() == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                return Err(TransportError::new(
+                    TransportErrorKind::ProxyAuth,
+                    format!(
+                        "proxy {proxy} refused to forward the request to {host}: 407 Proxy Authentication Required (check the user and password in the proxy URL)"
+                    ),
+                )
+                .at_proxy());
+            }
+        }
         self.read_body(response).await
     }
 }
