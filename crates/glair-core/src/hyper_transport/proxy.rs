@@ -47,6 +47,8 @@ pub(crate) struct Proxies {
     matcher: Matcher,
     /// For `Debug`: each proxy as `scheme://host:port` (never the userinfo) and its origin.
     description: String,
+    /// The bypass list has `*`: the (still checked) proxies are never used.
+    everything_bypassed: bool,
 }
 
 impl fmt::Debug for Proxies {
@@ -80,9 +82,23 @@ fn lookup(env: &EnvSource, names: &[&str]) -> Option<Found> {
     })
 }
 
+/// True for a bypass list with a `*` entry, which in curl matches every host. (hyper-util's
+/// matcher applies `*` to host names but not to IP addresses, so it is handled here.)
+fn bypasses_everything(no_proxy: &str) -> bool {
+    no_proxy.split(',').any(|entry| entry.trim() == "*")
+}
+
 /// Resolves `source` (with an optional explicit bypass list that replaces `NO_PROXY`).
 /// `Ok(None)` means "always direct".
 pub(crate) fn resolve(
+    source: &ProxySource,
+    no_proxy: Option<&str>,
+) -> Result<Option<Proxies>, BuildError> {
+    let resolved = resolve_rules(source, no_proxy)?;
+    Ok(resolved.filter(|p| !p.everything_bypassed))
+}
+
+fn resolve_rules(
     source: &ProxySource,
     no_proxy: Option<&str>,
 ) -> Result<Option<Proxies>, BuildError> {
@@ -92,10 +108,12 @@ pub(crate) fn resolve(
             let url = checked("the builder's proxy", url)?;
             let no = no_proxy.unwrap_or_default();
             let description = format!("all via {}; no_proxy={no:?}", redact(&url));
+            let everything_bypassed = bypasses_everything(no);
             let matcher = Matcher::builder().all(url).no(no).build();
             Ok(Some(Proxies {
                 matcher,
                 description,
+                everything_bypassed,
             }))
         }
         ProxySource::Env(env) => {
@@ -134,6 +152,7 @@ pub(crate) fn resolve(
             }
             parts.push(format!("no_proxy={no:?}"));
             Ok(Some(Proxies {
+                everything_bypassed: bypasses_everything(&no),
                 matcher: builder.no(no).build(),
                 description: parts.join("; "),
             }))
@@ -306,6 +325,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(route(&star, "https://anything.example/"), None);
+        assert_eq!(
+            route(&star, "https://127.0.0.1:1/"),
+            None,
+            "* covers IP hosts too"
+        );
+        let listed = resolve(
+            &ProxySource::Explicit("http://p:1".into()),
+            Some("a.test, * ,b.test"),
+        )
+        .unwrap();
+        assert_eq!(route(&listed, "https://[::1]:1/"), None);
     }
 
     #[test]
