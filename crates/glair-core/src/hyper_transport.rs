@@ -395,6 +395,10 @@ impl HyperTransport {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// The default response body cap: 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 4 * 1024 * 1024;
+    /// The environment variables the proxy settings are read from (`REQUEST_METHOD` marks a
+    /// CGI process), for callers that pass their own
+    /// [`proxy_env_source`](HyperTransportBuilder::proxy_env_source).
+    pub const PROXY_ENV_VARS: [&'static str; 9] = proxy::ENV_VARS;
 
     /// A transport with the default settings (proxy from the environment).
     ///

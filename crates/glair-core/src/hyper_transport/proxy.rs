@@ -37,6 +37,19 @@ impl fmt::Debug for ProxySource {
     }
 }
 
+/// Every variable the environment source is asked for.
+pub(crate) const ENV_VARS: [&str; 9] = [
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
+];
+
 /// The process environment.
 pub(crate) fn process_env() -> EnvSource {
     Arc::new(|name| std::env::var(name).ok())
