@@ -90,7 +90,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let junk = dir.join("junk.pem");
         std::fs::write(&junk, "not a certificate").unwrap();
-        let failure = transport(&[junk.clone()], &no_env).unwrap_err();
+        let failure = transport(std::slice::from_ref(&junk), &no_env).unwrap_err();
         assert!(
             failure.message.contains("junk.pem is not usable"),
             "{}",

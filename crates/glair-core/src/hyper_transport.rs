@@ -36,6 +36,9 @@ type TlsClient = Client<Deadline<hyper_rustls::HttpsConnector<Connector>>, Full<
 type PlainClient = Client<Deadline<Connector>, Full<Bytes>>;
 
 /// The pooled client, or why there is none.
+// One per transport, and `Unusable` is the rare fallback: boxing the client would only add an
+// indirection to every request.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 enum Inner {
     /// http:// only (built without the `rustls` feature).
@@ -103,6 +106,7 @@ enum Inner {
 /// use std::time::Duration;
 /// use glair_core::{HyperTransport, Transport};
 ///
+/// # #[cfg(feature = "rustls")]
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let corporate_ca = std::fs::read("/etc/ssl/corp-root.pem")?;
 /// let transport = HyperTransport::builder()

@@ -47,7 +47,10 @@ fn start(args: &[&str]) -> (Guard, String) {
         .strip_prefix("listening on https://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    assert!(addr.starts_with("127.0.0.1:") && addr != "127.0.0.1:0", "{addr}");
+    assert!(
+        addr.starts_with("127.0.0.1:") && addr != "127.0.0.1:0",
+        "{addr}"
+    );
     (guard, addr)
 }
 
@@ -93,16 +96,22 @@ async fn probe(
 async fn generated_certificate_serves_h2_and_http1_by_alpn() {
     let cert = temp("generated.pem");
     let (_guard, addr) = start(&["--tls", "--tls-cert-out", cert.to_str().unwrap()]);
-    let h2 = probe(&addr, "localhost", &cert, &[b"h2", b"http/1.1"]).await.unwrap();
+    let h2 = probe(&addr, "localhost", &cert, &[b"h2", b"http/1.1"])
+        .await
+        .unwrap();
     assert_eq!(h2.0.as_deref(), Some(&b"h2"[..]));
-    let h1 = probe(&addr, "127.0.0.1", &cert, &[b"http/1.1"]).await.unwrap();
+    let h1 = probe(&addr, "127.0.0.1", &cert, &[b"http/1.1"])
+        .await
+        .unwrap();
     assert_eq!(h1.0.as_deref(), Some(&b"http/1.1"[..]));
     assert_eq!(h1.1.as_deref(), Some("HTTP/1.1 401 Unauthorized"));
     let no_alpn = probe(&addr, "127.0.0.1", &cert, &[]).await.unwrap();
     assert_eq!(no_alpn.0, None);
     assert_eq!(no_alpn.1.as_deref(), Some("HTTP/1.1 401 Unauthorized"));
     // The certificate names localhost and 127.0.0.1 only.
-    let err = probe(&addr, "example.com", &cert, &[b"h2"]).await.unwrap_err();
+    let err = probe(&addr, "example.com", &cert, &[b"h2"])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not valid for name"), "{err}");
     let _ = std::fs::remove_file(cert);
 }
@@ -119,9 +128,13 @@ async fn a_given_certificate_and_key_are_served() {
         "--tls-key",
         key.to_str().unwrap(),
     ]);
-    let ok = probe(&addr, "glair.test", &cert, &[b"h2", b"http/1.1"]).await.unwrap();
+    let ok = probe(&addr, "glair.test", &cert, &[b"h2", b"http/1.1"])
+        .await
+        .unwrap();
     assert_eq!(ok.0.as_deref(), Some(&b"h2"[..]));
-    let err = probe(&addr, "localhost", &cert, &[b"h2"]).await.unwrap_err();
+    let err = probe(&addr, "localhost", &cert, &[b"h2"])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not valid for name"), "{err}");
     let _ = std::fs::remove_file(cert);
     let _ = std::fs::remove_file(key);
@@ -138,7 +151,11 @@ fn bad_tls_flags_fail_clearly() {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned(), out.stdout)
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.stdout,
+        )
     };
     // --tls-cert-out needs --tls; --tls-cert needs --tls-key.
     let (code, stderr, _) = run(&["--tls-cert-out", "/tmp/x.pem"]);
@@ -146,14 +163,30 @@ fn bad_tls_flags_fail_clearly() {
     let (code, stderr, _) = run(&["--tls-cert", "/tmp/x.pem"]);
     assert_eq!(code, Some(2), "{stderr}");
     // A missing file, and a file that is no certificate: a message, no listening line.
-    let (code, stderr, stdout) = run(&["--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"]);
+    let (code, stderr, stdout) = run(&[
+        "--tls-cert",
+        "/nonexistent.pem",
+        "--tls-key",
+        "/nonexistent.key",
+    ]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("cannot read the TLS certificate /nonexistent.pem"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the TLS certificate /nonexistent.pem"),
+        "{stderr}"
+    );
     assert!(stdout.is_empty());
     let junk = temp("junk.pem");
     std::fs::write(&junk, "junk").unwrap();
-    let (code, stderr, _) = run(&["--tls-cert", junk.to_str().unwrap(), "--tls-key", junk.to_str().unwrap()]);
+    let (code, stderr, _) = run(&[
+        "--tls-cert",
+        junk.to_str().unwrap(),
+        "--tls-key",
+        junk.to_str().unwrap(),
+    ]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("no -----BEGIN CERTIFICATE-----"), "{stderr}");
+    assert!(
+        stderr.contains("no -----BEGIN CERTIFICATE-----"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_file(junk);
 }

@@ -178,4 +178,21 @@ mod tests {
         let err = client_config(&settings).unwrap_err().to_string();
         assert!(err.contains("no trusted root certificates"), "{err}");
     }
+
+    #[cfg(feature = "native-roots")]
+    #[test]
+    fn the_system_store_alone_builds_or_says_it_is_empty() {
+        let settings = TlsSettings {
+            webpki_roots: false,
+            ..TlsSettings::default()
+        };
+        // Whatever the machine's store holds, the outcome is a config or a clear error.
+        match client_config(&settings) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                e.to_string().contains("no trusted root certificates"),
+                "{e}"
+            ),
+        }
+    }
 }
