@@ -69,6 +69,15 @@ async fn https_goes_through_a_connect_tunnel() {
         transport.proxy_for(&h.emulator.base_url().parse().unwrap()),
         Some(proxy.addr().to_string())
     );
+    let probe = http::Request::get(format!("{}/", h.emulator.base_url()))
+        .body(Bytes::new())
+        .unwrap();
+    let response = transport.send(probe).await.unwrap();
+    assert_eq!(
+        response.version(),
+        http::Version::HTTP_2,
+        "h2 by ALPN inside the tunnel"
+    );
     life_cycle(&h, transport).await;
     // One pooled connection (HTTP/2 inside the tunnel) carried every call.
     assert!(connects_to(&proxy, &h) >= 1, "{}", proxy.log());

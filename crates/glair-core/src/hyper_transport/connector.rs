@@ -32,8 +32,9 @@ pub(crate) enum ProxyProblem {
     /// The proxy answered `407 Proxy Authentication Required`.
     AuthRequired,
     /// The proxy answered the `CONNECT` with another non-200 status (it may not reach the
-    /// origin, refuse it by policy, or, like tinyproxy, answer wrong credentials with 401).
-    /// hyper-util does not pass the status on.
+    /// origin, refuse it by policy, or, like tinyproxy, answer wrong credentials with 401),
+    /// or with something that is not HTTP (over 100 headers included). hyper-util does not
+    /// pass the status on.
     Refused,
     /// The proxy closed the connection during the handshake.
     Closed,
@@ -51,7 +52,7 @@ impl ProxyProblem {
                 "the proxy answered 407 Proxy Authentication Required: check the credentials in the proxy URL"
             }
             Self::Refused => {
-                "the proxy refused to open a tunnel to the origin (it answered CONNECT with neither 200 nor 407: it may refuse the credentials or the destination, or be unable to reach it)"
+                "the proxy refused to open a tunnel to the origin (its answer to CONNECT was neither 200 nor 407, or not valid HTTP: it may refuse the credentials or the destination, or be unable to reach it)"
             }
             Self::Closed => "the proxy closed the connection during the CONNECT handshake",
             Self::HeadersTooLong => "the proxy's answer to CONNECT had over 8 KiB of headers",
