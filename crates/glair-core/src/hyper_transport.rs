@@ -4,16 +4,17 @@
 //! - [`connector`]: the route of each connection (direct, CONNECT tunnel, forwarding proxy)
 //!   and the connect deadline;
 //! - [`proxy`]: where the proxy settings come from (environment or builder);
+//! - [`errors`]: which side and stage failed, as a [`TransportError`];
 //! - [`tls`]: the rustls configuration (roots, ALPN);
 //! - [`timer`]: the runtime-independent timer behind the deadline and the pool.
 
 mod connector;
+mod errors;
 mod proxy;
 mod timer;
 #[cfg(feature = "rustls")]
 mod tls;
 
-use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +26,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use self::connector::{ConnectError, Connector, Deadline, ProxyProblem};
+use self::connector::{Connector, Deadline};
 use self::proxy::{EnvSource, Proxies, ProxySource, proxy_address};
 use crate::error::{BuildError, TransportError, TransportErrorKind};
 use crate::transport::Transport;
@@ -510,67 +511,11 @@ impl HyperTransport {
                 TransportErrorKind::Io,
                 format!(
                     "error reading the response body: {}",
-                    innermost_message(&*error)
+                    errors::innermost_message(&*error)
                 ),
             )
             .with_source(error)),
         }
-    }
-
-    fn map_error(
-        &self,
-        error: hyper_util::client::legacy::Error,
-        host: &str,
-        via: Option<&str>,
-    ) -> TransportError {
-        let detail = innermost_message(&error);
-        let through = via.map_or_else(String::new, |p| format!(" through proxy {p}"));
-        let mapped = match find_cause::<ConnectError>(&error) {
-            Some(ConnectError::Timeout(limit)) => TransportError::connect_timeout(format!(
-                "could not connect to {host}{through} within {limit:?}"
-            )),
-            Some(ConnectError::Proxy {
-                proxy,
-                problem: ProxyProblem::AuthRequired,
-                ..
-            }) => TransportError::new(
-                TransportErrorKind::ProxyAuth,
-                format!(
-                    "proxy {proxy} refused the tunnel to {host}: 407 Proxy Authentication Required (check the user and password in the proxy URL)"
-                ),
-            )
-            .at_proxy(),
-            Some(ConnectError::Proxy {
-                proxy,
-                problem: ProxyProblem::Unreachable,
-                ..
-            }) => TransportError::new(
-                TransportErrorKind::Connect,
-                format!("could not connect to proxy {proxy} (for {host}): {detail}"),
-            )
-            .at_proxy(),
-            Some(e @ ConnectError::Proxy { .. }) => {
-                let text = e.to_string();
-                TransportError::new(
-                    TransportErrorKind::Connect,
-                    format!("{text} (destination {host})"),
-                )
-                .at_proxy()
-            }
-            _ if is_tls_error(&error) => TransportError::new(
-                TransportErrorKind::Tls,
-                format!("TLS with {host}{through} failed: {detail}"),
-            ),
-            _ if error.is_connect() => TransportError::new(
-                TransportErrorKind::Connect,
-                format!("could not connect to {host}{through}: {detail}"),
-            ),
-            _ => TransportError::new(
-                TransportErrorKind::Io,
-                format!("request to {host}{through} failed: {detail}"),
-            ),
-        };
-        mapped.with_source(error)
     }
 }
 
@@ -578,72 +523,6 @@ impl Default for HyperTransport {
     fn default() -> Self {
         Self::new()
     }
-}
-
-#[cfg_attr(not(feature = "rustls"), allow(dead_code))]
-/// Visits `error` and its causes (looking inside `io::Error`s, whose `source` skips the
-/// wrapped error), at most 32 deep. Returns true as soon as `f` does.
-fn any_cause(
-    error: &(dyn StdError + 'static),
-    mut f: impl FnMut(&(dyn StdError + 'static)) -> bool,
-) -> bool {
-    let mut current = Some(error);
-    let mut depth = 0;
-    while let Some(e) = current {
-        if f(e) {
-            return true;
-        }
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        current = next_cause(e);
-    }
-    false
-}
-
-/// The first of `error` and its causes that is a `T` (at most 32 deep).
-fn find_cause<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {
-    let mut current = Some(error);
-    for _ in 0..32 {
-        let e = current?;
-        if let Some(found) = e.downcast_ref::<T>() {
-            return Some(found);
-        }
-        current = next_cause(e);
-    }
-    None
-}
-
-fn next_cause<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a (dyn StdError + 'static)> {
-    if let Some(io) = error.downcast_ref::<std::io::Error>() {
-        if let Some(inner) = io.get_ref() {
-            return Some(inner as &(dyn StdError + 'static));
-        }
-    }
-    error.source()
-}
-
-/// The message of the deepest cause (such as "Connection refused (os error 111)").
-fn innermost_message(error: &(dyn StdError + 'static)) -> String {
-    let mut last = error;
-    for _ in 0..32 {
-        match next_cause(last) {
-            Some(next) => last = next,
-            None => break,
-        }
-    }
-    last.to_string()
-}
-
-#[cfg(feature = "rustls")]
-fn is_tls_error(error: &(dyn StdError + 'static)) -> bool {
-    any_cause(error, |e| e.is::<rustls::Error>())
-}
-
-#[cfg(not(feature = "rustls"))]
-fn is_tls_error(_error: &(dyn StdError + 'static)) -> bool {
-    false
 }
 
 #[async_trait::async_trait]
@@ -683,7 +562,7 @@ impl Transport for HyperTransport {
                 return Err(TransportError::new(*kind, reason.to_string()));
             }
         };
-        let response = result.map_err(|error| self.map_error(error, &host, via.as_deref()))?;
+        let response = result.map_err(|error| errors::map_error(error, &host, via.as_deref()))?;
         if let Some(proxy) = via.as_deref() {
             // Only a proxy sends 407 (RFC 9110 §15.5.8): on a forwarded http:// request it is
             // the proxy's answer, not the origin's, and gets the same error as a refused tunnel.
@@ -704,21 +583,6 @@ impl Transport for HyperTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cause_walk_looks_inside_io_errors() {
-        #[derive(Debug)]
-        struct Leaf;
-        impl std::fmt::Display for Leaf {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("leaf")
-            }
-        }
-        impl StdError for Leaf {}
-        let io = std::io::Error::other(Leaf);
-        assert!(any_cause(&io, |e| e.is::<Leaf>()));
-        assert_eq!(innermost_message(&io), "leaf");
-    }
 
     #[test]
     fn outside_tokio_is_an_error_not_a_panic() {
