@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+pub mod tinyproxy;
+
 use bytes::Bytes;
 use glair::core::{HyperTransport, Transport};
 use glair::{Client, ClientBuilder};

@@ -2,6 +2,7 @@
 //! The kinds themselves are listed in [`crate::kinds`].
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
@@ -59,6 +60,11 @@ pub(crate) struct Globals {
     /// Bound on each API call, retries included; for `wait`, on each poll [default: 60s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub(crate) timeout: Option<Duration>,
+
+    /// Also trust the CA certificate(s) in this PEM file, e.g. a corporate TLS-inspecting
+    /// proxy's root (repeatable; replaces GLAIR_CA_CERT)
+    #[arg(long = "ca-cert", global = true, value_name = "PATH")]
+    pub(crate) ca_cert: Vec<PathBuf>,
 }
 
 /// By hand: the base URL may carry `user:password@`, which must never be printed.

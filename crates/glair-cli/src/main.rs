@@ -40,6 +40,7 @@ The JSON object's keys are printed in sorted order. `--help` shows the following
 mod cli;
 mod duration;
 mod kinds;
+mod network;
 mod run;
 
 use std::io::{IsTerminal as _, Write as _};

@@ -209,6 +209,7 @@ pub(crate) fn build_client(
     if let Some(timeout) = globals.timeout {
         builder = builder.operation_timeout(timeout);
     }
+    builder = builder.transport(crate::network::transport(&globals.ca_cert, &env)?);
     builder.build().map_err(|e| match e {
         Error::InvalidInput(e) => Failure::usage(e),
         other => Failure::call(other),
@@ -312,6 +313,7 @@ mod tests {
             base_url: Some("http://127.0.0.1:9".into()),
             api_version: None,
             timeout: Some(Duration::from_secs(1)),
+            ca_cert: Vec::new(),
         }
     }
 
@@ -333,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_bad_base_url_is_a_usage_error() {
-        let env = |_: &str| Ok(Some("x".to_owned()));
+        let env = |name: &str| Ok(CREDENTIAL_VARS.contains(&name).then(|| "x".to_owned()));
         let mut g = globals();
         g.base_url = Some("not a url".into());
         assert_eq!(build_client(&g, env).unwrap_err().exit, EXIT_USAGE);

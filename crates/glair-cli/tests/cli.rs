@@ -14,13 +14,23 @@ const SUCCESS_URL: &str = "https://app.example/liveness/done";
 const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
 
 /// Every variable the binary reads, removed so that the caller's environment cannot leak in.
-const VARS: [&str; 6] = [
+const VARS: [&str; 16] = [
     "GLAIR_API_KEY",
     "GLAIR_USERNAME",
     "GLAIR_PASSWORD",
     "GLAIR_BASE_URL",
     "GLAIR_API_VERSION",
     "RUST_LOG",
+    "GLAIR_CA_CERT",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
 ];
 
 /// An emulator serving on its own runtime threads while the test blocks on the binary.

@@ -29,6 +29,10 @@ pub enum TransportErrorKind {
     /// TLS could not be established (handshake or certificate failure, or TLS support is not
     /// compiled in).
     Tls,
+    /// The proxy answered `407 Proxy Authentication Required`: its credentials (the userinfo
+    /// of the proxy URL) are missing or wrong. The request never reached the origin; retrying
+    /// with the same credentials cannot help, so it is not retried.
+    ProxyAuth,
     /// Anything else (misconfiguration, unsupported URL, unscripted mock call, …).
     Other,
 }
@@ -41,6 +45,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Io => f.write_str("I/O error"),
             Self::BodyTooLarge { .. } => f.write_str("response body too large"),
             Self::Tls => f.write_str("TLS error"),
+            Self::ProxyAuth => f.write_str("proxy authentication required"),
             Self::Other => f.write_str("transport error"),
         }
     }
@@ -63,6 +68,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     connect_timed_out: bool,
+    proxy_failed: bool,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -73,6 +79,7 @@ impl TransportError {
             kind,
             message: message.into(),
             connect_timed_out: false,
+            proxy_failed: false,
             source: None,
         }
     }
@@ -107,6 +114,20 @@ impl TransportError {
     ) -> Self {
         self.source = Some(source.into());
         self
+    }
+
+    /// Marks the error as the proxy's failure (not the origin's): see
+    /// [`is_proxy_error`](Self::is_proxy_error).
+    #[must_use]
+    pub fn at_proxy(mut self) -> Self {
+        self.proxy_failed = true;
+        self
+    }
+
+    /// True when the proxy failed (could not be reached, refused the tunnel, or asked for
+    /// credentials), as opposed to the origin server behind it.
+    pub fn is_proxy_error(&self) -> bool {
+        self.proxy_failed
     }
 
     /// The kind of failure.
@@ -246,6 +267,13 @@ pub enum BuildError {
     /// The TLS configuration could not be built.
     #[error("TLS configuration error: {message}")]
     Tls {
+        /// What went wrong.
+        message: String,
+    },
+    /// A proxy URL (from the builder or the environment) is unusable. The message names where
+    /// it came from and shows it without credentials.
+    #[error("proxy configuration error: {message}")]
+    Proxy {
         /// What went wrong.
         message: String,
     },

@@ -1,7 +1,21 @@
 //! [`HyperTransport`]: the default [`Transport`], built on hyper 1 and hyper-util's pooled
 //! client (feature `hyper`; HTTPS with the `rustls` feature).
+//!
+//! - [`connector`]: the route of each connection (direct, CONNECT tunnel, forwarding proxy)
+//!   and the connect deadline;
+//! - [`proxy`]: where the proxy settings come from (environment or builder);
+//! - [`errors`]: which side and stage failed, as a [`TransportError`];
+//! - [`tls`]: the rustls configuration (roots, ALPN);
+//! - [`timer`]: the runtime-independent timer behind the deadline and the pool.
 
-use std::error::Error as StdError;
+mod connector;
+mod errors;
+mod proxy;
+mod timer;
+#[cfg(feature = "rustls")]
+mod tls;
+
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,78 +24,164 @@ use http::{Request, Response};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::rt::TokioExecutor;
 
+use self::connector::{Connector, Deadline};
+use self::proxy::{EnvSource, Proxies, ProxySource, proxy_address};
 use crate::error::{BuildError, TransportError, TransportErrorKind};
 use crate::transport::Transport;
 
 #[cfg(feature = "rustls")]
-type HttpsConnector = hyper_rustls::HttpsConnector<HttpConnector>;
+type TlsClient = Client<Deadline<hyper_rustls::HttpsConnector<Connector>>, Full<Bytes>>;
+#[cfg(not(feature = "rustls"))]
+type PlainClient = Client<Deadline<Connector>, Full<Bytes>>;
 
-/// The pooled client, with or without TLS.
+/// The pooled client, or why there is none.
+// One per transport, and `Unusable` is the rare fallback: boxing the client would only add an
+// indirection to every request.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 enum Inner {
-    /// http:// only; `https://` requests fail with the stored reason.
-    Plain {
-        client: Client<HttpConnector, Full<Bytes>>,
-        no_tls_reason: Arc<str>,
-    },
+    /// http:// only (built without the `rustls` feature).
+    #[cfg(not(feature = "rustls"))]
+    Plain(PlainClient),
+    /// http:// and https://.
     #[cfg(feature = "rustls")]
-    Tls(Client<HttpsConnector, Full<Bytes>>),
+    Tls(TlsClient),
+    /// [`HyperTransport::new`] could not build the configuration: every request fails with
+    /// this error's kind and message.
+    Unusable {
+        kind: TransportErrorKind,
+        reason: Arc<str>,
+    },
 }
 
 /// An HTTP/1.1 and HTTP/2 client transport on hyper 1, with a connection pool (keep-alive).
 ///
-/// - Connect timeout (default 10 s), `TCP_NODELAY`, idle pooled connections kept 90 s, up to 1024
-///   per host.
-/// - The response body is read with a size cap (default 4 MiB) enforced while streaming, and a
-///   `Content-Length` above the cap is refused before reading: an oversized or endless body
-///   gives [`TransportErrorKind::BodyTooLarge`] with bounded memory.
-/// - With the `rustls` feature, `https://` URLs use rustls (ring provider) with the webpki
-///   root certificates and ALPN `h2` + `http/1.1`. Certificate verification is always on;
-///   there is no switch to turn it off. Without that feature only `http://` URLs work and
+/// - **Connect timeout** (default 10 s): one deadline over resolving the host, the TCP
+///   connect, the proxy tunnel and the TLS handshake. `TCP_NODELAY`; idle pooled connections
+///   are kept 90 s, up to 1024 per host.
+/// - **Body cap**: the response body is read with a size cap (default 4 MiB) enforced while
+///   streaming, and a `Content-Length` above the cap is refused before reading: an oversized
+///   or endless body gives [`TransportErrorKind::BodyTooLarge`] with bounded memory.
+/// - **TLS** (feature `rustls`): rustls (ring provider), ALPN `h2` + `http/1.1` (only
+///   `http/1.1` with [`http2(false)`](HyperTransportBuilder::http2)). Trusted roots: the
+///   bundled webpki (Mozilla) roots, plus the operating system's store with the
+///   `native-roots` feature, plus any PEM roots you add
+///   ([`add_root_certificates_pem`](HyperTransportBuilder::add_root_certificates_pem)); or a
+///   whole [`rustls::ClientConfig`] of yours
+///   ([`tls_config`](HyperTransportBuilder::tls_config)). Certificate verification is always
+///   on; there is no switch to turn it off. Without the feature only `http://` URLs work and
 ///   `https://` fails with [`TransportErrorKind::Tls`] ("HTTPS requires the `rustls`
 ///   feature").
-/// - Works on any tokio runtime (multi-thread or current-thread); it must be used from within
-///   one. Attempt and operation timeouts are the [`Dispatcher`](crate::Dispatcher)'s job.
+/// - **Proxies**: by default from the environment, read once at build time: `HTTPS_PROXY`
+///   for `https://` URLs, `HTTP_PROXY` for `http://`, `ALL_PROXY` for either when the
+///   scheme's own is unset, `NO_PROXY` for hosts to reach directly (each name in lower or
+///   upper case; the lower-case one wins when both are set, as in curl; in a CGI process,
+///   recognised by `REQUEST_METHOD`, upper-case `HTTP_PROXY` is ignored because it can come
+///   from a request header). `NO_PROXY` follows curl: comma-separated; `*` matches every
+///   host; a name matches itself and its subdomains (`example.com` and `.example.com` both
+///   match `api.example.com`, not `notexample.com`); IP addresses and CIDR ranges match
+///   literal IP hosts. `https://` goes through an HTTP `CONNECT` tunnel (hyper-util's
+///   `Tunnel`), so TLS stays end to end with the origin; `http://` is forwarded in absolute
+///   form. Only `http://` proxy URLs work (`host:port` means `http://host:port`; the port
+///   defaults to 80); `https://` and SOCKS proxy URLs are refused at build time rather than
+///   silently ignored. Credentials in the URL's userinfo (percent-encoded) are sent as
+///   `Proxy-Authorization: Basic` to the proxy only, and never appear in `Debug`, errors or
+///   logs. Set a proxy yourself with [`proxy`](HyperTransportBuilder::proxy), or turn the
+///   environment off with [`proxy_from_env(false)`](HyperTransportBuilder::proxy_from_env).
+/// - **Runtimes**: works on any tokio runtime (multi-thread or current-thread, with or without
+///   the time driver: its timers run on a helper thread of futures-timer, not on tokio's
+///   timer); it must be used from within one, with the IO driver enabled. Attempt and
+///   operation timeouts are the [`Dispatcher`](crate::Dispatcher)'s job.
 ///
 /// Error mapping: a failure to connect is [`TransportErrorKind::Connect`] (the request never
-/// left); a connect timeout is `Connect` too with
-/// [`is_timeout`](TransportError::is_timeout) true; a TLS failure is
-/// [`TransportErrorKind::Tls`]; anything after the connection was made is
-/// [`TransportErrorKind::Io`].
+/// left); a connect timeout is `Connect` too with [`is_timeout`](TransportError::is_timeout)
+/// true; a TLS failure is [`TransportErrorKind::Tls`]; a `407` from the proxy is
+/// [`TransportErrorKind::ProxyAuth`]; anything after the connection was made is
+/// [`TransportErrorKind::Io`]. When the proxy (rather than the origin) failed,
+/// [`is_proxy_error`](TransportError::is_proxy_error) is true and the message names the proxy
+/// (`host:port`, never its credentials).
 ///
 /// ```no_run
 /// use std::time::Duration;
 /// use glair_core::{HyperTransport, Transport};
 ///
+/// # #[cfg(feature = "rustls")]
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let corporate_ca = std::fs::read("/etc/ssl/corp-root.pem")?;
 /// let transport = HyperTransport::builder()
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .max_response_body_bytes(1 << 20)
+///     .proxy("http://user:password@proxy.corp.example:3128")
+///     .no_proxy("localhost, 127.0.0.1, .corp.example")
+///     .add_root_certificates_pem(corporate_ca)
 ///     .build()?;
-/// let request = http::Request::get("http://127.0.0.1:8080/health").body(bytes::Bytes::new())?;
+/// let request = http::Request::get("https://api.vision.glair.ai/").body(bytes::Bytes::new())?;
 /// let response = transport.send(request).await?;
-/// println!("{}", response.status());
+/// println!("{} over {:?}", response.status(), response.version());
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HyperTransport {
     inner: Inner,
+    proxies: Option<Arc<Proxies>>,
     max_response_body_bytes: u64,
     connect_timeout: Duration,
     https_only: bool,
 }
 
+impl fmt::Debug for HyperTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperTransport")
+            .field("proxies", &self.proxies)
+            .field("max_response_body_bytes", &self.max_response_body_bytes)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("https_only", &self.https_only)
+            .field(
+                "unusable",
+                &match &self.inner {
+                    Inner::Unusable { reason, .. } => Some(reason),
+                    _ => None,
+                },
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds a [`HyperTransport`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
     max_response_body_bytes: u64,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     https_only: bool,
+    http2: bool,
+    proxy: ProxySource,
+    no_proxy: Option<String>,
+    #[cfg(feature = "rustls")]
+    tls: tls::TlsSettings,
+}
+
+impl fmt::Debug for HyperTransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("HyperTransportBuilder");
+        s.field("connect_timeout", &self.connect_timeout)
+            .field("max_response_body_bytes", &self.max_response_body_bytes)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("https_only", &self.https_only)
+            .field("http2", &self.http2)
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy);
+        #[cfg(feature = "rustls")]
+        s.field("extra_root_bundles", &self.tls.extra_pem.len())
+            .field("webpki_roots", &self.tls.webpki_roots)
+            .field("custom_tls_config", &self.tls.config.is_some());
+        s.finish_non_exhaustive()
+    }
 }
 
 impl Default for HyperTransportBuilder {
@@ -92,15 +192,22 @@ impl Default for HyperTransportBuilder {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 1024,
             https_only: false,
+            http2: true,
+            proxy: ProxySource::Env(proxy::process_env()),
+            no_proxy: None,
+            #[cfg(feature = "rustls")]
+            tls: tls::TlsSettings::default(),
         }
     }
 }
 
 impl HyperTransportBuilder {
-    /// How long to wait for a TCP connection (default 10 s).
+    /// How long setting up a connection may take (default 10 s): resolving the host, the TCP
+    /// connect (to the origin or the proxy), the proxy tunnel and the TLS handshake, together.
+    /// Zero is treated as 1 ms.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = timeout.max(Duration::from_millis(1));
         self
     }
 
@@ -134,11 +241,107 @@ impl HyperTransportBuilder {
         self
     }
 
-    fn http_connector(&self) -> HttpConnector {
+    /// Offer HTTP/2 in the TLS handshake (ALPN `h2`, default true). With `false` only
+    /// HTTP/1.1 is offered and spoken. Plain `http://` always uses HTTP/1.1.
+    #[must_use]
+    pub fn http2(mut self, enabled: bool) -> Self {
+        self.http2 = enabled;
+        self
+    }
+
+    /// Send every request (`http://` and `https://`) through this HTTP proxy,
+    /// `http://[user:password@]host:port` (userinfo percent-encoded), and ignore the proxy
+    /// environment variables. Hosts in [`no_proxy`](Self::no_proxy) are still reached
+    /// directly. Checked by [`build`](Self::build).
+    #[must_use]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySource::Explicit(url.into());
+        self
+    }
+
+    /// Hosts to reach without the proxy, in `NO_PROXY` syntax (see [`HyperTransport`]). Set,
+    /// it replaces the `NO_PROXY` variable.
+    #[must_use]
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.no_proxy = Some(hosts.into());
+        self
+    }
+
+    /// Whether to take the proxy from the environment (default true). `false` connects
+    /// directly unless [`proxy`](Self::proxy) is called afterwards; `true` undoes an earlier
+    /// [`proxy`](Self::proxy).
+    #[must_use]
+    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
+        self.proxy = if enabled {
+            ProxySource::Env(proxy::process_env())
+        } else {
+            ProxySource::Off
+        };
+        self
+    }
+
+    /// Reads the proxy variables through `get` instead of the process environment (for
+    /// tests, or an application that keeps its settings elsewhere). `get` is called at
+    /// [`build`](Self::build) with each variable name and returns its value, if set.
+    #[must_use]
+    pub fn proxy_env_source(
+        mut self,
+        get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        let source: EnvSource = Arc::new(get);
+        self.proxy = ProxySource::Env(source);
+        self
+    }
+
+    /// Also trust the certificates of this PEM bundle (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks), for example a corporate CA that inspects TLS.
+    /// Can be called several times. A bundle without a certificate, or with a malformed one,
+    /// fails [`build`](Self::build) naming the bundle by its position.
+    #[cfg(feature = "rustls")]
+    #[must_use]
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.extra_pem.push(pem.into());
+        self
+    }
+
+    /// Trust the bundled webpki (Mozilla) roots (default true). Turn off to trust only the
+    /// roots you add (and the system's, with `native-roots`).
+    #[cfg(feature = "rustls")]
+    #[must_use]
+    pub fn webpki_roots(mut self, enabled: bool) -> Self {
+        self.tls.webpki_roots = enabled;
+        self
+    }
+
+    /// Trust the operating system's certificate store (default true with the `native-roots`
+    /// feature), read at [`build`](Self::build).
+    #[cfg(feature = "native-roots")]
+    #[must_use]
+    pub fn native_roots(mut self, enabled: bool) -> Self {
+        self.tls.native_roots = enabled;
+        self
+    }
+
+    /// Use this rustls configuration (roots, verifier, client certificate, protocol
+    /// versions) instead of building one. Its ALPN list is replaced according to
+    /// [`http2`](Self::http2). Cannot be combined with the root options above. Build it with
+    /// the same rustls as this crate: [`glair_core::rustls`](crate::rustls).
+    #[cfg(feature = "rustls")]
+    #[must_use]
+    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
+        self.tls.config = Some(Arc::new(config));
+        self
+    }
+
+    fn connector(&self, proxies: Option<Arc<Proxies>>) -> Connector {
         let mut http = HttpConnector::new();
-        http.set_connect_timeout(Some(self.connect_timeout));
+        // The connect deadline is ours (see `connector::Deadline`), and happy-eyeballs'
+        // fallback delay would need tokio's timer: addresses are tried in order instead.
+        http.set_connect_timeout(None);
+        http.set_happy_eyeballs_timeout(None);
         http.set_nodelay(true);
-        http
+        http.enforce_http(false);
+        Connector::new(http, proxies)
     }
 
     fn client_builder(&self) -> hyper_util::client::legacy::Builder {
@@ -146,87 +349,89 @@ impl HyperTransportBuilder {
         builder
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(TokioTimer::new());
+            .pool_timer(timer::ThreadTimer);
         builder
     }
 
-    fn finish(&self, inner: Inner) -> HyperTransport {
-        HyperTransport {
+    /// Builds the transport. Does not need a tokio runtime (requests do). Fails on an
+    /// unusable proxy URL (from the builder or the environment) or TLS setting.
+    pub fn build(self) -> Result<HyperTransport, BuildError> {
+        let proxies = proxy::resolve(&self.proxy, self.no_proxy.as_deref())?.map(Arc::new);
+        let connector = self.connector(proxies.clone());
+        #[cfg(feature = "rustls")]
+        let inner = {
+            let config = tls::client_config(&self.tls)?;
+            let builder = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(config)
+                .https_or_http();
+            let https = if self.http2 {
+                builder
+                    .enable_http1()
+                    .enable_http2()
+                    .wrap_connector(connector)
+            } else {
+                builder.enable_http1().wrap_connector(connector)
+            };
+            Inner::Tls(
+                self.client_builder()
+                    .build(Deadline::new(https, self.connect_timeout)),
+            )
+        };
+        #[cfg(not(feature = "rustls"))]
+        let inner = Inner::Plain(
+            self.client_builder()
+                .build(Deadline::new(connector, self.connect_timeout)),
+        );
+        Ok(HyperTransport {
             inner,
+            proxies,
             max_response_body_bytes: self.max_response_body_bytes,
             connect_timeout: self.connect_timeout,
             https_only: self.https_only,
-        }
-    }
-
-    /// A transport that only speaks plain HTTP; `https://` requests fail with `reason`.
-    fn build_plain(&self, reason: &str) -> HyperTransport {
-        let client = self.client_builder().build(self.http_connector());
-        self.finish(Inner::Plain {
-            client,
-            no_tls_reason: Arc::from(reason),
         })
-    }
-
-    /// Builds the transport. Does not need a tokio runtime (requests do).
-    pub fn build(self) -> Result<HyperTransport, BuildError> {
-        #[cfg(feature = "rustls")]
-        {
-            let config = tls_config()?;
-            let mut http = self.http_connector();
-            http.enforce_http(false);
-            let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(config)
-                .https_or_http()
-                .enable_http1()
-                .enable_http2()
-                .wrap_connector(http);
-            let client = self.client_builder().build(connector);
-            Ok(self.finish(Inner::Tls(client)))
-        }
-        #[cfg(not(feature = "rustls"))]
-        {
-            Ok(self.build_plain(NO_TLS_FEATURE))
-        }
     }
 }
 
 #[cfg(not(feature = "rustls"))]
 const NO_TLS_FEATURE: &str = "HTTPS requires the `rustls` feature of glair-core";
 
-#[cfg(feature = "rustls")]
-fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| BuildError::Tls {
-            message: e.to_string(),
-        })?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
-}
-
 impl HyperTransport {
     /// The default connect timeout: 10 s.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// The default response body cap: 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 4 * 1024 * 1024;
+    /// The environment variables the proxy settings are read from (`REQUEST_METHOD` marks a
+    /// CGI process), for callers that pass their own
+    /// [`proxy_env_source`](HyperTransportBuilder::proxy_env_source).
+    pub const PROXY_ENV_VARS: [&'static str; 9] = proxy::ENV_VARS;
 
-    /// A transport with the default settings.
+    /// A transport with the default settings (proxy from the environment).
     ///
-    /// Never panics: should the TLS configuration fail to build (it does not with the bundled
-    /// provider), the transport still serves `http://` and fails `https://` requests with a
-    /// [`TransportErrorKind::Tls`] error saying why. Use [`builder`](Self::builder) to get that
-    /// error up front.
+    /// Never panics: should the configuration fail to build (an unusable proxy variable, say),
+    /// every request fails with that error instead. Use [`builder`](Self::builder) to get
+    /// the error up front.
     pub fn new() -> Self {
         let builder = HyperTransportBuilder::default();
-        match builder.clone().build() {
+        let max_response_body_bytes = builder.max_response_body_bytes;
+        let connect_timeout = builder.connect_timeout;
+        match builder.build() {
             Ok(transport) => transport,
-            Err(error) => builder.build_plain(&error.to_string()),
+            Err(error) => {
+                let kind = match error {
+                    BuildError::Tls { .. } => TransportErrorKind::Tls,
+                    _ => TransportErrorKind::Other,
+                };
+                HyperTransport {
+                    inner: Inner::Unusable {
+                        kind,
+                        reason: Arc::from(error.to_string()),
+                    },
+                    proxies: None,
+                    max_response_body_bytes,
+                    connect_timeout,
+                    https_only: false,
+                }
+            }
         }
     }
 
@@ -245,7 +450,19 @@ impl HyperTransport {
         self.connect_timeout
     }
 
+    /// The proxy `uri` goes through (`host:port`, without credentials), or `None` when it is
+    /// reached directly.
+    pub fn proxy_for(&self, uri: &http::Uri) -> Option<String> {
+        self.proxies
+            .as_ref()
+            .and_then(|p| p.intercept(uri))
+            .map(|i| proxy_address(i.uri()))
+    }
+
     fn check_uri(&self, uri: &http::Uri) -> Result<(), TransportError> {
+        if let Inner::Unusable { kind, reason } = &self.inner {
+            return Err(TransportError::new(*kind, reason.to_string()));
+        }
         let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
         if uri.host().is_none() {
             return Err(TransportError::new(
@@ -254,14 +471,10 @@ impl HyperTransport {
             ));
         }
         match scheme.as_deref() {
-            Some("https") => match &self.inner {
-                Inner::Plain { no_tls_reason, .. } => Err(TransportError::new(
-                    TransportErrorKind::Tls,
-                    no_tls_reason.to_string(),
-                )),
-                #[cfg(feature = "rustls")]
-                Inner::Tls(_) => Ok(()),
-            },
+            #[cfg(not(feature = "rustls"))]
+            Some("https") => Err(TransportError::new(TransportErrorKind::Tls, NO_TLS_FEATURE)),
+            #[cfg(feature = "rustls")]
+            Some("https") => Ok(()),
             Some("http") if self.https_only => Err(TransportError::new(
                 TransportErrorKind::Other,
                 "plain http:// URL refused: this transport is HTTPS-only",
@@ -298,42 +511,11 @@ impl HyperTransport {
                 TransportErrorKind::Io,
                 format!(
                     "error reading the response body: {}",
-                    innermost_message(&*error)
+                    errors::innermost_message(&*error)
                 ),
             )
             .with_source(error)),
         }
-    }
-
-    fn map_error(&self, error: hyper_util::client::legacy::Error, host: &str) -> TransportError {
-        let detail = innermost_message(&error);
-        let tls = is_tls_error(&error);
-        let timed_out = any_cause(&error, |e| {
-            e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        });
-        let mapped = if tls {
-            TransportError::new(
-                TransportErrorKind::Tls,
-                format!("TLS with {host} failed: {detail}"),
-            )
-        } else if error.is_connect() && timed_out {
-            TransportError::connect_timeout(format!(
-                "could not connect to {host} within {:?}",
-                self.connect_timeout
-            ))
-        } else if error.is_connect() {
-            TransportError::new(
-                TransportErrorKind::Connect,
-                format!("could not connect to {host}: {detail}"),
-            )
-        } else {
-            TransportError::new(
-                TransportErrorKind::Io,
-                format!("request to {host} failed: {detail}"),
-            )
-        };
-        mapped.with_source(error)
     }
 }
 
@@ -341,58 +523,6 @@ impl Default for HyperTransport {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Visits `error` and its causes (looking inside `io::Error`s, whose `source` skips the
-/// wrapped error), at most 32 deep. Returns true as soon as `f` does.
-fn any_cause(
-    error: &(dyn StdError + 'static),
-    mut f: impl FnMut(&(dyn StdError + 'static)) -> bool,
-) -> bool {
-    let mut current = Some(error);
-    let mut depth = 0;
-    while let Some(e) = current {
-        if f(e) {
-            return true;
-        }
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        current = next_cause(e);
-    }
-    false
-}
-
-fn next_cause<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a (dyn StdError + 'static)> {
-    if let Some(io) = error.downcast_ref::<std::io::Error>() {
-        if let Some(inner) = io.get_ref() {
-            return Some(inner as &(dyn StdError + 'static));
-        }
-    }
-    error.source()
-}
-
-/// The message of the deepest cause (such as "Connection refused (os error 111)").
-fn innermost_message(error: &(dyn StdError + 'static)) -> String {
-    let mut last = error;
-    for _ in 0..32 {
-        match next_cause(last) {
-            Some(next) => last = next,
-            None => break,
-        }
-    }
-    last.to_string()
-}
-
-#[cfg(feature = "rustls")]
-fn is_tls_error(error: &(dyn StdError + 'static)) -> bool {
-    any_cause(error, |e| e.is::<rustls::Error>())
-}
-
-#[cfg(not(feature = "rustls"))]
-fn is_tls_error(_error: &(dyn StdError + 'static)) -> bool {
-    false
 }
 
 #[async_trait::async_trait]
@@ -406,13 +536,46 @@ impl Transport for HyperTransport {
         }
         self.check_uri(request.uri())?;
         let host = request.uri().host().unwrap_or_default().to_owned();
-        let request = request.map(Full::new);
+        let intercept = self
+            .proxies
+            .as_ref()
+            .and_then(|p| p.intercept(request.uri()));
+        let via = intercept.as_ref().map(|i| proxy_address(i.uri()));
+        let mut request = request.map(Full::new);
+        if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) {
+            // Forwarded plain HTTP: the proxy reads its credentials from the request itself
+            // (for https:// they go in the CONNECT, never to the origin).
+            if let Some(auth) = intercept.as_ref().and_then(|i| i.basic_auth()) {
+                let mut auth = auth.clone();
+                auth.set_sensitive(true);
+                request
+                    .headers_mut()
+                    .insert(http::header::PROXY_AUTHORIZATION, auth);
+            }
+        }
         let result = match &self.inner {
-            Inner::Plain { client, .. } => client.request(request).await,
+            #[cfg(not(feature = "rustls"))]
+            Inner::Plain(client) => client.request(request).await,
             #[cfg(feature = "rustls")]
             Inner::Tls(client) => client.request(request).await,
+            Inner::Unusable { kind, reason } => {
+                return Err(TransportError::new(*kind, reason.to_string()));
+            }
         };
-        let response = result.map_err(|error| self.map_error(error, &host))?;
+        let response = result.map_err(|error| errors::map_error(error, &host, via.as_deref()))?;
+        if let Some(proxy) = via.as_deref() {
+            // Only a proxy sends 407 (RFC 9110 §15.5.8): on a forwarded http:// request it is
+            // the proxy's answer, not the origin's, and gets the same error as a refused tunnel.
+            if response.status() == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                return Err(TransportError::new(
+                    TransportErrorKind::ProxyAuth,
+                    format!(
+                        "proxy {proxy} refused to forward the request to {host}: 407 Proxy Authentication Required (check the user and password in the proxy URL)"
+                    ),
+                )
+                .at_proxy());
+            }
+        }
         self.read_body(response).await
     }
 }
@@ -420,21 +583,6 @@ impl Transport for HyperTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cause_walk_looks_inside_io_errors() {
-        #[derive(Debug)]
-        struct Leaf;
-        impl std::fmt::Display for Leaf {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("leaf")
-            }
-        }
-        impl StdError for Leaf {}
-        let io = std::io::Error::other(Leaf);
-        assert!(any_cause(&io, |e| e.is::<Leaf>()));
-        assert_eq!(innermost_message(&io), "leaf");
-    }
 
     #[test]
     fn outside_tokio_is_an_error_not_a_panic() {

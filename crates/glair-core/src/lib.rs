@@ -57,7 +57,12 @@
 //! - `hyper` (default): `HyperTransport` over plain HTTP, and `TokioSleep`, the default
 //!   timer.
 //! - `rustls` (default, implies `hyper`): HTTPS for `HyperTransport` with rustls (ring) and
-//!   the webpki root certificates.
+//!   the webpki root certificates; add your own roots on its builder.
+//! - `native-roots` (implies `rustls`): also trust the operating system's certificate store
+//!   (read with rustls-native-certs when the transport is built). Chosen over
+//!   rustls-platform-verifier because it feeds the same rustls verifier as the other roots:
+//!   added PEM roots, webpki roots and system roots combine in one store and behave the same
+//!   on every platform, with a small dependency tree.
 //! - `mock`: `MockTransport` and `FakeTime`, for tests; needs no async runtime.
 //!
 //! Without default features this crate pulls in no hyper, rustls or tokio: bring your own
@@ -140,3 +145,7 @@ pub use time::TokioSleep;
 pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
 pub use timeout::TimeoutConfig;
 pub use transport::{SharedTransport, Transport};
+
+/// The rustls this crate was built with, for [`HyperTransportBuilder::tls_config`].
+#[cfg(feature = "rustls")]
+pub use rustls;

@@ -65,6 +65,33 @@ impl fmt::Display for ParseOutcomeError {
 
 impl std::error::Error for ParseOutcomeError {}
 
+/// Whether and how an [`Emulator`](crate::Emulator) serves HTTPS (see [`EmulatorConfig::tls`]).
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EmulatorTls {
+    /// A self-signed certificate for `localhost`, `127.0.0.1` and `::1`, generated at start
+    /// (rcgen, ECDSA P-256). Clients trust it through
+    /// [`Emulator::certificate_pem`](crate::Emulator::certificate_pem).
+    SelfSigned,
+    /// A given certificate chain (PEM, leaf first) and its private key (PEM: PKCS#8, PKCS#1
+    /// or SEC1).
+    Pem {
+        /// The certificate chain, PEM.
+        certificate_chain: Vec<u8>,
+        /// The private key, PEM. Never shown in `Debug` or errors.
+        private_key: Vec<u8>,
+    },
+}
+
+impl fmt::Debug for EmulatorTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SelfSigned => f.write_str("SelfSigned"),
+            Self::Pem { .. } => f.write_str("Pem { private_key: <redacted>, .. }"),
+        }
+    }
+}
+
 /// How to start an [`Emulator`](crate::Emulator): a builder.
 ///
 /// [`EmulatorConfig::new`] (also [`Default`]) binds `127.0.0.1:0` (a free port), accepts the
@@ -79,6 +106,7 @@ pub struct EmulatorConfig {
     pub(crate) outcome: Outcome,
     pub(crate) public_url: Option<String>,
     pub(crate) session_lifetime_ms: u64,
+    pub(crate) tls: Option<EmulatorTls>,
 }
 
 impl EmulatorConfig {
@@ -93,6 +121,7 @@ impl EmulatorConfig {
             outcome: Outcome::Live,
             public_url: None,
             session_lifetime_ms: crate::store::SESSION_LIFETIME_MS,
+            tls: None,
         }
     }
 
@@ -137,6 +166,18 @@ impl EmulatorConfig {
     }
 }
 
+impl EmulatorConfig {
+    /// Serve HTTPS instead of plain HTTP: HTTP/2 or HTTP/1.1 as the client's ALPN chooses
+    /// (HTTP/1.1 without ALPN). [`Emulator::base_url`](crate::Emulator::base_url) is then
+    /// `https://HOST:PORT`. A certificate or key that cannot be used makes
+    /// [`Emulator::start`](crate::Emulator::start) fail with
+    /// [`std::io::ErrorKind::InvalidInput`].
+    pub fn tls(mut self, tls: EmulatorTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+}
+
 impl Default for EmulatorConfig {
     fn default() -> Self {
         Self::new()
@@ -152,6 +193,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("password", &"<redacted>")
             .field("outcome", &self.outcome)
             .field("public_url", &self.public_url)
+            .field("tls", &self.tls)
             .finish()
     }
 }

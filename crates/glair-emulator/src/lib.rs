@@ -30,6 +30,15 @@
 //! `GLAIR_EMULATOR_USERNAME`, `GLAIR_EMULATOR_PASSWORD`, `GLAIR_EMULATOR_OUTCOME`,
 //! `GLAIR_EMULATOR_PUBLIC_URL`).
 //!
+//! # HTTPS
+//!
+//! `--tls` serves HTTPS with a self-signed certificate for `localhost`, `127.0.0.1` and `::1`
+//! generated at start (`--tls-cert-out PATH` writes it as PEM before the `listening on
+//! https://HOST:PORT` line, for clients to trust); `--tls-cert PATH --tls-key PATH` serve a
+//! given certificate chain and key instead. HTTP/2 and HTTP/1.1 are offered by ALPN (HTTP/1.1
+//! for clients without ALPN); the TLS handshake must finish within 10 s. In the library:
+//! [`EmulatorConfig::tls`] with [`EmulatorTls`], and [`Emulator::certificate_pem`].
+//!
 //! # Credentials
 //!
 //! Every API and control request must carry both `x-api-key: <api key>` and
@@ -210,9 +219,10 @@ mod server;
 mod state;
 mod stats;
 mod store;
+mod tls;
 mod urls;
 
-pub use config::{EmulatorConfig, Outcome, ParseOutcomeError};
+pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
 pub use server::Emulator;
 pub use stats::Stats;
 

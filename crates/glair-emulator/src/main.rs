@@ -1,15 +1,18 @@
 //! `glair-emulator`: run the GLAIR Vision emulator as a standalone server.
 //!
-//! Prints exactly one line, `listening on http://HOST:PORT`, once bound, then serves until
-//! Ctrl-C or SIGTERM and shuts down gracefully. See the library documentation for endpoints.
+//! Prints exactly one line, `listening on http://HOST:PORT` (`https://` with `--tls` or
+//! `--tls-cert`), once bound, then serves until Ctrl-C or SIGTERM and shuts down gracefully.
+//! See the library documentation for endpoints.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use glair_emulator::{
-    DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME, Emulator, EmulatorConfig, Outcome,
+    DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME, Emulator, EmulatorConfig, EmulatorTls,
+    Outcome,
 };
 
 /// A local emulator of GLAIR Vision's hosted identity-session API and hosted web pages.
@@ -40,6 +43,53 @@ struct Args {
     /// Base of the sessions' `url` field [default: http://HOST:PORT of the bound address].
     #[arg(long, env = "GLAIR_EMULATOR_PUBLIC_URL")]
     public_url: Option<String>,
+
+    /// Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate for localhost,
+    /// 127.0.0.1 and ::1, generated at start.
+    #[arg(long)]
+    tls: bool,
+
+    /// With --tls: write the generated certificate (PEM) to PATH before announcing, so that
+    /// clients can trust it (e.g. `glair --ca-cert PATH`).
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    tls_cert_out: Option<PathBuf>,
+
+    /// Serve HTTPS with this certificate chain (PEM, leaf first) instead of a generated one.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "GLAIR_EMULATOR_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls"
+    )]
+    tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "GLAIR_EMULATOR_TLS_KEY",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<PathBuf>,
+}
+
+/// The TLS mode the flags ask for, reading the given files.
+fn tls_mode(args: &Args) -> Result<Option<EmulatorTls>, String> {
+    if args.tls {
+        return Ok(Some(EmulatorTls::SelfSigned));
+    }
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &PathBuf, what: &str| {
+        std::fs::read(path)
+            .map_err(|e| format!("cannot read the TLS {what} {}: {e}", path.display()))
+    };
+    Ok(Some(EmulatorTls::Pem {
+        certificate_chain: read(cert, "certificate")?,
+        private_key: read(key, "key")?,
+    }))
 }
 
 fn main() -> ExitCode {
@@ -65,6 +115,7 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tls = tls_mode(&args);
     let mut config = EmulatorConfig::new()
         .addr(args.addr)
         .outcome(outcome)
@@ -73,8 +124,16 @@ async fn run(args: Args) -> ExitCode {
             args.username.unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
             args.password.unwrap_or_else(|| DEFAULT_PASSWORD.to_owned()),
         );
-    if let Some(url) = args.public_url {
-        config = config.public_url(url);
+    if let Some(url) = &args.public_url {
+        config = config.public_url(url.clone());
+    }
+    match tls {
+        Ok(Some(tls)) => config = config.tls(tls),
+        Ok(None) => {}
+        Err(e) => {
+            complain(&e);
+            return ExitCode::FAILURE;
+        }
     }
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -83,6 +142,16 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&args.tls_cert_out, emulator.certificate_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            complain(&format!(
+                "cannot write the certificate to {}: {e}",
+                path.display()
+            ));
+            emulator.shutdown().await;
+            return ExitCode::FAILURE;
+        }
+    }
     let mut out = std::io::stdout().lock();
     let announced =
         writeln!(out, "listening on {}", emulator.base_url()).and_then(|()| out.flush());

@@ -23,6 +23,7 @@ use crate::routes;
 use crate::state::State;
 use crate::stats::{Counters, Stats};
 use crate::store::{Session, Store};
+use crate::tls::Tls;
 use crate::urls::validate_redirect_url;
 
 /// How long [`Emulator::shutdown`] waits for in-flight requests before aborting them.
@@ -41,6 +42,7 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Emulator {
     local_addr: SocketAddr,
     base_url: String,
+    certificate_pem: Option<String>,
     state: Arc<State>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -63,9 +65,13 @@ impl Emulator {
             }
             None => None,
         };
+        let tls = config.tls.as_ref().map(Tls::new).transpose()?;
         let listener = bind(config.addr)?;
         let local_addr = listener.local_addr()?;
-        let base_url = format!("http://{}", reachable(local_addr));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{}", reachable(local_addr));
+        let certificate_pem = tls.as_ref().map(|t| t.certificate_pem.clone());
+        let acceptor = tls.map(|t| t.acceptor);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = Arc::new(State {
             credentials: Credentials::new(config.api_key, config.username, config.password),
@@ -79,11 +85,12 @@ impl Emulator {
             ids: IdGen::new(),
             shutdown: shutdown_rx,
         });
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
+        let task = tokio::spawn(accept_loop(listener, acceptor, Arc::clone(&state)));
         tracing::debug!(addr = %local_addr, "glair-emulator listening");
         Ok(Emulator {
             local_addr,
             base_url,
+            certificate_pem,
             state,
             shutdown,
             task: Some(task),
@@ -96,10 +103,17 @@ impl Emulator {
     }
 
     /// `http://HOST:PORT` of the bound address, e.g. `http://127.0.0.1:41234` — the base URL
-    /// to give an API client. (An unspecified bind address such as `0.0.0.0` is reported as
+    /// to give an API client (`https://HOST:PORT` with TLS). (An unspecified bind address such as `0.0.0.0` is reported as
     /// the loopback address of the same family.)
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// With [`EmulatorConfig::tls`](crate::EmulatorConfig::tls): the PEM of the certificate
+    /// chain it serves (the generated self-signed certificate, for clients to trust). `None`
+    /// over plain HTTP.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// The base of the sessions' `url` field: the configured public URL, or [`base_url`].
@@ -218,11 +232,15 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 }
 
 /// Resolve once the shutdown flag is set (or its sender is gone).
-async fn stopped(rx: &mut watch::Receiver<bool>) {
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<State>) {
+async fn accept_loop(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<State>,
+) {
     let mut stop = state.shutdown.clone();
     let mut connections = JoinSet::new();
     loop {
@@ -230,9 +248,18 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
             biased;
             () = stopped(&mut stop) => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
-                }
+                Ok((stream, _peer)) => match &tls {
+                    Some(acceptor) => {
+                        connections.spawn(crate::tls::serve_connection(
+                            stream,
+                            acceptor.clone(),
+                            Arc::clone(&state),
+                        ));
+                    }
+                    None => {
+                        connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                    }
+                },
                 Err(e) => {
                     // E.g. out of file descriptors: back off instead of spinning.
                     tracing::warn!(error = %e, "accept failed");
@@ -252,6 +279,14 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
 
 async fn serve_connection(stream: TcpStream, state: Arc<State>) {
     let _ = stream.set_nodelay(true);
+    serve_http1(TokioIo::new(stream), state).await;
+}
+
+/// Serves HTTP/1.1 on `io` (a TCP stream, or a TLS stream that negotiated `http/1.1`).
+pub(crate) async fn serve_http1<I>(io: TokioIo<I>, state: Arc<State>)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let mut stop = state.shutdown.clone();
     let service_state = Arc::clone(&state);
     let service = service_fn(move |req| routes::handle(Arc::clone(&service_state), req));
@@ -261,7 +296,7 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
         .header_read_timeout(HEADER_READ_TIMEOUT)
         .keep_alive(true)
         .title_case_headers(true);
-    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     tokio::select! {
         result = connection.as_mut() => {

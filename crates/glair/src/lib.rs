@@ -62,7 +62,9 @@
 //! ## Features
 //! - `hyper` (default): the default transport, hyper 1 on tokio with a connection pool.
 //! - `rustls` (default): HTTPS for it, rustls with the webpki roots (TLS verification cannot be
-//!   switched off).
+//!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
+//!   `glair_core::HyperTransport`, passed with [`ClientBuilder::transport`].
+//! - `native-roots`: also trust the operating system's certificate store.
 //! - `mock`: [`MockTransport`](glair_core::MockTransport) and
 //!   [`FakeTime`](glair_core::FakeTime), for testing code that uses this SDK.
 //!
