@@ -82,20 +82,24 @@ impl Tinyproxy {
             }
             let conf_path = dir.join("tinyproxy.conf");
             std::fs::write(&conf_path, conf).expect("write tinyproxy.conf");
+            // Its own output goes to a file: a pipe nobody reads could fill up and block it.
+            let stderr_path = dir.join("stderr.log");
+            let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
             let mut child = Command::new(&binary)
                 .arg("-d")
                 .arg("-c")
                 .arg(&conf_path)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(Stdio::piped())
+                .stderr(stderr)
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             let deadline = Instant::now() + Duration::from_secs(10);
             loop {
                 if let Ok(Some(status)) = child.try_wait() {
-                    last_error = format!("tinyproxy exited with {status}");
+                    let said = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                    last_error = format!("tinyproxy exited with {status}: {}", said.trim());
                     break;
                 }
                 if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {

@@ -214,6 +214,8 @@ impl Service<Uri> for Connector {
                 // Tunnel marks the value sensitive; it is only ever written to the proxy.
                 tunnel = tunnel.with_auth(auth.clone());
             }
+            // Bytes a proxy sends after its `200` in the same read are dropped by hyper-util;
+            // harmless for TLS, where the client speaks first.
             Box::pin(async move {
                 let io = tunnel.call(dst).await.map_err(|e| ConnectError::Proxy {
                     proxy: address,

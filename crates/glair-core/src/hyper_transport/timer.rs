@@ -4,7 +4,10 @@
 //! `tokio::time::sleep`, which panics on a tokio runtime built without the time driver, and
 //! tokio offers no way to ask whether the driver is there. Timing the transport's connect and
 //! its pool's idle reaper with futures-timer instead works on every runtime, with or without
-//! tokio's timer, at the cost of one process-wide helper thread started on first use.
+//! tokio's timer, at the cost of one process-wide helper thread started on first use. (Should
+//! the OS refuse to start that thread, futures-timer panics on the first poll of a delay; a
+//! process that cannot start one thread has bigger problems, and this is the one residual
+//! panic path of the transport.)
 
 use std::future::Future;
 use std::pin::Pin;
