@@ -76,5 +76,38 @@ pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, S
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
 pub use web_url::MAX_URL_LEN;
 
+// The whole GLAIR Vision API: endpoint descriptions, uploads, face, identity and OCR calls.
+mod endpoint;
+mod face;
+mod identity;
+mod image;
+mod multipart;
+mod validate;
+
+pub use endpoint::{
+    DecodeBody, Decoded, Encoding, Endpoint, EndpointRequest, Evidence, FileField, HttpMethod,
+    Repeat, RequestBody, SessionEndpoints, TextField, endpoint_for,
+};
+pub use face::{
+    FaceMatch, FaceMatchEncoding, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult,
+    FaceMatchVerdict, MatchStatusCode, NoMatchReason, PassiveLivenessCheck,
+};
+pub use identity::{
+    FaceVerification, FaceVerificationResponse, FaceVerificationResult, FieldVerdicts,
+    IdentityField, IdentityPolicy, IdentityVerdict, IdentityVerification,
+    IdentityVerificationResponse, NotVerifiedReason,
+};
+pub use image::{Detected, ImageFormat, ImageInput, MAX_IMAGE_BYTES, sniff};
+pub use multipart::{
+    EncodedMultipart, MAX_BOUNDARY_ATTEMPTS, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MultipartForm,
+    Part, escape_filename,
+};
+pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
+
+/// The catalog: one [`Endpoint`] description per GLAIR Vision endpoint, and [`ALL`](endpoints::ALL).
+pub mod endpoints {
+    pub use crate::endpoint::catalog::*;
+}
+
 pub use bytes;
 pub use http;
