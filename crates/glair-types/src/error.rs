@@ -30,10 +30,17 @@ pub struct InvalidInput {
 
 impl InvalidInput {
     /// Creates an error for `field` with a description of the `problem`.
+    ///
+    /// Both are cut to [`BODY_EXCERPT_LIMIT`] bytes, so an error can never carry a huge piece
+    /// of input around.
     pub fn new(field: impl Into<Cow<'static, str>>, problem: impl Into<String>) -> Self {
+        let field = match field.into() {
+            Cow::Owned(field) => Cow::Owned(bounded_owned(field)),
+            borrowed => borrowed,
+        };
         Self {
-            field: field.into(),
-            problem: problem.into(),
+            field,
+            problem: bounded_owned(problem.into()),
         }
     }
 
@@ -48,8 +55,30 @@ impl InvalidInput {
     }
 }
 
-/// How many bytes of a response body an error keeps for diagnostics.
+/// How many bytes of a response body an error keeps for diagnostics; also the most of any
+/// piece of input (a field value, a JSON decoder's message quoting one) an error quotes.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// `text`, cut at a character boundary to at most [`BODY_EXCERPT_LIMIT`] bytes (plus `…`
+/// where it was cut).
+pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
+    if text.len() <= BODY_EXCERPT_LIMIT {
+        return Cow::Borrowed(text);
+    }
+    let mut end = BODY_EXCERPT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
+}
+
+/// [`bounded`] for an owned string, without copying one that fits.
+pub(crate) fn bounded_owned(text: String) -> String {
+    match bounded(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(cut) => cut,
+    }
+}
 
 /// The service answered with a non-success HTTP status.
 ///

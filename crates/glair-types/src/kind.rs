@@ -9,9 +9,11 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::active_liveness::{ActiveLivenessResult, GestureInconclusive, GestureVerdict};
 use crate::error::InvalidInput;
+use crate::ocr::{KtpOcr, NpwpOcr, OcrNotRead, OcrVerdict};
 use crate::passive_liveness::PassiveLivenessResult;
-use crate::raw_result::RawResult;
+use crate::verdict::{LivenessInconclusive, LivenessVerdict, Verdict};
 
 /// A kind of hosted session: where it lives in the API and what it carries.
 pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'static {
@@ -25,9 +27,14 @@ pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'st
     type CreateFields: Serialize + Debug + Clone + Default + PartialEq + Send + Sync;
     /// The `result` of a finished session.
     type Result: Serialize + DeserializeOwned + Debug + Clone + PartialEq + Send + Sync;
+    /// The one question a finished session answers (live? gesture matched? card read?).
+    type Verdict: Verdict;
 
     /// Checks the kind-specific create fields.
     fn validate_create_fields(fields: &Self::CreateFields) -> Result<(), InvalidInput>;
+
+    /// The verdict of a finished session, from its result (`None`: it finished without one).
+    fn verdict(result: Option<&Self::Result>) -> Self::Verdict;
 }
 
 /// Create fields of kinds that have none.
@@ -44,9 +51,19 @@ impl SessionKind for PassiveLiveness {
     const RESOURCE: &'static str = "passive-liveness-sessions";
     type CreateFields = NoExtraFields;
     type Result = PassiveLivenessResult;
+    type Verdict = LivenessVerdict;
 
     fn validate_create_fields(_: &NoExtraFields) -> Result<(), InvalidInput> {
         Ok(())
+    }
+
+    /// By the default [`LivenessPolicy`](crate::LivenessPolicy); judge
+    /// [`PassiveLivenessResult::verdict_with`] for another.
+    fn verdict(result: Option<&PassiveLivenessResult>) -> LivenessVerdict {
+        result.map_or(
+            LivenessVerdict::Inconclusive(LivenessInconclusive::NoResult),
+            PassiveLivenessResult::verdict,
+        )
     }
 }
 
@@ -67,7 +84,8 @@ impl SessionKind for ActiveLiveness {
     const SERVICE: &'static str = "face";
     const RESOURCE: &'static str = "active-liveness-sessions";
     type CreateFields = ActiveLivenessFields;
-    type Result = RawResult;
+    type Result = ActiveLivenessResult;
+    type Verdict = GestureVerdict;
 
     fn validate_create_fields(fields: &ActiveLivenessFields) -> Result<(), InvalidInput> {
         match fields.number_of_gestures {
@@ -77,6 +95,13 @@ impl SessionKind for ActiveLiveness {
             )),
             _ => Ok(()),
         }
+    }
+
+    fn verdict(result: Option<&ActiveLivenessResult>) -> GestureVerdict {
+        result.map_or(
+            GestureVerdict::Inconclusive(GestureInconclusive::NoResult),
+            ActiveLivenessResult::verdict,
+        )
     }
 }
 
@@ -97,10 +122,15 @@ impl SessionKind for Ktp {
     const SERVICE: &'static str = "ocr";
     const RESOURCE: &'static str = "ktp-sessions";
     type CreateFields = KtpFields;
-    type Result = RawResult;
+    type Result = KtpOcr;
+    type Verdict = OcrVerdict;
 
     fn validate_create_fields(_: &KtpFields) -> Result<(), InvalidInput> {
         Ok(())
+    }
+
+    fn verdict(result: Option<&KtpOcr>) -> OcrVerdict {
+        result.map_or(OcrVerdict::NotRead(OcrNotRead::NoResult), KtpOcr::verdict)
     }
 }
 
@@ -113,9 +143,14 @@ impl SessionKind for Npwp {
     const SERVICE: &'static str = "ocr";
     const RESOURCE: &'static str = "npwp-sessions";
     type CreateFields = NoExtraFields;
-    type Result = RawResult;
+    type Result = NpwpOcr;
+    type Verdict = OcrVerdict;
 
     fn validate_create_fields(_: &NoExtraFields) -> Result<(), InvalidInput> {
         Ok(())
+    }
+
+    fn verdict(result: Option<&NpwpOcr>) -> OcrVerdict {
+        result.map_or(OcrVerdict::NotRead(OcrNotRead::NoResult), NpwpOcr::verdict)
     }
 }

@@ -29,7 +29,7 @@
 //! // 3. Decode the response.
 //! let session = decode_session::<PassiveLiveness>(&response).unwrap();
 //! println!("send the user to {}", session.url);
-//! assert_eq!(session.sid()?.as_str(), "eyJhbgc9asdalkja");
+//! assert_eq!(session.sid().as_str(), "eyJhbgc9asdalkja");
 //! # Ok::<(), glair_types::InvalidInput>(())
 //! ```
 //!
@@ -39,16 +39,23 @@
 //! [`PassiveLivenessSession`], [`CreatePassiveLivenessSession`] and
 //! [`RetrievePassiveLivenessSession`] name the common case.
 //!
-//! Forward compatibility: status and level enums keep unknown values verbatim
-//! (`Unknown(String)`), unknown fields are ignored, and the exact JSON stays available through
-//! [`Session::raw_json`].
+//! Deciding: every finished session answers one question through [`Session::verdict`] — for
+//! passive liveness a [`LivenessVerdict`] (live, spoof, or inconclusive with the reason) by a
+//! documented [`LivenessPolicy`]; for active liveness a [`GestureVerdict`]; for KTP and NPWP
+//! an [`ocr::OcrVerdict`]. Decide with the verdict, not with one field: a check that found no
+//! face reports a spoof probability of 0.
+//!
+//! Forward compatibility: status and level enums keep unknown values (`Unknown`), unknown
+//! fields are ignored, and the exact JSON stays available through [`Session::raw_json`].
 //!
 //! [GLAIR Vision]: https://glair.ai
 
+mod active_liveness;
 mod config;
 mod credentials;
 mod error;
 mod kind;
+pub mod ocr;
 mod passive_liveness;
 mod raw_result;
 mod request;
@@ -56,8 +63,13 @@ mod response;
 mod session;
 mod session_id;
 mod string_enum;
+mod verdict;
 mod web_url;
 
+pub use active_liveness::{
+    ActiveLivenessResult, GestureCheck, GestureCode, GestureInconclusive, GestureStatus,
+    GestureVerdict,
+};
 pub use config::{ApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 pub use credentials::{Credentials, MAX_CREDENTIAL_LEN};
 pub use error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, InvalidInput, ResponseError};
@@ -65,15 +77,22 @@ pub use kind::{
     ActiveLiveness, ActiveLivenessFields, Ktp, KtpFields, NoExtraFields, Npwp, PassiveLiveness,
     SessionKind,
 };
-pub use passive_liveness::{CheckStatus, PassiveLivenessResult, SpoofCheck, SpoofLevel};
+pub use passive_liveness::{
+    CheckStatus, ParseSpoofLevelError, PassiveLivenessResult, SpoofCheck, SpoofLevel,
+    SpoofProbability,
+};
 pub use raw_result::RawResult;
 pub use request::{
     API_KEY_HEADER, CreatePassiveLivenessSession, CreateSession, REQUEST_ID_HEADER,
-    RetrievePassiveLivenessSession, RetrieveSession, USER_AGENT_VALUE,
+    RetrievePassiveLivenessSession, RetrieveSession, USER_AGENT_VALUE, X_REQUEST_ID_HEADER,
 };
-pub use response::{api_error, check_status, decode_json, decode_session, request_id};
+pub use response::{
+    api_error, check_status, decode_json, decode_retrieved_session, decode_session, request_id,
+    service_date,
+};
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
+pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
 pub use web_url::MAX_URL_LEN;
 
 // The whole GLAIR Vision API: endpoint descriptions, uploads, face, identity and OCR calls.

@@ -1,8 +1,13 @@
-//! The result of a passive liveness check.
+//! The result of a passive liveness check (a hosted session's `result`, and the direct
+//! `face/v1/passive-liveness` endpoint's answer).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::string_enum::string_enum;
+use crate::verdict::{LivenessPolicy, LivenessVerdict};
 
 string_enum! {
     /// Whether the check ran: the outer `result.status`.
@@ -14,21 +19,119 @@ string_enum! {
     }
 }
 
-string_enum! {
-    /// How likely the face is a spoof (a photo, a screen, a mask): the inner `result.result.status`.
-    ///
-    /// `High` means the face is likely **not** a live person; `Low` means it likely is.
-    pub enum SpoofLevel {
-        /// Likely a spoof.
-        High => "HIGH",
-        /// Uncertain.
-        Moderate => "MODERATE",
-        /// Likely a live person.
-        Low => "LOW",
-        /// No face was found in the image.
-        FaceNotDetected => "face not detected",
-        /// More than one face was found.
-        TooManyFacesDetected => "too many faces detected",
+/// How likely the face is a spoof (a photo, a screen, a mask): the inner
+/// `result.result.status`.
+///
+/// `High` means the face is likely **not** a live person; `Low` means it likely is. Two values
+/// say the check could not score a face at all. A value this SDK does not know is
+/// [`SpoofLevel::Unknown`]; its text is kept by [`SpoofCheck::level_text`]. Do not decide on
+/// the level alone: ask [`PassiveLivenessResult::verdict`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SpoofLevel {
+    /// Likely a spoof.
+    High,
+    /// Uncertain.
+    Moderate,
+    /// Likely a live person.
+    Low,
+    /// No face was found in the image.
+    FaceNotDetected,
+    /// More than one face was found.
+    TooManyFacesDetected,
+    /// A level this version of the SDK does not know.
+    Unknown,
+}
+
+impl SpoofLevel {
+    /// The value as the service spells it (`"unknown"` for [`SpoofLevel::Unknown`], whose real
+    /// text is in [`SpoofCheck::level_text`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpoofLevel::High => "HIGH",
+            SpoofLevel::Moderate => "MODERATE",
+            SpoofLevel::Low => "LOW",
+            SpoofLevel::FaceNotDetected => "face not detected",
+            SpoofLevel::TooManyFacesDetected => "too many faces detected",
+            SpoofLevel::Unknown => "unknown",
+        }
+    }
+
+    /// The level of a wire value; anything unrecognised is [`SpoofLevel::Unknown`].
+    pub fn from_wire(text: &str) -> Self {
+        match text {
+            "HIGH" => SpoofLevel::High,
+            "MODERATE" => SpoofLevel::Moderate,
+            "LOW" => SpoofLevel::Low,
+            "face not detected" => SpoofLevel::FaceNotDetected,
+            "too many faces detected" => SpoofLevel::TooManyFacesDetected,
+            _ => SpoofLevel::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for SpoofLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing a [`SpoofLevel`] from text that names none.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown spoof level: expected HIGH, MODERATE, LOW, `face not detected` or `too many faces detected`"
+)]
+pub struct ParseSpoofLevelError(());
+
+impl FromStr for SpoofLevel {
+    type Err = ParseSpoofLevelError;
+
+    /// Parses a documented level, case-insensitively (`low`, `LOW`, `face not detected`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match SpoofLevel::from_wire(&s.trim().to_ascii_uppercase()) {
+            SpoofLevel::Unknown => match s.trim().to_ascii_lowercase().as_str() {
+                "face not detected" => Ok(SpoofLevel::FaceNotDetected),
+                "too many faces detected" => Ok(SpoofLevel::TooManyFacesDetected),
+                _ => Err(ParseSpoofLevelError(())),
+            },
+            known => Ok(known),
+        }
+    }
+}
+
+/// A probability that a face is a spoof, in `[0, 1]`; displayed as a percentage.
+///
+/// ```
+/// use glair_types::SpoofProbability;
+///
+/// let p = SpoofProbability::new(0.02611).unwrap();
+/// assert_eq!(p.to_string(), "2.61 %");
+/// assert_eq!(p.value(), 0.02611);
+/// assert!(SpoofProbability::new(1.5).is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct SpoofProbability(f64);
+
+impl SpoofProbability {
+    /// The probability `p`, when it lies in `[0, 1]`.
+    pub fn new(p: f64) -> Option<Self> {
+        (0.0..=1.0).contains(&p).then_some(Self(p))
+    }
+
+    /// The probability, in `[0, 1]` (0.02611 is 2.611 %).
+    pub fn value(self) -> f64 {
+        self.0
+    }
+
+    /// The probability as a percentage, in `[0, 100]`.
+    pub fn percent(self) -> f64 {
+        self.0 * 100.0
+    }
+}
+
+impl fmt::Display for SpoofProbability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.2} %", self.percent())
     }
 }
 
@@ -37,6 +140,9 @@ string_enum! {
 /// ```json
 /// { "status": "success", "result": { "spoof_percentage": 0.99768, "status": "HIGH" } }
 /// ```
+///
+/// Decide with [`verdict`](Self::verdict): a failed check comes back with
+/// `spoof_percentage: 0`, which is no evidence of a live person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PassiveLivenessResult {
@@ -53,33 +159,51 @@ impl PassiveLivenessResult {
         Self { status, result }
     }
 
-    /// The spoof level, when the service reported one.
-    pub fn spoof_level(&self) -> Option<&SpoofLevel> {
-        self.result.as_ref().map(|r| &r.level)
+    /// May this user be treated as a live person, by the default [`LivenessPolicy`]
+    /// (`LOW` is live, `HIGH` is a spoof, anything else inconclusive).
+    pub fn verdict(&self) -> LivenessVerdict {
+        LivenessPolicy::default().judge(self)
     }
 
-    /// The spoof probability in `[0, 1]`, when the service reported one.
-    pub fn spoof_percentage(&self) -> Option<f64> {
-        self.result.as_ref().and_then(|r| r.spoof_percentage)
+    /// The verdict by a policy of your own.
+    pub fn verdict_with(&self, policy: &LivenessPolicy) -> LivenessVerdict {
+        policy.judge(self)
+    }
+
+    /// The spoof level the service reported, when it reported one.
+    pub fn spoof_level(&self) -> Option<SpoofLevel> {
+        self.result.as_ref().map(SpoofCheck::level)
+    }
+
+    /// The probability that the face is a spoof — only for a check that succeeded and scored
+    /// a face (level `LOW`, `MODERATE` or `HIGH`). A failed check, one that found no face or
+    /// too many, or an unknown level offers no score, whatever number the body carried (the
+    /// raw number stays in [`SpoofCheck::spoof_percentage`]).
+    pub fn spoof_probability(&self) -> Option<SpoofProbability> {
+        if self.status != CheckStatus::Success {
+            return None;
+        }
+        let check = self.result.as_ref()?;
+        match check.level() {
+            SpoofLevel::Low | SpoofLevel::Moderate | SpoofLevel::High => {
+                check.spoof_percentage.and_then(SpoofProbability::new)
+            }
+            _ => None,
+        }
     }
 }
 
 /// The spoof assessment of one face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpoofCheck {
-    /// The probability, in `[0, 1]`, that the face is a spoof. Decoding refuses a value outside
-    /// that range (or not a number) instead of passing a corrupt score to an identity decision.
-    #[serde(
-        default,
-        deserialize_with = "deserialize_probability",
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// The number the service sent as `spoof_percentage`: a probability in `[0, 1]` despite
+    /// the name. Decoding refuses a value outside that range (or not a number) instead of
+    /// passing a corrupt score on. Prefer [`PassiveLivenessResult::spoof_probability`], which
+    /// hides the meaningless score of a failed check.
     pub spoof_percentage: Option<f64>,
-    /// The spoof level. The service calls this field `status`; one official example calls it
-    /// `spoof_status`, which is accepted too.
-    #[serde(rename = "status", alias = "spoof_status")]
-    pub level: SpoofLevel,
+    level: SpoofLevel,
+    level_text: String,
 }
 
 impl SpoofCheck {
@@ -88,7 +212,53 @@ impl SpoofCheck {
         Self {
             spoof_percentage,
             level,
+            level_text: level.as_str().to_owned(),
         }
+    }
+
+    /// The spoof level.
+    pub fn level(&self) -> SpoofLevel {
+        self.level
+    }
+
+    /// The level exactly as the service sent it (the only record of an unknown level).
+    pub fn level_text(&self) -> &str {
+        &self.level_text
+    }
+}
+
+/// The wire form of [`SpoofCheck`]. The service calls the level `status`; one official
+/// example calls it `spoof_status`, which is accepted too.
+#[derive(Serialize, Deserialize)]
+struct WireSpoofCheck<'a> {
+    #[serde(
+        default,
+        deserialize_with = "deserialize_probability",
+        skip_serializing_if = "Option::is_none"
+    )]
+    spoof_percentage: Option<f64>,
+    #[serde(rename = "status", alias = "spoof_status", borrow)]
+    level: std::borrow::Cow<'a, str>,
+}
+
+impl Serialize for SpoofCheck {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        WireSpoofCheck {
+            spoof_percentage: self.spoof_percentage,
+            level: std::borrow::Cow::Borrowed(&self.level_text),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SpoofCheck {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = WireSpoofCheck::deserialize(deserializer)?;
+        Ok(Self {
+            spoof_percentage: wire.spoof_percentage,
+            level: SpoofLevel::from_wire(&wire.level),
+            level_text: wire.level.into_owned(),
+        })
     }
 }
 

@@ -24,6 +24,9 @@ pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 /// The header in which the service returns its id for a request.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 
+/// The request-id header gateways and proxies commonly add; read when `Request-Id` is absent.
+pub const X_REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
 /// A request to create a hosted session of kind `K`.
 ///
 /// Built without checks so it chains; [`validate`](CreateSession::validate) and

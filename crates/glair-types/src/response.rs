@@ -1,18 +1,24 @@
 //! Response decoding: a success status becomes a model, anything else an [`ApiError`].
 
+use std::time::SystemTime;
+
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, ResponseError};
+use crate::error::{ApiError, BODY_EXCERPT_LIMIT, DecodeError, ResponseError, bounded_owned};
 use crate::kind::SessionKind;
-use crate::request::REQUEST_ID_HEADER;
+use crate::request::{REQUEST_ID_HEADER, X_REQUEST_ID_HEADER};
 use crate::session::{JsonPathError, Session};
+use crate::session_id::SessionId;
 
-/// Decodes a create or retrieve response into a [`Session`].
+/// Decodes a create response into a [`Session`], whose sid is read from its `url`.
 ///
-/// A `2xx` response must hold a session object; anything else becomes an [`ApiError`] with the
-/// status, the `Request-Id` and the service's message. Never panics, whatever the bytes.
+/// A `2xx` response must hold a session object whose `url` ends in a valid session id (a
+/// decode error at `url` otherwise); anything else becomes an [`ApiError`] with the status,
+/// the `Request-Id` and the service's message. The `Date` header is kept
+/// ([`Session::service_date`]). Never panics, whatever the bytes. For a retrieve response,
+/// use [`decode_retrieved_session`], which keeps the sid the session was fetched by.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -34,7 +40,21 @@ pub fn decode_session<K: SessionKind>(
     response: &Response<Bytes>,
 ) -> Result<Session<K>, ResponseError> {
     check_status(response)?;
-    Session::<K>::from_json(response.body().clone()).map_err(|e| decode_error(response, e).into())
+    let session = Session::<K>::from_json(response.body().clone())
+        .map_err(|e| ResponseError::from(decode_error(response, e)))?;
+    Ok(session.with_service_date(service_date(response)))
+}
+
+/// Decodes a retrieve response into a [`Session`] whose sid is `sid`, the one it was
+/// requested by (whatever its `url` ends in). Otherwise as [`decode_session`].
+pub fn decode_retrieved_session<K: SessionKind>(
+    response: &Response<Bytes>,
+    sid: &SessionId,
+) -> Result<Session<K>, ResponseError> {
+    check_status(response)?;
+    let session = Session::<K>::from_json_with_sid(response.body().clone(), sid.clone())
+        .map_err(|e| ResponseError::from(decode_error(response, e)))?;
+    Ok(session.with_service_date(service_date(response)))
 }
 
 /// Decodes any JSON success response into `T`; error statuses become [`ApiError`]s.
@@ -52,13 +72,24 @@ pub fn check_status(response: &Response<Bytes>) -> Result<(), ApiError> {
     }
 }
 
-/// The `Request-Id` header of a response, when present and printable.
+/// The request id of a response: the `Request-Id` header GLAIR documents, else
+/// `x-request-id` (what proxies and gateways commonly add), when present and printable. At
+/// most 128 characters are kept.
 pub fn request_id(response: &Response<Bytes>) -> Option<String> {
+    let headers = response.headers();
+    [REQUEST_ID_HEADER, X_REQUEST_ID_HEADER]
+        .iter()
+        .find_map(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+        .map(|s| s.chars().take(128).collect())
+}
+
+/// The instant the service says it answered: its `Date` header, when present and valid.
+pub fn service_date(response: &Response<Bytes>) -> Option<SystemTime> {
     response
         .headers()
-        .get(REQUEST_ID_HEADER)
+        .get(http::header::DATE)
         .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(128).collect())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
 }
 
 /// Builds the [`ApiError`] for a non-success response.
@@ -86,13 +117,13 @@ pub(crate) fn from_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T,
             p => p,
         };
         JsonPathError {
-            path,
-            message: e.into_inner().to_string(),
+            path: bounded_owned(path),
+            message: bounded_owned(e.into_inner().to_string()),
         }
     })?;
     deserializer.end().map_err(|e| JsonPathError {
         path: ".".into(),
-        message: e.to_string(),
+        message: bounded_owned(e.to_string()),
     })?;
     Ok(value)
 }

@@ -7,7 +7,6 @@ use bytes::Bytes;
 use serde::de::{DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::InvalidInput;
 use crate::kind::{PassiveLiveness, SessionKind};
 use crate::session_id::SessionId;
 use crate::string_enum::string_enum;
@@ -58,12 +57,14 @@ impl EpochMillis {
 
 /// A hosted session of kind `K`, as the service returns it.
 ///
-/// The service sends no `sid` field: [`Session::sid`] reads it from the last segment of
-/// [`url`](Session::url). Fields the SDK does not know are tolerated and kept in
+/// The service sends no `sid` field. A session knows its sid all the same
+/// ([`Session::sid`]): a created one reads it from the last segment of [`url`](Session::url)
+/// while decoding (a `url` without a valid sid is a decode error), a retrieved one keeps the
+/// sid it was fetched by. Fields the SDK does not know are tolerated and kept in
 /// [`raw_json`](Session::raw_json).
 ///
 /// ```
-/// use glair_types::{PassiveLivenessSession, SessionStatus, SpoofLevel};
+/// use glair_types::{LivenessVerdict, PassiveLivenessSession, SessionStatus, SpoofLevel};
 ///
 /// let body = br#"{"status":"FINISHED","expired":1678247333160,
 ///   "url":"https://vision.glair.ai/passive-liveness/eyJhbgc9asdalkja",
@@ -71,12 +72,13 @@ impl EpochMillis {
 ///   "result":{"status":"success","result":{"spoof_percentage":0.99768,"status":"HIGH"}}}"#;
 /// let session = PassiveLivenessSession::from_json(&body[..]).unwrap();
 /// assert_eq!(session.status, SessionStatus::Finished);
-/// assert_eq!(session.sid()?.as_str(), "eyJhbgc9asdalkja");
+/// assert_eq!(session.sid().as_str(), "eyJhbgc9asdalkja");
+/// assert_eq!(session.verdict(), Some(LivenessVerdict::Spoof));
 /// let result = session.result.as_ref().unwrap();
-/// assert_eq!(result.spoof_level(), Some(&SpoofLevel::High));
-/// # Ok::<(), glair_types::InvalidInput>(())
+/// assert_eq!(result.spoof_level(), Some(SpoofLevel::High));
+/// assert_eq!(result.spoof_probability().unwrap().to_string(), "99.77 %");
 /// ```
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize)]
 #[serde(bound = "")]
 #[non_exhaustive]
 pub struct Session<K: SessionKind> {
@@ -84,21 +86,56 @@ pub struct Session<K: SessionKind> {
     pub status: SessionStatus,
     /// When the session expires (24 hours after creation by default). The vendor's samples
     /// omit it from create responses, hence optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<EpochMillis>,
     /// The hosted page to send the user to.
     pub url: String,
     /// Where the hosted page sends the user after the check, with `sid` appended.
     pub success_url: String,
     /// Where the hosted page's back button leads, when one was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// The outcome: `None` until the session is finished (the service sends `null`, and
     /// sometimes `{}`, for a pending session).
-    #[serde(default, deserialize_with = "deserialize_result::<_, K>")]
     pub result: Option<K::Result>,
     #[serde(skip)]
+    sid: SessionId,
+    #[serde(skip)]
+    service_date: Option<SystemTime>,
+    #[serde(skip)]
     raw: Bytes,
+}
+
+/// The JSON of a session, before the SDK adds what it knows besides (the sid, the `Date`).
+/// `Session` itself has no `Deserialize`: a session can only come from a decoder that also
+/// sets its sid.
+#[derive(Deserialize)]
+#[serde(bound = "")]
+struct WireSession<K: SessionKind> {
+    status: SessionStatus,
+    #[serde(default)]
+    expired: Option<EpochMillis>,
+    url: String,
+    success_url: String,
+    #[serde(default)]
+    cancel_url: Option<String>,
+    #[serde(default, deserialize_with = "deserialize_result::<_, K>")]
+    result: Option<K::Result>,
+}
+
+impl<K: SessionKind> WireSession<K> {
+    fn into_session(self, sid: SessionId, raw: Bytes) -> Session<K> {
+        Session {
+            status: self.status,
+            expired: self.expired,
+            url: self.url,
+            success_url: self.success_url,
+            cancel_url: self.cancel_url,
+            result: self.result,
+            sid,
+            service_date: None,
+            raw,
+        }
+    }
 }
 
 /// A passive liveness session.
@@ -109,16 +146,102 @@ impl<K: SessionKind> Session<K> {
     ///
     /// Most callers decode whole responses with [`decode_session`](crate::decode_session),
     /// which also turns error statuses into [`ApiError`](crate::ApiError)s.
+    ///
+    /// The sid is read from the last segment of `url`; a `url` that carries none is an error
+    /// at `url`. For a session fetched by sid, use [`Session::from_json_with_sid`].
     pub fn from_json(body: impl Into<Bytes>) -> Result<Self, JsonPathError> {
         let body = body.into();
-        let mut session: Self = crate::response::from_json_with_path(&body)?;
-        session.raw = body;
-        Ok(session)
+        let wire: WireSession<K> = crate::response::from_json_with_path(&body)?;
+        let sid = SessionId::from_session_url(&wire.url).map_err(|e| JsonPathError {
+            path: "url".into(),
+            message: format!(
+                "the session URL carries no valid session id in its last path segment ({})",
+                e.problem()
+            ),
+        })?;
+        Ok(wire.into_session(sid, body))
     }
 
-    /// The session id: the last path segment of [`url`](Session::url).
-    pub fn sid(&self) -> Result<SessionId, InvalidInput> {
-        SessionId::from_session_url(&self.url)
+    /// Decodes a session fetched by `sid`, which it keeps as its sid whatever its `url` ends
+    /// in.
+    pub fn from_json_with_sid(
+        body: impl Into<Bytes>,
+        sid: SessionId,
+    ) -> Result<Self, JsonPathError> {
+        let body = body.into();
+        let wire: WireSession<K> = crate::response::from_json_with_path(&body)?;
+        Ok(wire.into_session(sid, body))
+    }
+
+    /// A session built by hand, e.g. for a test (no raw JSON, no service date).
+    pub fn new(
+        sid: SessionId,
+        status: SessionStatus,
+        url: impl Into<String>,
+        success_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            expired: None,
+            url: url.into(),
+            success_url: success_url.into(),
+            cancel_url: None,
+            result: None,
+            sid,
+            service_date: None,
+            raw: Bytes::new(),
+        }
+    }
+
+    pub(crate) fn with_service_date(mut self, date: Option<SystemTime>) -> Self {
+        self.service_date = date;
+        self
+    }
+
+    /// The session id: the one it was retrieved by, or for a created session the last path
+    /// segment of [`url`](Session::url).
+    pub fn sid(&self) -> &SessionId {
+        &self.sid
+    }
+
+    /// The verdict of a finished session (live? gesture matched? card read?); `None` while it
+    /// is pending. A finished session without a result gets the kind's "no result" verdict,
+    /// never a positive one.
+    pub fn verdict(&self) -> Option<K::Verdict> {
+        self.is_finished().then(|| K::verdict(self.result.as_ref()))
+    }
+
+    /// The time on the service's clock when it answered: its `Date` header (whole seconds),
+    /// when the response carried one.
+    pub fn service_date(&self) -> Option<SystemTime> {
+        self.service_date
+    }
+
+    /// How long until the session expires, by the service's own clock (`expired` minus the
+    /// `Date` of the response), so a client whose clock is off still gets it right. `None` when
+    /// either is missing; zero once expired.
+    pub fn expires_in(&self) -> Option<Duration> {
+        let expires = self.expires_at()?;
+        let now = self.service_date?;
+        Some(expires.duration_since(now).unwrap_or(Duration::ZERO))
+    }
+
+    /// Whether the session has expired by the service's own clock (its `Date` header against
+    /// `expired`); `None` when either is missing. See [`Session::has_expired`].
+    pub fn is_expired_by_service_clock(&self) -> Option<bool> {
+        let expired = self.expired?;
+        let now = self.service_date?;
+        Some(EpochMillis::from_system_time(now) >= expired)
+    }
+
+    /// Whether the session has expired: by the service's clock when the response said what
+    /// time it was ([`is_expired_by_service_clock`](Self::is_expired_by_service_clock)),
+    /// otherwise by `now`, the caller's clock ([`is_expired`](Self::is_expired)). The service's
+    /// clock is the one that decides when a session stops working; a client clock that is off
+    /// by minutes must not declare a live session dead, or wait on a dead one.
+    pub fn has_expired(&self, now: SystemTime) -> bool {
+        self.is_expired_by_service_clock()
+            .unwrap_or_else(|| self.is_expired(now))
     }
 
     /// When the session expires, if the service said.
@@ -158,6 +281,7 @@ impl<K: SessionKind> PartialEq for Session<K> {
             && self.success_url == other.success_url
             && self.cancel_url == other.cancel_url
             && self.result == other.result
+            && self.sid == other.sid
     }
 }
 
@@ -165,6 +289,7 @@ impl<K: SessionKind> fmt::Debug for Session<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
             .field("kind", &K::NAME)
+            .field("sid", &self.sid)
             .field("status", &self.status)
             .field("expired", &self.expired)
             .field("url", &self.url)

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use glair_types::{
     ActiveLiveness, ApiConfig, CreateSession, Credentials, Ktp, Npwp, PassiveLiveness,
-    RetrieveSession, SessionId, SessionKind, SessionStatus, decode_session,
+    RetrieveSession, SessionId, SessionKind, SessionStatus, Verdict, decode_session,
 };
 use proptest::prelude::*;
 
@@ -23,29 +23,34 @@ fn finished_body(page: &str, result: &str) -> String {
 }
 
 #[test]
-fn decoded_sessions_of_every_kind() {
-    let active = decode_session::<ActiveLiveness>(&ok(finished_body(
-        "active-liveness",
-        r#"{"status":"success","result":{"gestures_passed":3,"gestures_total":3,"status":"PASSED"}}"#,
-    )))
-    .unwrap();
-    insta::assert_snapshot!("decode_active_liveness", format!("{active:#?}"));
-
-    let npwp = decode_session::<Npwp>(&ok(finished_body(
-        "npwp",
-        r#"{"status":"success","result":{"npwp":"01.234.567.8-901.000","nama":"BUDI SANTOSO"}}"#,
-    )))
-    .unwrap();
-    insta::assert_snapshot!("decode_npwp", format!("{npwp:#?}"));
-    assert_eq!(
-        npwp.result.unwrap().as_json()["result"]["npwp"],
-        "01.234.567.8-901.000"
-    );
-
+fn pending_sessions_of_every_kind_have_no_result_and_no_verdict() {
     for pending in [r#"null"#, r#"{}"#] {
-        let s = decode_session::<Ktp>(&ok(finished_body("ktp", pending))).unwrap();
+        let body = finished_body("ktp", pending).replace("FINISHED", "PENDING");
+        let s = decode_session::<Ktp>(&ok(body)).unwrap();
         assert!(s.result.is_none(), "{pending}");
+        assert!(s.verdict().is_none(), "{pending}");
+        let body = finished_body("active-liveness", pending).replace("FINISHED", "PENDING");
+        assert!(
+            decode_session::<ActiveLiveness>(&ok(body))
+                .unwrap()
+                .verdict()
+                .is_none()
+        );
     }
+}
+
+#[test]
+fn a_finished_session_without_a_result_is_never_positive() {
+    fn check<K: SessionKind>(page: &str) {
+        let session = decode_session::<K>(&ok(finished_body(page, "null"))).unwrap();
+        let verdict = session.verdict().expect("finished sessions have a verdict");
+        assert!(!verdict.is_positive(), "{page}: {verdict}");
+        assert!(verdict.reason().is_some(), "{page}: {verdict}");
+    }
+    check::<PassiveLiveness>("passive-liveness");
+    check::<ActiveLiveness>("active-liveness");
+    check::<Ktp>("ktp");
+    check::<Npwp>("npwp");
 }
 
 fn path_of<K: SessionKind>() -> String {
@@ -117,13 +122,23 @@ proptest! {
     }
 
     #[test]
-    fn raw_results_round_trip(key in "[a-z_]{1,10}", value in "[ -~]{0,20}", number in any::<i32>()) {
-        let result = serde_json::json!({"status": "success", "result": {key: value, "n": number}});
+    fn ocr_results_round_trip(value in "[ -~]{0,20}", confidence in 0u8..=100, unknown in "[a-z_]{1,10}") {
+        let unknown = format!("x_{unknown}");
+        let result = serde_json::json!({
+            "status": "SUCCESS",
+            "reason": "File Successfully Read",
+            "read": {"noNpwp": {"value": value, "confidence": confidence}, "nama": {"value": "X", "confidence": 1}},
+            unknown.clone(): {"ignored": true},
+        });
         let body = finished_body("npwp", &result.to_string());
         let session = decode_session::<Npwp>(&ok(body)).unwrap();
         prop_assert_eq!(&session.status, &SessionStatus::Finished);
-        let decoded = session.result.clone().unwrap();
-        prop_assert_eq!(decoded.as_json(), &result);
+        let read = session.result.as_ref().and_then(|r| r.read.as_ref()).unwrap();
+        prop_assert_eq!(read.no_npwp.as_ref().and_then(|f| f.value.as_deref()), Some(value.as_str()));
+        prop_assert_eq!(read.no_npwp.as_ref().and_then(|f| f.confidence), Some(f64::from(confidence)));
+        // The unknown key is tolerated on decode and kept in the raw JSON.
+        let raw: serde_json::Value = serde_json::from_slice(session.raw_json()).unwrap();
+        prop_assert!(raw["result"].get(&unknown).is_some());
         let again = glair_types::Session::<Npwp>::from_json(serde_json::to_vec(&session).unwrap()).unwrap();
         prop_assert_eq!(again, session);
     }

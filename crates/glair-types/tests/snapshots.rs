@@ -6,8 +6,9 @@
 
 use bytes::Bytes;
 use glair_types::{
-    ActiveLiveness, ApiConfig, CreatePassiveLivenessSession, CreateSession, Credentials, Ktp, Npwp,
-    PassiveLiveness, RetrievePassiveLivenessSession, RetrieveSession, SessionId, decode_session,
+    ActiveLiveness, ApiConfig, CreatePassiveLivenessSession, CreateSession, Credentials,
+    GestureVerdict, Ktp, Npwp, PassiveLiveness, RetrievePassiveLivenessSession, RetrieveSession,
+    SessionId, Verdict, decode_session, ocr::OcrVerdict,
 };
 
 const SECRETS: [&str; 3] = ["snapshot-api-key", "snapshot-user", "snapshot-password"];
@@ -172,11 +173,54 @@ fn decoded_error_fixtures() {
 }
 
 #[test]
-fn raw_results_of_other_kinds_are_kept_intact() {
-    let body = br#"{"status":"FINISHED","expired":1,"url":"https://vision.glair.ai/ktp/abc","success_url":"https://a.example/","result":{"status":"success","read":{"nik":"3171234567890123","nama":"BUDI"}}}"#;
-    let session = decode_session::<Ktp>(&response(200, "application/json", body)).unwrap();
-    insta::assert_snapshot!("decode_ktp_raw_result", format!("{session:#?}"));
-    let result = session.result.unwrap();
-    assert_eq!(result.status(), Some("success"));
-    assert_eq!(result.as_json()["read"]["nik"], "3171234567890123");
+fn decoded_fixtures_of_the_other_kinds() {
+    fn decode<K: glair_types::SessionKind>(name: &str) -> glair_types::Session<K> {
+        decode_session::<K>(&response(200, "application/json", &fixture(name)))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+    let ktp = decode::<Ktp>("ktp_session_finished_with_qualities.json");
+    insta::assert_snapshot!(
+        "decode_ktp_session_finished_with_qualities",
+        format!("{ktp:#?}")
+    );
+    let read = ktp.result.as_ref().and_then(|r| r.read.as_ref()).unwrap();
+    assert_eq!(
+        read.nik.as_ref().and_then(|f| f.text()),
+        Some("3171234567890123")
+    );
+    assert_eq!(
+        ktp.result.as_ref().unwrap().qualities.unwrap().is_ktp,
+        Some(true)
+    );
+    assert_eq!(ktp.verdict(), Some(OcrVerdict::Read));
+
+    let failed = decode::<Ktp>("ktp_session_failed.json");
+    insta::assert_snapshot!("decode_ktp_session_failed", format!("{failed:#?}"));
+    assert_eq!(failed.verdict().unwrap().label(), "not_read");
+
+    let npwp = decode::<Npwp>("npwp_session_finished_docs_sample.json");
+    insta::assert_snapshot!(
+        "decode_npwp_session_finished_docs_sample",
+        format!("{npwp:#?}")
+    );
+    let read = npwp.result.as_ref().and_then(|r| r.read.as_ref()).unwrap();
+    assert_eq!(
+        read.no_npwp.as_ref().and_then(|f| f.text()),
+        Some("70.943.997.0-437.000")
+    );
+    assert_eq!(read.nik.as_ref().and_then(|f| f.text()), None);
+
+    let matched = decode::<ActiveLiveness>("active_liveness_session_matched.json");
+    insta::assert_snapshot!(
+        "decode_active_liveness_session_matched",
+        format!("{matched:#?}")
+    );
+    assert_eq!(matched.verdict(), Some(GestureVerdict::Matched));
+
+    let no_hand = decode::<ActiveLiveness>("active_liveness_session_hand_not_detected.json");
+    insta::assert_snapshot!(
+        "decode_active_liveness_session_hand_not_detected",
+        format!("{no_hand:#?}")
+    );
+    assert_eq!(no_hand.verdict().unwrap().label(), "inconclusive");
 }
