@@ -11,6 +11,7 @@ use bytes::Bytes;
 
 use crate::endpoint::{Endpoint, FileField};
 use crate::error::InvalidInput;
+use crate::multipart::MultipartForm;
 
 /// The largest upload accepted per file: 10 MiB.
 ///
@@ -144,7 +145,7 @@ pub fn sniff(bytes: &[u8]) -> Detected {
 ///
 /// let photo = ImageInput::from_bytes(&b"\xFF\xD8\xFF\xE0 jpeg data"[..]).with_filename("ktp.jpg");
 /// assert_eq!(photo.format(), Some(ImageFormat::Jpeg));
-/// assert_eq!(photo.len(), 18);
+/// assert_eq!(photo.len(), 14);
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ImageInput {
@@ -241,6 +242,25 @@ impl ImageInput {
                 list_formats(field.accepts)
             ))),
         }
+    }
+}
+
+impl ImageInput {
+    /// Checks this file for `field` of `endpoint` and appends it to `form` as a file part
+    /// with the detected MIME type and the given (or default) file name.
+    pub(crate) fn append_to(
+        &self,
+        form: MultipartForm,
+        endpoint: &Endpoint,
+        field: &FileField,
+    ) -> Result<MultipartForm, InvalidInput> {
+        let format = self.check_for(endpoint, field)?;
+        Ok(form.file(
+            field.name,
+            self.filename_or_default(format),
+            format.mime_type(),
+            self.bytes.clone(),
+        ))
     }
 }
 

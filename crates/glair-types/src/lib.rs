@@ -108,12 +108,12 @@ pub use endpoint::{
     Repeat, RequestBody, SessionEndpoints, TextField, endpoint_for,
 };
 pub use face::{
-    FaceMatch, FaceMatchEncoding, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult,
-    FaceMatchVerdict, MatchStatusCode, NoMatchReason, PassiveLivenessCheck,
+    ActiveLivenessCheck, FaceMatch, FaceMatchEncoding, FaceMatchInconclusive, FaceMatchPolicy,
+    FaceMatchResponse, FaceMatchResult, FaceMatchVerdict, MatchStatusCode, PassiveLivenessCheck,
 };
 pub use identity::{
     FaceVerification, FaceVerificationResponse, FaceVerificationResult, FieldVerdicts,
-    IdentityField, IdentityPolicy, IdentityVerdict, IdentityVerification,
+    IdentityField, IdentityInconclusive, IdentityPolicy, IdentityVerdict, IdentityVerification,
     IdentityVerificationResponse, NotVerifiedReason,
 };
 pub use image::{Detected, ImageFormat, ImageInput, MAX_IMAGE_BYTES, sniff};

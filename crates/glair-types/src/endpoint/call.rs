@@ -93,10 +93,10 @@ pub trait EndpointRequest {
 
     /// Decodes the service's answer: a `2xx` becomes the model (with its raw JSON and
     /// `Request-Id`), anything else an [`ApiError`](crate::ApiError). Never panics.
-    fn decode(response: &Response<Bytes>) -> Result<Decoded<Self::Response>, ResponseError>
-    where
-        Self: Sized,
-    {
+    ///
+    /// Takes the request because some answers depend on it (a retrieved session keeps the sid
+    /// it was asked for).
+    fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Self::Response>, ResponseError> {
         Decoded::from_response(response)
     }
 }
@@ -161,6 +161,16 @@ impl<T: DecodeBody> Decoded<T> {
 }
 
 impl<T> Decoded<T> {
+    /// Wraps a model decoded by other means from `response`.
+    pub(crate) fn wrap(value: T, response: &Response<Bytes>) -> Self {
+        Self {
+            value,
+            raw: response.body().clone(),
+            status: response.status(),
+            request_id: request_id(response),
+        }
+    }
+
     /// The model.
     pub fn value(&self) -> &T {
         &self.value

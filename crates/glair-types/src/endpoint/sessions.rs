@@ -9,12 +9,14 @@
 //! which lives in `kind.rs`; kept separate here until then.
 
 use bytes::Bytes;
+use http::Response;
 
-use super::call::{DecodeBody, EndpointRequest, RequestBody};
+use super::call::{DecodeBody, Decoded, EndpointRequest, RequestBody};
 use super::{Endpoint, catalog};
-use crate::error::InvalidInput;
+use crate::error::{InvalidInput, ResponseError};
 use crate::kind::{ActiveLiveness, Ktp, Npwp, PassiveLiveness, SessionKind};
 use crate::request::{CreateSession, RetrieveSession};
+use crate::response::{decode_retrieved_session, decode_session};
 use crate::session::{JsonPathError, Session};
 
 /// The catalog entries of a session kind's create and retrieve calls.
@@ -58,6 +60,11 @@ impl<K: SessionEndpoints> EndpointRequest for CreateSession<K> {
     fn body(&self) -> Result<RequestBody, InvalidInput> {
         self.to_json().map(RequestBody::Json)
     }
+
+    /// As [`decode_session`]: the sid from `url`, the service's `Date` kept.
+    fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Session<K>>, ResponseError> {
+        decode_session(response).map(|s| Decoded::wrap(s, response))
+    }
 }
 
 impl<K: SessionEndpoints> EndpointRequest for RetrieveSession<K> {
@@ -70,5 +77,10 @@ impl<K: SessionEndpoints> EndpointRequest for RetrieveSession<K> {
 
     fn path_param(&self) -> Option<String> {
         Some(self.sid().to_path_segment())
+    }
+
+    /// As [`decode_retrieved_session`]: the session keeps the sid it was asked for.
+    fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Session<K>>, ResponseError> {
+        decode_retrieved_session(response, self.sid()).map(|s| Decoded::wrap(s, response))
     }
 }

@@ -86,25 +86,17 @@ impl EndpointRequest for FaceMatch {
     fn body(&self) -> Result<RequestBody, InvalidInput> {
         let endpoint = Self::ENDPOINT;
         let (captured_field, stored_field) = (&endpoint.files[0], &endpoint.files[1]);
-        let captured_format = self.captured.check_for(endpoint, captured_field)?;
-        let stored_format = self.stored.check_for(endpoint, stored_field)?;
         match self.encoding {
-            FaceMatchEncoding::Multipart => Ok(RequestBody::Multipart(
-                MultipartForm::new()
-                    .file(
-                        captured_field.name,
-                        self.captured.filename_or_default(captured_format),
-                        captured_format.mime_type(),
-                        self.captured.bytes().clone(),
-                    )
-                    .file(
-                        stored_field.name,
-                        self.stored.filename_or_default(stored_format),
-                        stored_format.mime_type(),
-                        self.stored.bytes().clone(),
-                    ),
-            )),
+            FaceMatchEncoding::Multipart => {
+                let form =
+                    self.captured
+                        .append_to(MultipartForm::new(), endpoint, captured_field)?;
+                let form = self.stored.append_to(form, endpoint, stored_field)?;
+                Ok(RequestBody::Multipart(form))
+            }
             FaceMatchEncoding::JsonBase64 => {
+                self.captured.check_for(endpoint, captured_field)?;
+                self.stored.check_for(endpoint, stored_field)?;
                 let body = JsonBody {
                     captured_image: STANDARD.encode(self.captured.bytes()),
                     stored_image: STANDARD.encode(self.stored.bytes()),
@@ -142,8 +134,9 @@ string_enum! {
 ///   "result": { "match_percentage": 0.95768, "match_status": "match", "match_status_code": "MATCH" } }
 /// ```
 ///
-/// Answer "is it the same person?" with [`FaceMatchPolicy`](crate::FaceMatchPolicy), not by
-/// reading fields ad hoc.
+/// Answer "is it the same person?" with [`verdict`](Self::verdict) (by a
+/// [`FaceMatchPolicy`](crate::FaceMatchPolicy)), not by reading one field: a `success` can
+/// carry `NO_FACE_CAPTURED_IMG`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FaceMatchResponse {

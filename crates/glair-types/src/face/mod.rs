@@ -8,8 +8,9 @@ mod liveness;
 mod match_policy;
 mod matching;
 
-pub use liveness::PassiveLivenessCheck;
-pub use match_policy::{FaceMatchPolicy, FaceMatchVerdict, NoMatchReason};
+pub(crate) use liveness::image_form;
+pub use liveness::{ActiveLivenessCheck, PassiveLivenessCheck};
+pub use match_policy::{FaceMatchInconclusive, FaceMatchPolicy, FaceMatchVerdict};
 pub use matching::{
     FaceMatch, FaceMatchEncoding, FaceMatchResponse, FaceMatchResult, MatchStatusCode,
 };

@@ -7,7 +7,7 @@ mod request;
 mod response;
 
 pub use field::IdentityField;
-pub use policy::{IdentityPolicy, IdentityVerdict, NotVerifiedReason};
+pub use policy::{IdentityInconclusive, IdentityPolicy, IdentityVerdict, NotVerifiedReason};
 pub use request::{FaceVerification, IdentityVerification};
 pub use response::{
     FaceVerificationResponse, FaceVerificationResult, FieldVerdicts, IdentityVerificationResponse,

@@ -192,12 +192,7 @@ impl EndpointRequest for FaceVerification {
     fn body(&self) -> Result<RequestBody, InvalidInput> {
         let form = self.person.form()?;
         let field = &Self::ENDPOINT.files[0];
-        let format = self.face_image.check_for(Self::ENDPOINT, field)?;
-        Ok(RequestBody::Multipart(form.file(
-            field.name,
-            self.face_image.filename_or_default(format),
-            format.mime_type(),
-            self.face_image.bytes().clone(),
-        )))
+        let form = self.face_image.append_to(form, Self::ENDPOINT, field)?;
+        Ok(RequestBody::Multipart(form))
     }
 }
