@@ -54,6 +54,7 @@ const fn session_create<K: SessionKind>(
     id: &'static str,
     name: &'static str,
     text_fields: &'static [TextField],
+    response: &'static str,
 ) -> Endpoint {
     Endpoint {
         id,
@@ -66,14 +67,18 @@ const fn session_create<K: SessionKind>(
         alternative_encoding: None,
         files: &[],
         text_fields,
-        response: "Session<K>",
+        response,
         repeat: Repeat::ChargedOnReceipt,
         evidence: Evidence::Solid,
     }
 }
 
 /// The retrieve call of a session kind: `GET /{service}/v1/{resource}/{sid}`.
-const fn session_retrieve<K: SessionKind>(id: &'static str, name: &'static str) -> Endpoint {
+const fn session_retrieve<K: SessionKind>(
+    id: &'static str,
+    name: &'static str,
+    response: &'static str,
+) -> Endpoint {
     Endpoint {
         id,
         name,
@@ -85,7 +90,7 @@ const fn session_retrieve<K: SessionKind>(id: &'static str, name: &'static str) 
         alternative_encoding: None,
         files: &[],
         text_fields: &[],
-        response: "Session<K>",
+        response,
         repeat: Repeat::Safe,
         evidence: Evidence::Solid,
     }
@@ -150,30 +155,47 @@ const fn ocr(
 }
 
 /// S1.
-pub const PASSIVE_LIVENESS_SESSION_CREATE: Endpoint =
-    session_create::<PassiveLiveness>("S1", "passive liveness session create", SESSION_FIELDS);
+pub const PASSIVE_LIVENESS_SESSION_CREATE: Endpoint = session_create::<PassiveLiveness>(
+    "S1",
+    "passive liveness session create",
+    SESSION_FIELDS,
+    "Session<PassiveLiveness>",
+);
 /// S2.
-pub const PASSIVE_LIVENESS_SESSION_RETRIEVE: Endpoint =
-    session_retrieve::<PassiveLiveness>("S2", "passive liveness session retrieve");
+pub const PASSIVE_LIVENESS_SESSION_RETRIEVE: Endpoint = session_retrieve::<PassiveLiveness>(
+    "S2",
+    "passive liveness session retrieve",
+    "Session<PassiveLiveness>",
+);
 /// S3.
 pub const ACTIVE_LIVENESS_SESSION_CREATE: Endpoint = session_create::<ActiveLiveness>(
     "S3",
     "active liveness session create",
     ACTIVE_SESSION_FIELDS,
+    "Session<ActiveLiveness>",
 );
 /// S4.
-pub const ACTIVE_LIVENESS_SESSION_RETRIEVE: Endpoint =
-    session_retrieve::<ActiveLiveness>("S4", "active liveness session retrieve");
+pub const ACTIVE_LIVENESS_SESSION_RETRIEVE: Endpoint = session_retrieve::<ActiveLiveness>(
+    "S4",
+    "active liveness session retrieve",
+    "Session<ActiveLiveness>",
+);
 /// S5.
-pub const KTP_SESSION_CREATE: Endpoint =
-    session_create::<Ktp>("S5", "KTP session create", KTP_SESSION_FIELDS);
+pub const KTP_SESSION_CREATE: Endpoint = session_create::<Ktp>(
+    "S5",
+    "KTP session create",
+    KTP_SESSION_FIELDS,
+    "Session<Ktp>",
+);
 /// S6.
-pub const KTP_SESSION_RETRIEVE: Endpoint = session_retrieve::<Ktp>("S6", "KTP session retrieve");
+pub const KTP_SESSION_RETRIEVE: Endpoint =
+    session_retrieve::<Ktp>("S6", "KTP session retrieve", "Session<Ktp>");
 /// S7.
 pub const NPWP_SESSION_CREATE: Endpoint =
-    session_create::<Npwp>("S7", "NPWP session create", SESSION_FIELDS);
+    session_create::<Npwp>("S7", "NPWP session create", SESSION_FIELDS, "Session<Npwp>");
 /// S8.
-pub const NPWP_SESSION_RETRIEVE: Endpoint = session_retrieve::<Npwp>("S8", "NPWP session retrieve");
+pub const NPWP_SESSION_RETRIEVE: Endpoint =
+    session_retrieve::<Npwp>("S8", "NPWP session retrieve", "Session<Npwp>");
 
 /// F1 `POST /face/v1/match`: two faces compared. Sent as multipart (what the Node and Go SDKs
 /// send); the JSON-base64 form the Java SDK sends is accepted too.
