@@ -51,7 +51,7 @@ async fn run() -> Result<(), glair::Error> {
             "https://app.example/done",
         ))
         .await?;
-    let sid = session.sid()?;
+    let sid = session.sid().clone();
     println!("created {sid}: send the user to {}", session.url);
     let again = sessions.retrieve(&sid).await?;
     println!("retrieved {sid}: status {}", again.status);

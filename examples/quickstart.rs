@@ -15,7 +15,9 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use glair::{CreatePassiveLivenessSession, PassiveLivenessSession, WaitOptions, WaitOutcome};
+use glair::{
+    CreatePassiveLivenessSession, LivenessVerdict, PassiveLivenessSession, WaitOptions, WaitOutcome,
+};
 use glair_examples::{SELFIE_JPEG, hosted_page, local};
 
 #[tokio::main]
@@ -41,16 +43,19 @@ async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
     let session = sessions
         .create(CreatePassiveLivenessSession::new(success_url))
         .await?;
-    let sid = session.sid()?;
+    let sid = session.sid().clone();
     println!(
         "1. Created passive liveness session {sid} ({})",
         session.status
     );
     println!("   Send the user to: {}", session.url);
-    if let Some(left) = session
-        .expires_at()
-        .and_then(|at| at.duration_since(SystemTime::now()).ok())
-    {
+    // By GLAIR's clock (its Date header), so a local clock that is off does not mislead.
+    let expires_in = session.expires_in().or_else(|| {
+        session
+            .expires_at()
+            .and_then(|at| at.duration_since(SystemTime::now()).ok())
+    });
+    if let Some(left) = expires_in {
         println!("   It expires in {:.1} hours.", left.as_secs_f64() / 3600.0);
     }
 
@@ -71,19 +76,26 @@ async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
 
     println!("3. Retrieved the session server side:");
     println!("   status:           {}", finished.status);
-    match &finished.result {
-        Some(result) => {
-            println!("   check:            {}", result.status);
-            match result.spoof_percentage() {
-                Some(p) => println!("   spoof percentage: {p}"),
-                None => println!("   spoof percentage: (none reported)"),
-            }
-            match result.spoof_level() {
-                Some(level) => println!("   spoof level:      {level}"),
-                None => println!("   spoof level:      (none reported)"),
-            }
+    if let Some(result) = &finished.result {
+        println!("   check:             {}", result.status);
+        match result.spoof_level() {
+            Some(level) => println!("   spoof level:       {level}"),
+            None => println!("   spoof level:       (none reported)"),
         }
-        None => println!("   result:           (none yet)"),
+        match result.spoof_probability() {
+            Some(p) => println!("   spoof probability: {p}"),
+            None => println!("   spoof probability: (none: the check scored no face)"),
+        }
+    }
+    // Decide with the verdict, never with one number: a failed check reports a score of 0.
+    match finished.verdict() {
+        Some(LivenessVerdict::Live) => println!("4. Verdict: live. Let the user continue."),
+        Some(LivenessVerdict::Spoof) => println!("4. Verdict: spoof. Refuse this check."),
+        Some(LivenessVerdict::Inconclusive(why)) => {
+            println!("4. Verdict: inconclusive ({why}). Ask the user to try again.");
+        }
+        Some(other) => println!("4. Verdict: {other}. Treat it as not live."),
+        None => println!("4. Verdict: none yet (the session is not finished)."),
     }
     if let Some(emulator) = emulator {
         emulator.shutdown().await;

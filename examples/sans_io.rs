@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // 2. Send it by any means; 3. decode the response.
     let response = wire.send_blocking(&request)?;
     let session = decode_session::<PassiveLiveness>(&response)?;
-    let sid = session.sid()?;
+    let sid = session.sid().clone();
     println!(
         "created {sid} ({}), hosted page {}",
         session.status, session.url

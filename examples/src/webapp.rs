@@ -21,7 +21,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use glair::{Client, CreatePassiveLivenessSession, PassiveLivenessSession, SessionId};
+use glair::{
+    Client, CreatePassiveLivenessSession, LivenessVerdict, PassiveLivenessSession, SessionId,
+    Verdict,
+};
 
 const COOKIE: &str = "glair_demo";
 
@@ -74,10 +77,7 @@ async fn start(State(app): State<Arc<App>>, Query(q): Query<StartQuery>) -> Resp
         Ok(session) => session,
         Err(e) => return failure(StatusCode::BAD_GATEWAY, &e.to_string()),
     };
-    let sid = match session.sid() {
-        Ok(sid) => sid,
-        Err(e) => return failure(StatusCode::BAD_GATEWAY, &e.to_string()),
-    };
+    let sid = session.sid().clone();
     let browser = new_browser_id();
     if let Ok(mut started) = app.started.lock() {
         started.insert(browser.clone(), sid);
@@ -131,26 +131,53 @@ async fn cancelled(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
 }
 
 fn show_result(session: &PassiveLivenessSession) -> Html<String> {
-    let (level, percentage) =
-        session
-            .result
-            .as_ref()
-            .map_or(("none".to_owned(), "none".to_owned()), |r| {
-                (
-                    r.spoof_level().map_or("none".to_owned(), |l| l.to_string()),
-                    r.spoof_percentage()
-                        .map_or("none".to_owned(), |p| p.to_string()),
-                )
-            });
+    // Decide with the verdict (a failed check reports a spoof score of 0, which proves
+    // nothing); show the level and the probability for the record.
+    let (verdict, reason) = match session.verdict() {
+        Some(verdict) => (
+            verdict.label().to_owned(),
+            verdict.reason().unwrap_or_default(),
+        ),
+        None => ("pending".to_owned(), String::new()),
+    };
+    let result = session.result.as_ref();
+    let level = result
+        .and_then(|r| r.spoof_level())
+        .map_or("none".to_owned(), |l| l.to_string());
+    let probability = result
+        .and_then(|r| r.spoof_probability())
+        .map_or("none".to_owned(), |p| p.to_string());
+    let (headline, advice) = match session.verdict() {
+        Some(LivenessVerdict::Live) => ("You are a live person", "The check passed."),
+        Some(LivenessVerdict::Spoof) => (
+            "The check did not pass",
+            "The picture looked like a photo, a screen or a mask.",
+        ),
+        _ => (
+            "The check was not conclusive",
+            "Please try again in good light, with only your face in the picture.",
+        ),
+    };
     page(
         "Check complete",
         &format!(
-            r#"<p>Session status: <span data-testid="session-status">{}</span></p>
-<p>Spoof level: <span data-testid="spoof-level">{}</span></p>
-<p>Spoof percentage: <span data-testid="spoof-percentage">{}</span></p>"#,
+            r#"<h2 data-testid="headline">{}</h2>
+<p>{}</p>
+<dl>
+<dt>Verdict</dt><dd data-testid="verdict">{}</dd>
+<dt>Reason</dt><dd data-testid="verdict-reason">{}</dd>
+<dt>Session status</dt><dd data-testid="session-status">{}</dd>
+<dt>Spoof level</dt><dd data-testid="spoof-level">{}</dd>
+<dt>Spoof probability</dt><dd data-testid="spoof-probability">{}</dd>
+</dl>
+<p><a class="button" data-testid="try-again" href="/start">Try again</a></p>"#,
+            escape(headline),
+            escape(advice),
+            escape(&verdict),
+            escape(&reason),
             escape(session.status.as_str()),
             escape(&level),
-            escape(&percentage)
+            escape(&probability)
         ),
     )
 }
@@ -184,10 +211,22 @@ fn failure(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The look of the hosted page: one centred card, system fonts, one accent colour.
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;\
+background:#f4f6fb;color:#1d2433;margin:0;display:flex;justify-content:center}\
+main{background:#fff;max-width:32rem;width:100%;margin:3rem 1rem;padding:2rem;\
+border-radius:12px;box-shadow:0 4px 24px rgba(20,30,60,.08)}\
+h1{font-size:1.4rem;margin-top:0}h2{font-size:1.15rem}\
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}dt{color:#5b6477}dd{margin:0}\
+a.button{display:inline-block;background:#2857d6;color:#fff;padding:.6rem 1.2rem;\
+border-radius:8px;text-decoration:none}a.button:hover{background:#1f47b3}";
+
 fn page(title: &str, body: &str) -> Html<String> {
     Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{0}</title></head>\
-         <body><h1>{0}</h1>{1}</body></html>",
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{0}</title><style>{STYLE}</style></head>\
+         <body><main><h1>{0}</h1>{1}</main></body></html>",
         escape(title),
         body
     ))

@@ -117,7 +117,7 @@ impl Harness {
             .await
             .expect("create succeeds")
             .sid()
-            .expect("the session URL carries a sid")
+            .clone()
     }
 
     /// The emulator's counters.

@@ -84,11 +84,8 @@ async fn live_check_redirects_to_the_app_with_the_result() {
         assert_eq!(t.redirect_sid().await?, sid, "sid in the success URL");
         assert_eq!(t.text_of("session-status").await?, "FINISHED");
         assert_eq!(t.text_of("spoof-level").await?, "LOW");
-        let percentage: f64 = t.text_of("spoof-percentage").await?.parse()?;
-        assert!(
-            (percentage - 0.02611).abs() < 1e-9,
-            "spoof percentage {percentage}"
-        );
+        assert_eq!(t.text_of("verdict").await?, "live");
+        assert_eq!(t.text_of("spoof-probability").await?, "2.61 %");
 
         let stats = t.harness.stats();
         assert_eq!(stats.sessions_created, 1, "{stats:?}");

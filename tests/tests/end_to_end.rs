@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use glair::{
     ActiveLiveness, CheckStatus, CreatePassiveLivenessSession, CreateSession, Error, Ktp, Npwp,
-    SessionStatus, SpoofLevel, WaitOptions, WaitOutcome,
+    PassiveLiveness, SessionKind, SessionStatus, SpoofLevel, WaitOptions, WaitOutcome,
 };
 use glair_integration_tests::Harness;
 
@@ -22,7 +22,7 @@ async fn create_complete_retrieve_and_wait() {
     assert_eq!(created.status, SessionStatus::Pending);
     assert!(created.cancel_url.is_none());
     assert!(created.result.is_none());
-    let sid = created.sid().unwrap();
+    let sid = created.sid().clone();
     assert_eq!(sid.as_str().len(), 32);
     assert!(created.url.starts_with(&h.emulator.base_url()));
     let expires = created.expires_at().unwrap();
@@ -40,8 +40,8 @@ async fn create_complete_retrieve_and_wait() {
     assert_eq!(finished.status, SessionStatus::Finished);
     let result = finished.result.as_ref().unwrap();
     assert_eq!(result.status, CheckStatus::Success);
-    assert_eq!(result.spoof_level(), Some(&SpoofLevel::High));
-    assert!(result.spoof_percentage().unwrap() > 0.9);
+    assert_eq!(result.spoof_level(), Some(SpoofLevel::High));
+    assert!(result.spoof_probability().unwrap().value() > 0.9);
 
     let outcome = sessions.wait(&sid, WaitOptions::new()).await.unwrap();
     assert!(matches!(outcome, WaitOutcome::Finished(ref s) if *s == finished));
@@ -68,7 +68,7 @@ async fn the_hosted_page_flow_redirects_with_the_sid() {
     )
     .await
     .unwrap();
-    let sid = created.sid().unwrap();
+    let sid = created.sid().clone();
     assert_eq!(
         redirect,
         format!("https://app.example/done?state=abc&sid={sid}#frag")
@@ -77,7 +77,7 @@ async fn the_hosted_page_flow_redirects_with_the_sid() {
     assert_eq!(finished.status, SessionStatus::Finished);
     assert_eq!(
         finished.result.unwrap().spoof_level(),
-        Some(&SpoofLevel::Low)
+        Some(SpoofLevel::Low)
     );
 }
 
@@ -160,7 +160,7 @@ async fn life_cycle<K: glair::SessionKind>(
     let sessions = h.client().sessions::<K>();
     let created = sessions.create(create).await.unwrap();
     assert_eq!(created.status, SessionStatus::Pending);
-    let sid = created.sid().unwrap();
+    let sid = created.sid().clone();
     h.complete(K::RESOURCE, sid.as_str(), "live").await;
     let redirect = format!("https://app.example/done?sid={sid}");
     let done = sessions.retrieve_from_redirect(&redirect).await.unwrap();
@@ -177,15 +177,25 @@ async fn the_other_kinds_share_the_same_machinery() {
         CreateSession::<ActiveLiveness>::new("https://app.example/done").number_of_gestures(2),
     )
     .await;
-    assert_eq!(active.result.unwrap().status(), Some("success"));
+    assert_eq!(active.verdict(), Some(glair::GestureVerdict::Matched));
+    let gesture = active.result.unwrap().result.unwrap();
+    assert_eq!(gesture.detected_gesture, Some(glair::GestureCode::HeadLeft));
     let ktp = life_cycle(
         &h,
         CreateSession::<Ktp>::new("https://app.example/done").qualities_detector(true),
     )
     .await;
-    assert_eq!(ktp.result.unwrap().status(), Some("success"));
+    assert!(ktp.verdict().unwrap().is_read());
+    let ktp = ktp.result.unwrap();
+    let read = ktp.read.unwrap();
+    assert_eq!(read.nik.unwrap().text(), Some("3171011708900001"));
+    assert_eq!(read.nama.unwrap().text(), Some("BUDI SANTOSO"));
+    assert_eq!(ktp.qualities.unwrap().is_ktp, Some(true));
+    assert!(ktp.images.unwrap().photo.is_some());
     let npwp = life_cycle(&h, CreateSession::<Npwp>::new("https://app.example/done")).await;
-    assert_eq!(npwp.result.unwrap().status(), Some("success"));
+    assert!(npwp.verdict().unwrap().is_read());
+    let read = npwp.result.unwrap().read.unwrap();
+    assert_eq!(read.no_npwp.unwrap().text(), Some("70.943.997.0-437.000"));
     let stats = h.stats();
     assert_eq!(stats.sessions_created, 3);
     for kind in ["active-liveness-sessions", "ktp-sessions", "npwp-sessions"] {
@@ -241,7 +251,7 @@ async fn the_blocking_std_net_transport_works_against_the_emulator() {
                 .await
                 .unwrap();
             sessions
-                .retrieve(created.sid().unwrap())
+                .retrieve(created.sid().clone())
                 .await
                 .unwrap()
                 .status
@@ -251,4 +261,93 @@ async fn the_blocking_std_net_transport_works_against_the_emulator() {
     .unwrap();
     assert_eq!(status, SessionStatus::Pending);
     assert_eq!(h.stats().sessions_created, 1);
+}
+
+/// Every kind, every outcome, decoded by the SDK's typed models and judged by its verdicts.
+#[tokio::test]
+async fn every_kind_and_outcome_decodes_to_its_verdict() {
+    use glair::Verdict;
+    async fn finish<K: SessionKind>(
+        h: &Harness,
+        create: CreateSession<K>,
+        outcome: &str,
+    ) -> glair::Session<K> {
+        let sessions = h.client().sessions::<K>();
+        let sid = sessions.create(create).await.unwrap().sid().clone();
+        h.complete(K::RESOURCE, sid.as_str(), outcome).await;
+        let done = sessions.retrieve(&sid).await.unwrap();
+        assert_eq!(done.sid(), &sid);
+        done
+    }
+    let h = Harness::start().await;
+    let url = "https://app.example/done";
+    for (outcome, passive, active, ocr) in [
+        ("live", "live", "matched", "read"),
+        ("spoof", "spoof", "not_matched", "read"),
+        ("no-face", "inconclusive", "inconclusive", "not_read"),
+    ] {
+        let p = finish(&h, CreateSession::<PassiveLiveness>::new(url), outcome).await;
+        assert_eq!(p.verdict().unwrap().label(), passive, "{outcome}");
+        let a = finish(&h, CreateSession::<ActiveLiveness>::new(url), outcome).await;
+        assert_eq!(a.verdict().unwrap().label(), active, "{outcome}");
+        let k = finish(
+            &h,
+            CreateSession::<Ktp>::new(url).qualities_detector(true),
+            outcome,
+        )
+        .await;
+        assert_eq!(k.verdict().unwrap().label(), ocr, "{outcome}");
+        let n = finish(&h, CreateSession::<Npwp>::new(url), outcome).await;
+        assert_eq!(n.verdict().unwrap().label(), ocr, "{outcome}");
+    }
+    // The failed passive check carries spoof_percentage 0 on the wire: no score, not live.
+    let failed = finish(&h, CreateSession::<PassiveLiveness>::new(url), "no-face").await;
+    let result = failed.result.as_ref().unwrap();
+    assert_eq!(result.result.as_ref().unwrap().spoof_percentage, Some(0.0));
+    assert_eq!(result.spoof_probability(), None);
+    assert!(!failed.verdict().unwrap().is_live());
+}
+
+/// Advancing the emulator's clock past the expiry ends a wait as expired at once: the SDK
+/// judges expiry by the service's Date header, which follows the emulator's clock.
+#[tokio::test]
+async fn a_clock_advance_past_expiry_ends_the_wait_as_expired() {
+    let h = Harness::start().await;
+    let client = h.client();
+    let sessions = client.passive_liveness_sessions();
+    let created = sessions
+        .create(CreateSession::new("https://app.example/done"))
+        .await
+        .unwrap();
+    let left = created
+        .expires_in()
+        .expect("the emulator sends Date and expired");
+    assert!(
+        left > Duration::from_secs(23 * 3600) && left <= Duration::from_secs(24 * 3600 + 1), // Date is in whole seconds
+        "{left:?}"
+    );
+    h.advance_clock(Duration::from_secs(25 * 3600));
+    let outcome = sessions
+        .wait(
+            created.sid(),
+            glair::WaitOptions::new().max_wait(Duration::from_secs(30)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.as_str(), "expired");
+    // One poll saw the expiry: no polling until max_wait.
+    assert_eq!(
+        h.stats().requests["GET /face/v1/passive-liveness-sessions/{sid}"],
+        1
+    );
+    // A session created after the advance still reads "expires in 24 h".
+    let fresh = sessions
+        .create(CreateSession::new("https://app.example/done"))
+        .await
+        .unwrap();
+    let left = fresh.expires_in().unwrap();
+    assert!(
+        left > Duration::from_secs(23 * 3600) && left <= Duration::from_secs(24 * 3600 + 1), // Date is in whole seconds
+        "{left:?}"
+    );
 }

@@ -27,7 +27,7 @@ async fn sixty_four_clients_lose_nothing() {
                     )))
                     .await
                     .unwrap();
-                let sid = created.sid().unwrap();
+                let sid = created.sid().clone();
                 let again = sessions.retrieve(&sid).await.unwrap();
                 assert_eq!(again.success_url, created.success_url);
                 assert_eq!(again.status, SessionStatus::Pending);

@@ -81,7 +81,7 @@ async fn trace_logs_debug_and_display_never_show_credentials() {
         ))
         .await
         .unwrap();
-    let sid = created.sid().unwrap();
+    let sid = created.sid().clone();
     h.fault(json!({"kind":"status","status":503,"route":"retrieve"}))
         .await;
     let retrieved = sessions.retrieve(&sid).await.unwrap();

@@ -141,7 +141,7 @@ impl Driver {
                     .create(CreatePassiveLivenessSession::new(SUCCESS_URL).cancel_url(CANCEL_URL))
                     .await
                     .map_err(|e| e.to_string())?;
-                let sid = session.sid().map_err(|e| e.to_string())?;
+                let sid = session.sid().clone();
                 Ok(Some(sid.as_str().to_owned()))
             }
             Driver::Raw(raw) => {

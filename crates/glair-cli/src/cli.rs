@@ -38,13 +38,15 @@ pub(crate) struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct Globals {
     /// GLAIR's base URL.
     #[arg(
         long,
         global = true,
         env = "GLAIR_BASE_URL",
+        // A URL may carry user:password@; --help must not print it.
+        hide_env_values = true,
         value_name = "URL",
         help = "GLAIR's base URL [default: https://api.vision.glair.ai]"
     )]
@@ -57,6 +59,20 @@ pub(crate) struct Globals {
     /// Bound on each API call, retries included; for `wait`, on each poll [default: 60s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub(crate) timeout: Option<Duration>,
+}
+
+/// By hand: the base URL may carry `user:password@`, which must never be printed.
+impl std::fmt::Debug for Globals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Globals")
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(glair::types::redact_userinfo),
+            )
+            .field("api_version", &self.api_version)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// What can be done with sessions of one kind.

@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 
 use clap::Args;
-use glair::{Client, Error, Session, SessionId, SessionKind, WaitOptions, WaitOutcome};
+use glair::{Client, Error, Session, SessionId, SessionKind, Verdict, WaitOptions, WaitOutcome};
 use serde_json::{Map, Value};
 
 use crate::cli::{CreateExtras, Globals, Verb};
@@ -87,21 +87,10 @@ where
             request.validate().map_err(Failure::usage)?;
             let sessions = build_client(globals, read_env)?.sessions::<K>();
             let session = sessions.create(request).await?;
-            let mut warnings = Vec::new();
-            let sid = match session.sid() {
-                Ok(sid) => Some(sid),
-                Err(e) => {
-                    warnings.push(format!(
-                        "warning: the session was created but its sid could not be read from \
-                         its url: {e}"
-                    ));
-                    None
-                }
-            };
             Ok(Success {
-                json: session_json(&session, sid.as_ref()),
+                json: session_json(&session),
                 exit: EXIT_OK,
-                warnings,
+                warnings: Vec::new(),
             })
         }
         Verb::Retrieve(args) => {
@@ -109,7 +98,7 @@ where
             let sessions = build_client(globals, read_env)?.sessions::<K>();
             let session = sessions.retrieve(&sid).await?;
             Ok(Success {
-                json: session_json(&session, Some(&sid)),
+                json: session_json(&session),
                 exit: EXIT_OK,
                 warnings: Vec::new(),
             })
@@ -122,7 +111,7 @@ where
                 .max_wait(args.max_wait);
             let outcome = sessions.wait(&sid, options).await?;
             let (label, exit) = wait_result(&outcome);
-            let mut json = session_json(outcome.session(), Some(&sid));
+            let mut json = session_json(outcome.session());
             json.insert("wait_outcome".to_owned(), Value::String(label.to_owned()));
             Ok(Success {
                 json,
@@ -143,14 +132,10 @@ pub(crate) fn wait_result<K: SessionKind>(outcome: &WaitOutcome<K>) -> (&'static
     (outcome.as_str(), exit)
 }
 
-/// The session as GLAIR sent it (every field kept), plus `"sid"`.
-///
-/// `sid` is the one read from the session's url, or, when that cannot be read, `fallback`
-/// (the sid that was asked for), or `null`.
-pub(crate) fn session_json<K: SessionKind>(
-    session: &Session<K>,
-    fallback: Option<&SessionId>,
-) -> Map<String, Value> {
+/// The session as GLAIR sent it (every field kept), plus `"sid"` (the one asked for on
+/// retrieve and wait, the one in `url` on create) and, once finished, `"verdict"` (with
+/// `"verdict_reason"` when there is one).
+pub(crate) fn session_json<K: SessionKind>(session: &Session<K>) -> Map<String, Value> {
     let mut json = match serde_json::from_slice::<Value>(session.raw_json()) {
         Ok(Value::Object(map)) => map,
         // Not reachable for a session decoded from a response; kept total all the same.
@@ -159,11 +144,19 @@ pub(crate) fn session_json<K: SessionKind>(
             _ => Map::new(),
         },
     };
-    let sid = session.sid().ok().or_else(|| fallback.cloned());
     json.insert(
         "sid".to_owned(),
-        sid.map_or(Value::Null, |sid| Value::String(sid.as_str().to_owned())),
+        Value::String(session.sid().as_str().to_owned()),
     );
+    if let Some(verdict) = session.verdict() {
+        json.insert(
+            "verdict".to_owned(),
+            Value::String(verdict.label().to_owned()),
+        );
+        if let Some(reason) = verdict.reason() {
+            json.insert("verdict_reason".to_owned(), Value::String(reason));
+        }
+    }
     json
 }
 
@@ -258,23 +251,43 @@ mod tests {
 
     #[test]
     fn output_keeps_every_field_and_adds_the_sid() {
-        let json = session_json(&session(PENDING), None);
+        let json = session_json(&session(PENDING));
         assert_eq!(json["sid"], "abc123");
         assert_eq!(json["status"], "PENDING");
         assert_eq!(json["result"], Value::Null);
         assert_eq!(json["extra"]["n"], 1.5);
         assert_eq!(json["expired"], 1);
         assert!(!json.contains_key("cancel_url"));
+        // Pending: no verdict.
+        assert!(!json.contains_key("verdict"));
     }
 
     #[test]
-    fn output_falls_back_to_the_requested_sid() {
-        let s = session(
-            r#"{"status":"PENDING","url":"https://x.example/","success_url":"https://a.example/"}"#,
-        );
+    fn output_has_the_requested_sid_and_the_verdict() {
+        let body = r#"{"status":"FINISHED","url":"https://x.example/","success_url":"https://a.example/","result":{"status":"failed","result":{"spoof_percentage":0,"status":"face not detected"}}}"#;
         let sid = SessionId::new("given").unwrap();
-        assert_eq!(session_json(&s, Some(&sid))["sid"], "given");
-        assert_eq!(session_json(&s, None)["sid"], Value::Null);
+        let s =
+            Session::<PassiveLiveness>::from_json_with_sid(body.as_bytes().to_vec(), sid).unwrap();
+        let json = session_json(&s);
+        assert_eq!(json["sid"], "given");
+        assert_eq!(json["verdict"], "inconclusive");
+        assert!(
+            json["verdict_reason"]
+                .as_str()
+                .unwrap()
+                .contains("did not succeed")
+        );
+        let live = body
+            .replace(r#""failed""#, r#""success""#)
+            .replace("face not detected", "LOW");
+        let s = Session::<PassiveLiveness>::from_json_with_sid(
+            live.into_bytes(),
+            SessionId::new("x").unwrap(),
+        )
+        .unwrap();
+        let json = session_json(&s);
+        assert_eq!(json["verdict"], "live");
+        assert!(!json.contains_key("verdict_reason"));
     }
 
     #[test]

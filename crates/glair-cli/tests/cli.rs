@@ -159,7 +159,9 @@ fn create_prints_one_json_object_with_the_sid() {
     let sid = json["sid"].as_str().unwrap();
     assert_eq!(sid, sid_of(url));
     assert_eq!(sid.len(), 32);
-    assert!(!json.contains_key("cancel_url"), "{json:?}");
+    // GLAIR echoes an unset cancel_url as null; a pending session has no verdict.
+    assert_eq!(json["cancel_url"], Value::Null, "{json:?}");
+    assert!(!json.contains_key("verdict"), "{json:?}");
     assert!(!json.contains_key("wait_outcome"), "{json:?}");
     assert_eq!(out.stderr, "");
 }
@@ -287,6 +289,65 @@ fn wait_on_a_session_that_expires_exits_3_with_the_outcome() {
     assert_eq!(json["wait_outcome"], "expired");
     assert_eq!(json["status"], "PENDING");
     assert_eq!(json["sid"], sid.as_str());
+}
+
+/// The emulator's clock moved past the expiry (as `POST /_emulator/clock/advance` does): the
+/// next poll sees it by the emulator's Date header and the wait ends `expired` at once, not at
+/// `--max-wait`. (Nothing here times the run: the emulator counts the polls.)
+#[test]
+fn wait_after_a_clock_advance_past_expiry_exits_3_expired() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    env.emulator.advance_clock(25 * 3600 * 1000);
+    let out = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "1s",
+        "--max-wait",
+        "10m",
+    ]));
+    let json = out.json(3);
+    assert_eq!(json["wait_outcome"], "expired");
+    assert_eq!(json["status"], "PENDING");
+    assert_eq!(
+        env.emulator.stats().requests["GET /face/v1/passive-liveness-sessions/{sid}"],
+        1,
+        "one poll, then expired"
+    );
+    // A session created after the advance reads 24 hours on the emulator's clock.
+    let json = run(env.glair().args([
+        "passive-liveness-sessions",
+        "create",
+        "--success-url",
+        SUCCESS_URL,
+    ]))
+    .json(0);
+    let expired = json["expired"].as_u64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    assert!(
+        expired > now + 48 * 3600 * 1000,
+        "expiry follows the advanced clock"
+    );
+}
+
+#[test]
+fn help_never_prints_a_base_url_password_from_the_environment() {
+    for args in [
+        &["--help"][..],
+        &["passive-liveness-sessions", "create", "--help"][..],
+        &["passive-liveness-sessions", "create"][..],
+    ] {
+        let out = run(bare()
+            .env("GLAIR_BASE_URL", "https://user:hunter2@api.example")
+            .args(args));
+        assert!(!out.stdout.contains("hunter2"), "{args:?}: {}", out.stdout);
+        assert!(!out.stderr.contains("hunter2"), "{args:?}: {}", out.stderr);
+    }
 }
 
 #[test]
@@ -685,15 +746,17 @@ fn active_liveness_sessions() {
         .args(["active-liveness-sessions", "retrieve", &sid]))
     .json(0);
     assert_eq!(json["status"], "FINISHED");
-    assert_eq!(json["result"]["result"]["gestures_total"], 3);
+    assert_eq!(json["number_of_gestures"], 3);
+    assert_eq!(json["result"]["result"]["gesture_status"], "MATCH");
+    assert_eq!(json["verdict"], "matched");
 
-    // Without the option the field is not sent.
+    // Without the option the field is not sent, and GLAIR echoes its default, 1.
     let sid = env.create("active-liveness-sessions");
     let json = run(env
         .glair()
         .args(["active-liveness-sessions", "retrieve", &sid]))
     .json(0);
-    assert!(!json.contains_key("number_of_gestures"), "{json:?}");
+    assert_eq!(json["number_of_gestures"], 1, "{json:?}");
 }
 
 #[test]
@@ -722,7 +785,8 @@ fn ktp_sessions_send_qualities_detector() {
         create(&["--qualities-detector", "false"])["qualities_detector"],
         false
     );
-    assert!(!create(&[]).contains_key("qualities_detector"));
+    // Not sent: GLAIR echoes its default.
+    assert_eq!(create(&[])["qualities_detector"], false);
     // The bare option may come before other options.
     let json = run(env.glair().args([
         "ktp-sessions",
@@ -740,10 +804,9 @@ fn ktp_sessions_send_qualities_detector() {
     let json = run(env.glair().args(["ktp-sessions", "retrieve", &sid])).json(0);
     assert_eq!(json["status"], "FINISHED");
     assert_eq!(json["qualities_detector"], true);
-    assert!(
-        json["result"]["result"]["qualities"].is_object(),
-        "{json:?}"
-    );
+    assert!(json["result"]["qualities"].is_object(), "{json:?}");
+    assert_eq!(json["result"]["read"]["nik"]["value"], "3171011708900001");
+    assert_eq!(json["verdict"], "read");
 
     let out = run(env.glair().args([
         "ktp-sessions",
@@ -778,5 +841,6 @@ fn npwp_sessions_work() {
         .args(["npwp-sessions", "wait", &sid, "--interval", "20ms"]))
     .json(0);
     assert_eq!(json["wait_outcome"], "finished");
-    assert_eq!(json["result"]["status"], "success");
+    assert_eq!(json["result"]["status"], "SUCCESS");
+    assert_eq!(json["verdict"], "read");
 }

@@ -41,13 +41,61 @@ pub(crate) struct Extra {
     pub(crate) ty: ExtraType,
 }
 
-/// What an extra create field must be.
+/// What an extra create field must be, and its default. Every extra is echoed in the
+/// session object, with its default when it was not sent (GLAIR does: the vendor's Java tests
+/// read `number_of_gestures` 1 and `qualities_detector` false from sessions created without).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ExtraType {
-    /// An integer ≥ 1.
-    PositiveInteger,
-    /// `true` or `false`.
-    Boolean,
+    /// An integer ≥ 1; a JSON number or a string of decimal digits (the Java SDK sends `"3"`).
+    PositiveInteger { default: u64 },
+    /// A boolean; `true`/`false` or the strings `"true"`/`"false"` (the Java SDK's form).
+    Boolean { default: bool },
+}
+
+impl ExtraType {
+    /// The value in its documented JSON type, or `None` when it is not acceptable.
+    fn normalize(self, value: &Value) -> Option<Value> {
+        match self {
+            ExtraType::PositiveInteger { .. } => {
+                let n = match value {
+                    Value::Number(n) => n.as_u64(),
+                    Value::String(s)
+                        if !s.is_empty()
+                            && s.len() <= 19
+                            && s.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        s.parse::<u64>().ok()
+                    }
+                    _ => None,
+                };
+                n.filter(|n| *n >= 1).map(Value::from)
+            }
+            ExtraType::Boolean { .. } => match value {
+                Value::Bool(b) => Some(Value::Bool(*b)),
+                Value::String(s) if s == "true" => Some(Value::Bool(true)),
+                Value::String(s) if s == "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+        }
+    }
+
+    fn default_value(self) -> Value {
+        match self {
+            ExtraType::PositiveInteger { default } => Value::from(default),
+            ExtraType::Boolean { default } => Value::Bool(default),
+        }
+    }
+
+    fn expected(self) -> &'static str {
+        match self {
+            ExtraType::PositiveInteger { .. } => {
+                "a positive integer (a JSON number or a string of digits)"
+            }
+            ExtraType::Boolean { .. } => {
+                "a boolean (true or false, or the string \"true\" or \"false\")"
+            }
+        }
+    }
 }
 
 /// Page wording for a kind.
@@ -85,7 +133,7 @@ pub(crate) static KINDS: &[Kind] = &[
         page: "active-liveness",
         extras: &[Extra {
             name: "number_of_gestures",
-            ty: ExtraType::PositiveInteger,
+            ty: ExtraType::PositiveInteger { default: 1 },
         }],
         fixture: active_liveness_result,
         wording: Wording {
@@ -102,7 +150,7 @@ pub(crate) static KINDS: &[Kind] = &[
         page: "ktp",
         extras: &[Extra {
             name: "qualities_detector",
-            ty: ExtraType::Boolean,
+            ty: ExtraType::Boolean { default: false },
         }],
         fixture: ktp_result,
         wording: Wording {
@@ -152,36 +200,43 @@ impl Kind {
         format!("/{}/{}/{}", self.service, API_VERSION, self.resource)
     }
 
-    /// Validate the kind's extras in a create body; returns the ones given (to echo).
-    /// A JSON `null` counts as absent.
+    /// Validates the kind's extras in a create body and returns every extra in its documented
+    /// type, defaults filled in (to echo). A JSON `null` counts as absent.
     pub(crate) fn validate_extras(
         &self,
         body: &Map<String, Value>,
     ) -> Result<Map<String, Value>, String> {
         let mut out = Map::new();
         for extra in self.extras {
-            let Some(value) = body.get(extra.name) else {
-                continue;
+            let value = match body.get(extra.name) {
+                None | Some(Value::Null) => extra.ty.default_value(),
+                Some(given) => extra
+                    .ty
+                    .normalize(given)
+                    .ok_or_else(|| format!("{} must be {}", extra.name, extra.ty.expected()))?,
             };
-            if value.is_null() {
-                continue;
-            }
-            let ok = match extra.ty {
-                ExtraType::PositiveInteger => value.as_u64().is_some_and(|n| n >= 1),
-                ExtraType::Boolean => value.is_boolean(),
-            };
-            if !ok {
-                let expected = match extra.ty {
-                    ExtraType::PositiveInteger => "a positive integer",
-                    ExtraType::Boolean => "a boolean",
-                };
-                return Err(format!("{} must be {expected}", extra.name));
-            }
-            out.insert(extra.name.to_owned(), value.clone());
+            out.insert(extra.name.to_owned(), value);
         }
         Ok(out)
     }
 }
+
+// The finished results, in the shapes GLAIR documents (the facts file's §3.2, §3.3, §7.1 and
+// §7.2: the vendor's live-tested key names and its documentation samples), with fixed data per
+// outcome so tests can assert exact values. Where GLAIR documents no wording (the reason of a
+// failed OCR read), the text is the emulator's own choice.
+
+/// `{confidence, value}`, the OCR field object.
+fn field(value: &str, confidence: u8) -> Value {
+    json!({ "confidence": confidence, "value": value })
+}
+
+/// The reason GLAIR gives for a readable document.
+const READ_OK: &str = "File Successfully Read";
+/// The reason GLAIR gives for a picture of another kind of document (the plate docs' text).
+const READ_INVALID: &str = "File successfully read. Some fields are invalid.";
+/// The emulator's reason for a failed read (GLAIR documents no text for `FAILED`).
+const READ_FAILED: &str = "File could not be read";
 
 fn passive_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
     match outcome {
@@ -197,78 +252,93 @@ fn passive_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Va
     }
 }
 
-fn active_liveness_result(outcome: Outcome, extras: &Map<String, Value>) -> Value {
-    let total = extras
-        .get("number_of_gestures")
-        .and_then(Value::as_u64)
-        .unwrap_or(1);
+fn active_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
     match outcome {
-        Outcome::Live => {
-            json!({"status": "success", "result": {"gestures_passed": total, "gestures_total": total, "status": "PASSED"}})
-        }
-        Outcome::Spoof => {
-            json!({"status": "success", "result": {"gestures_passed": 0, "gestures_total": total, "status": "FAILED"}})
-        }
-        Outcome::NoFace => {
-            json!({"status": "failed", "result": {"gestures_passed": 0, "gestures_total": total, "status": "face not detected"}})
-        }
+        Outcome::Live => json!({"status": "success",
+            "result": {"gesture_status": "MATCH", "detected_gesture": "HEAD_LEFT"}}),
+        Outcome::Spoof => json!({"status": "success",
+            "result": {"gesture_status": "NOT_MATCH", "detected_gesture": "HEAD_RIGHT"}}),
+        Outcome::NoFace => json!({"status": "failed",
+            "result": {"gesture_status": "face not detected", "detected_gesture": null}}),
     }
 }
 
+/// The 17 fields of the emulator's KTP, or all of them empty (confidence 0).
+fn ktp_read(readable: bool) -> Value {
+    let fields = [
+        ("nik", "3171011708900001", 99),
+        ("nama", "BUDI SANTOSO", 99),
+        ("tempatLahir", "JAKARTA", 98),
+        ("tanggalLahir", "17-08-1990", 98),
+        ("jenisKelamin", "LAKI-LAKI", 99),
+        ("golonganDarah", "O", 95),
+        ("alamat", "JL. MERDEKA BARAT NO. 1", 97),
+        ("rtRw", "001/002", 96),
+        ("kelurahanDesa", "GAMBIR", 97),
+        ("kecamatan", "GAMBIR", 98),
+        ("kotaKabupaten", "JAKARTA PUSAT", 98),
+        ("provinsi", "DKI JAKARTA", 99),
+        ("agama", "ISLAM", 98),
+        ("statusPerkawinan", "KAWIN", 97),
+        ("pekerjaan", "KARYAWAN SWASTA", 96),
+        ("kewarganegaraan", "WNI", 99),
+        ("berlakuHingga", "SEUMUR HIDUP", 99),
+    ];
+    let mut read = Map::new();
+    for (key, value, confidence) in fields {
+        let value = if readable {
+            field(value, confidence)
+        } else {
+            field("", 0)
+        };
+        read.insert(key.to_owned(), value);
+    }
+    Value::Object(read)
+}
+
+/// A 1×1 JPEG and PNG, base64: the cropped photo and signature.
+const PHOTO_B64: &str = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
+const SIGN_B64: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
+
 fn ktp_result(outcome: Outcome, extras: &Map<String, Value>) -> Value {
-    match outcome {
-        Outcome::Live => {
-            let mut result = json!({
-                "nik": "3171011708900001",
-                "nama": "BUDI SANTOSO",
-                "tempat_lahir": "JAKARTA",
-                "tanggal_lahir": "17-08-1990",
-                "jenis_kelamin": "LAKI-LAKI",
-                "golongan_darah": "O",
-                "alamat": "JL. MERDEKA BARAT NO. 1",
-                "rt_rw": "001/002",
-                "kelurahan_desa": "GAMBIR",
-                "kecamatan": "GAMBIR",
-                "kota": "JAKARTA PUSAT",
-                "provinsi": "DKI JAKARTA",
-                "agama": "ISLAM",
-                "status_perkawinan": "KAWIN",
-                "pekerjaan": "KARYAWAN SWASTA",
-                "kewarganegaraan": "WNI",
-                "berlaku_hingga": "SEUMUR HIDUP"
-            });
-            if extras.get("qualities_detector") == Some(&Value::Bool(true)) {
-                if let Some(obj) = result.as_object_mut() {
-                    obj.insert(
-                        "qualities".to_owned(),
-                        json!({"is_blurred": false, "is_cropped": false, "is_dark": false,
-                               "is_flash": false, "is_photocopy": false, "is_screen": false}),
-                    );
-                }
-            }
-            json!({"status": "success", "result": result})
+    let qualities = extras.get("qualities_detector") == Some(&Value::Bool(true));
+    let mut result = match outcome {
+        Outcome::Live => json!({"status": "SUCCESS", "reason": READ_OK, "read": ktp_read(true),
+            "images": {"photo": PHOTO_B64, "sign": SIGN_B64}}),
+        Outcome::Spoof => {
+            json!({"status": "SUCCESS", "reason": READ_INVALID, "read": ktp_read(false),
+            "images": {"photo": "", "sign": ""}})
         }
-        Outcome::Spoof => json!({"status": "failed", "result": {"status": "document not genuine"}}),
-        Outcome::NoFace => {
-            json!({"status": "failed", "result": {"status": "document not detected"}})
+        Outcome::NoFace => json!({"status": "FAILED", "reason": READ_FAILED}),
+    };
+    if qualities && outcome != Outcome::NoFace {
+        let is_ktp = outcome == Outcome::Live;
+        if let Some(obj) = result.as_object_mut() {
+            obj.insert(
+                "qualities".to_owned(),
+                json!({"is_blurred": false, "is_bright": false, "is_copy": !is_ktp,
+                       "is_cropped": false, "is_dark": false, "is_flash": false,
+                       "is_ktp": is_ktp, "is_rotated": false}),
+            );
         }
     }
+    result
 }
 
 fn npwp_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
     match outcome {
-        Outcome::Live => json!({"status": "success", "result": {
-            "npwp": "01.234.567.8-901.000",
-            "nama": "BUDI SANTOSO",
-            "nik": "3171011708900001",
-            "alamat": "JL. MERDEKA BARAT NO. 1 GAMBIR JAKARTA PUSAT DKI JAKARTA",
-            "kpp": "KPP PRATAMA JAKARTA GAMBIR SATU",
-            "tanggal_terdaftar": "01-02-2015"
+        // The vendor documentation's NPWP sample, verbatim in its data.
+        Outcome::Live => json!({"status": "SUCCESS", "reason": READ_OK, "read": {
+            "alamat": field("JL. PELELANGAN IKAN NO. RT.002 RW.002\nKEL.MA,JAKERTA KEC.BALONGAN\nINDRAMAYU, JAWA BARAT", 97),
+            "nama": field("BERSATU", 99),
+            "nik": field("", 0),
+            "noNpwp": field("70.943.997.0-437.000", 99),
         }}),
-        Outcome::Spoof => json!({"status": "failed", "result": {"status": "document not genuine"}}),
-        Outcome::NoFace => {
-            json!({"status": "failed", "result": {"status": "document not detected"}})
-        }
+        Outcome::Spoof => json!({"status": "SUCCESS", "reason": READ_INVALID, "read": {
+            "alamat": field("", 0), "nama": field("", 0), "nik": field("", 0), "noNpwp": field("", 0),
+        }}),
+        Outcome::NoFace => json!({"status": "FAILED", "reason": READ_FAILED}),
     }
 }
 
@@ -293,19 +363,52 @@ mod tests {
     fn extras_validation() {
         let active = by_resource("active-liveness-sessions").unwrap();
         let ok = |v: Value| active.validate_extras(v.as_object().unwrap());
-        assert_eq!(ok(json!({})).unwrap().len(), 0);
-        assert_eq!(ok(json!({"number_of_gestures": null})).unwrap().len(), 0);
+        // Absent or null: the default, echoed.
+        assert_eq!(ok(json!({})).unwrap()["number_of_gestures"], 1);
         assert_eq!(
-            ok(json!({"number_of_gestures": 3})).unwrap()["number_of_gestures"],
-            3
+            ok(json!({"number_of_gestures": null})).unwrap()["number_of_gestures"],
+            1
         );
-        for bad in [json!(0), json!(-1), json!(1.5), json!("2"), json!(true)] {
-            assert!(ok(json!({ "number_of_gestures": bad })).is_err());
+        // A number or a decimal string (the Java SDK's form), echoed as a number.
+        for given in [json!(3), json!("3")] {
+            assert_eq!(
+                ok(json!({ "number_of_gestures": given })).unwrap()["number_of_gestures"],
+                3
+            );
+        }
+        for bad in [
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!("0"),
+            json!("2.0"),
+            json!(" 2"),
+            json!("-1"),
+            json!("99999999999999999999"),
+            json!(""),
+            json!(true),
+            json!([1]),
+        ] {
+            let err = ok(json!({ "number_of_gestures": bad })).unwrap_err();
+            assert!(err.contains("number_of_gestures"), "{err}");
         }
         let ktp = by_resource("ktp-sessions").unwrap();
         let ok = |v: Value| ktp.validate_extras(v.as_object().unwrap());
-        assert!(ok(json!({"qualities_detector": true})).is_ok());
-        assert!(ok(json!({"qualities_detector": "true"})).is_err());
+        assert_eq!(ok(json!({})).unwrap()["qualities_detector"], false);
+        for (given, echoed) in [
+            (json!(true), true),
+            (json!("true"), true),
+            (json!(false), false),
+            (json!("false"), false),
+        ] {
+            assert_eq!(
+                ok(json!({ "qualities_detector": given })).unwrap()["qualities_detector"],
+                echoed
+            );
+        }
+        for bad in [json!("TRUE"), json!("yes"), json!(1), json!("1")] {
+            assert!(ok(json!({ "qualities_detector": bad })).is_err());
+        }
     }
 
     #[test]
@@ -314,7 +417,11 @@ mod tests {
             for o in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
                 let a = (kind.fixture)(o, &Map::new());
                 assert_eq!(a, (kind.fixture)(o, &Map::new()));
-                assert!(a["status"] == "success" || a["status"] == "failed");
+                let status = a["status"].as_str().unwrap();
+                assert!(
+                    ["success", "failed", "SUCCESS", "FAILED"].contains(&status),
+                    "{a}"
+                );
             }
         }
     }

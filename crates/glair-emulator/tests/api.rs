@@ -72,21 +72,16 @@ async fn create_and_retrieve_every_kind() {
         got.assert_request_id();
         assert_eq!(got.json(), v);
 
-        // Without cancel_url the key is absent.
-        let (v, _) = create(
-            &emulator,
-            api_path,
+        // Without cancel_url the key is echoed as null, as GLAIR does.
+        for body in [
             json!({"success_url": "http://localhost/x"}),
-        )
-        .await;
-        assert!(!v.as_object().unwrap().contains_key("cancel_url"));
-        let (v, _) = create(
-            &emulator,
-            api_path,
             json!({"success_url": "http://localhost/x", "cancel_url": null}),
-        )
-        .await;
-        assert!(!v.as_object().unwrap().contains_key("cancel_url"));
+        ] {
+            let (v, sid) = create(&emulator, api_path, body).await;
+            assert_eq!(v.get("cancel_url"), Some(&Value::Null), "{v}");
+            let got = api(&emulator, "GET", &format!("{api_path}/{sid}"), None).await;
+            assert_eq!(got.json().get("cancel_url"), Some(&Value::Null));
+        }
     }
     emulator.shutdown().await;
 }
@@ -95,21 +90,27 @@ async fn create_and_retrieve_every_kind() {
 async fn extras_are_validated_and_echoed() {
     let emulator = start().await;
     let active = "/face/v1/active-liveness-sessions";
-    let (v, _) = create(
-        &emulator,
-        active,
-        json!({"success_url": "https://a.example", "number_of_gestures": 3}),
-    )
-    .await;
-    assert_eq!(v["number_of_gestures"], 3);
-    let (v, _) = create(
-        &emulator,
-        active,
-        json!({"success_url": "https://a.example"}),
-    )
-    .await;
-    assert!(v.get("number_of_gestures").is_none());
-    for bad in [json!(0), json!(-2), json!(1.5), json!("3"), json!(false)] {
+    // A number or the Java SDK's decimal string, echoed as a number on create and retrieve;
+    // absent: the default, 1.
+    for (given, echoed) in [(Some(json!(3)), 3), (Some(json!("3")), 3), (None, 1)] {
+        let mut body = json!({"success_url": "https://a.example"});
+        if let Some(given) = given {
+            body["number_of_gestures"] = given;
+        }
+        let (v, sid) = create(&emulator, active, body).await;
+        assert_eq!(v["number_of_gestures"], echoed, "{v}");
+        let got = api(&emulator, "GET", &format!("{active}/{sid}"), None).await;
+        assert_eq!(got.json()["number_of_gestures"], echoed);
+    }
+    for bad in [
+        json!(0),
+        json!(-2),
+        json!(1.5),
+        json!("0"),
+        json!("3.0"),
+        json!("three"),
+        json!(false),
+    ] {
         let r = api(
             &emulator,
             "POST",
@@ -126,19 +127,26 @@ async fn extras_are_validated_and_echoed() {
     }
 
     let ktp = "/ocr/v1/ktp-sessions";
-    let (v, sid) = create(
-        &emulator,
-        ktp,
-        json!({"success_url": "https://a.example", "qualities_detector": true}),
-    )
-    .await;
-    assert_eq!(v["qualities_detector"], true);
-    let done = emulator
-        .complete("ktp-sessions", &sid, Outcome::Live)
-        .unwrap();
-    assert_eq!(done["result"]["status"], "success");
-    assert!(done["result"]["result"]["nik"].is_string());
-    assert!(done["result"]["result"]["qualities"].is_object());
+    for (given, echoed) in [
+        (Some(json!(true)), true),
+        (Some(json!("true")), true),
+        (Some(json!("false")), false),
+        (None, false),
+    ] {
+        let mut body = json!({"success_url": "https://a.example"});
+        if let Some(given) = given {
+            body["qualities_detector"] = given;
+        }
+        let (v, sid) = create(&emulator, ktp, body).await;
+        assert_eq!(v["qualities_detector"], echoed, "{v}");
+        let done = emulator
+            .complete("ktp-sessions", &sid, Outcome::Live)
+            .unwrap();
+        assert_eq!(done["qualities_detector"], echoed);
+        assert_eq!(done["result"]["status"], "SUCCESS");
+        assert_eq!(done["result"]["read"]["nik"]["value"], "3171011708900001");
+        assert_eq!(done["result"].get("qualities").is_some(), echoed, "{done}");
+    }
     let r = api(
         &emulator,
         "POST",
@@ -188,32 +196,185 @@ async fn finished_results_follow_the_outcome() {
         assert!(emulator.complete(path, &sid, outcome).is_none());
     }
     let active = "/face/v1/active-liveness-sessions";
-    let (_, sid) = create(
-        &emulator,
-        active,
-        json!({"success_url": "https://a.example", "number_of_gestures": 4}),
-    )
-    .await;
-    let v = emulator
-        .complete("active-liveness-sessions", &sid, Outcome::Live)
-        .unwrap();
-    assert_eq!(v["result"]["result"]["gestures_passed"], 4);
-    assert_eq!(v["result"]["result"]["status"], "PASSED");
-    let (_, sid) = create(
-        &emulator,
-        "/ocr/v1/npwp-sessions",
-        json!({"success_url": "https://a.example"}),
-    )
-    .await;
-    let v = emulator
-        .complete("npwp-sessions", &sid, Outcome::Live)
-        .unwrap();
-    assert!(v["result"]["result"]["npwp"].is_string());
+    for (outcome, expected) in [
+        (
+            Outcome::Live,
+            json!({"status":"success","result":{"gesture_status":"MATCH","detected_gesture":"HEAD_LEFT"}}),
+        ),
+        (
+            Outcome::Spoof,
+            json!({"status":"success","result":{"gesture_status":"NOT_MATCH","detected_gesture":"HEAD_RIGHT"}}),
+        ),
+        (
+            Outcome::NoFace,
+            json!({"status":"failed","result":{"gesture_status":"face not detected","detected_gesture":null}}),
+        ),
+    ] {
+        let (_, sid) = create(
+            &emulator,
+            active,
+            json!({"success_url": "https://a.example", "number_of_gestures": 4}),
+        )
+        .await;
+        let v = emulator
+            .complete("active-liveness-sessions", &sid, outcome)
+            .unwrap();
+        assert_eq!(v["result"], expected);
+    }
+    let npwp = "/ocr/v1/npwp-sessions";
+    for (outcome, status, reason, no_npwp) in [
+        (
+            Outcome::Live,
+            "SUCCESS",
+            "File Successfully Read",
+            Some("70.943.997.0-437.000"),
+        ),
+        (
+            Outcome::Spoof,
+            "SUCCESS",
+            "File successfully read. Some fields are invalid.",
+            Some(""),
+        ),
+        (Outcome::NoFace, "FAILED", "File could not be read", None),
+    ] {
+        let (_, sid) = create(&emulator, npwp, json!({"success_url": "https://a.example"})).await;
+        let v = emulator.complete("npwp-sessions", &sid, outcome).unwrap();
+        assert_eq!(v["result"]["status"], status);
+        assert_eq!(v["result"]["reason"], reason);
+        assert_eq!(v["result"]["read"]["noNpwp"]["value"].as_str(), no_npwp);
+    }
+    let (_, sid) = create(&emulator, npwp, json!({"success_url": "https://a.example"})).await;
     assert!(
         emulator
             .complete("nothing-sessions", &sid, Outcome::Live)
             .is_none()
     );
+}
+
+/// The key sets of every kind's finished result, as GLAIR documents them (the facts file:
+/// §3.2 passive liveness, §3.3 active liveness, §7.1 KTP with the 8 live-tested quality keys,
+/// §7.2 NPWP), checked for every outcome. Written from the facts, not from the SDK's models,
+/// so the two cannot agree on the same mistake.
+#[tokio::test]
+async fn finished_results_have_the_documented_key_sets() {
+    fn keys(v: &Value) -> Vec<&str> {
+        let mut keys: Vec<&str> = v
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        keys
+    }
+    const KTP_READ: [&str; 17] = [
+        "agama",
+        "alamat",
+        "berlakuHingga",
+        "golonganDarah",
+        "jenisKelamin",
+        "kecamatan",
+        "kelurahanDesa",
+        "kewarganegaraan",
+        "kotaKabupaten",
+        "nama",
+        "nik",
+        "pekerjaan",
+        "provinsi",
+        "rtRw",
+        "statusPerkawinan",
+        "tanggalLahir",
+        "tempatLahir",
+    ];
+    const QUALITIES: [&str; 8] = [
+        "is_blurred",
+        "is_bright",
+        "is_copy",
+        "is_cropped",
+        "is_dark",
+        "is_flash",
+        "is_ktp",
+        "is_rotated",
+    ];
+    let emulator = start().await;
+    for outcome in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
+        let finish = |path: &'static str, resource: &'static str, body: Value| {
+            let emulator = &emulator;
+            async move {
+                let (_, sid) = create(emulator, path, body).await;
+                emulator.complete(resource, &sid, outcome).unwrap()["result"].clone()
+            }
+        };
+        let r = finish(
+            "/face/v1/passive-liveness-sessions",
+            "passive-liveness-sessions",
+            json!({"success_url": "https://a.example"}),
+        )
+        .await;
+        assert_eq!(keys(&r), ["result", "status"]);
+        assert_eq!(keys(&r["result"]), ["spoof_percentage", "status"]);
+        assert!(["success", "failed"].contains(&r["status"].as_str().unwrap()));
+
+        let r = finish(
+            "/face/v1/active-liveness-sessions",
+            "active-liveness-sessions",
+            json!({"success_url": "https://a.example"}),
+        )
+        .await;
+        assert_eq!(keys(&r), ["result", "status"]);
+        assert_eq!(keys(&r["result"]), ["detected_gesture", "gesture_status"]);
+
+        let r = finish(
+            "/ocr/v1/ktp-sessions",
+            "ktp-sessions",
+            json!({"success_url": "https://a.example", "qualities_detector": true}),
+        )
+        .await;
+        let status = r["status"].as_str().unwrap();
+        assert!(["SUCCESS", "NO_FILE", "FILE_INVALID_FORMAT", "FAILED"].contains(&status));
+        if status == "SUCCESS" {
+            assert_eq!(
+                keys(&r),
+                ["images", "qualities", "read", "reason", "status"]
+            );
+            let mut read = KTP_READ.to_vec();
+            read.sort_unstable();
+            assert_eq!(keys(&r["read"]), read);
+            for field in KTP_READ {
+                assert_eq!(keys(&r["read"][field]), ["confidence", "value"], "{field}");
+                assert!(r["read"][field]["value"].is_string());
+                assert!(r["read"][field]["confidence"].is_number());
+            }
+            assert_eq!(keys(&r["images"]), ["photo", "sign"]);
+            assert_eq!(keys(&r["qualities"]), QUALITIES);
+            assert!(QUALITIES.iter().all(|q| r["qualities"][q].is_boolean()));
+        } else {
+            assert_eq!(keys(&r), ["reason", "status"]);
+        }
+        let r = finish(
+            "/ocr/v1/ktp-sessions",
+            "ktp-sessions",
+            json!({"success_url": "https://a.example"}),
+        )
+        .await;
+        assert!(
+            r.get("qualities").is_none(),
+            "qualities only when requested: {r}"
+        );
+
+        let r = finish(
+            "/ocr/v1/npwp-sessions",
+            "npwp-sessions",
+            json!({"success_url": "https://a.example"}),
+        )
+        .await;
+        if r["status"] == "SUCCESS" {
+            assert_eq!(keys(&r), ["read", "reason", "status"]);
+            assert_eq!(keys(&r["read"]), ["alamat", "nama", "nik", "noNpwp"]);
+        } else {
+            assert_eq!(r["status"], "FAILED");
+            assert_eq!(keys(&r), ["reason", "status"]);
+        }
+    }
+    emulator.shutdown().await;
 }
 
 #[tokio::test]
@@ -232,13 +393,22 @@ async fn authentication_failures_are_401() {
     let r = send(addr, "POST", path, &no_key, body.clone()).await;
     assert_eq!(r.status, 401);
     r.assert_request_id();
-    assert!(r.message().contains("missing API key"), "{}", r.message());
+    // GLAIR's documented body, exactly; the emulator's detail rides in a header of its own.
+    assert_eq!(
+        r.json(),
+        json!({"error": "Access to this API has been disallowed"})
+    );
+    assert!(
+        r.auth_problem().contains("missing API key"),
+        "{}",
+        r.auth_problem()
+    );
 
     let mut wrong_key = basic_headers("nope", DEFAULT_USERNAME, DEFAULT_PASSWORD);
     wrong_key.push(ct.clone());
     let r = send(addr, "POST", path, &wrong_key, body.clone()).await;
     assert_eq!(r.status, 401);
-    assert!(r.message().contains("invalid API key"));
+    assert!(r.auth_problem().contains("invalid API key"));
 
     let no_basic = vec![
         ("x-api-key".to_owned(), DEFAULT_API_KEY.to_owned()),
@@ -246,13 +416,13 @@ async fn authentication_failures_are_401() {
     ];
     let r = send(addr, "POST", path, &no_basic, body.clone()).await;
     assert_eq!(r.status, 401);
-    assert!(r.message().contains("missing credentials"));
+    assert!(r.auth_problem().contains("missing credentials"));
 
     let mut wrong_pass = basic_headers(DEFAULT_API_KEY, DEFAULT_USERNAME, "guess");
     wrong_pass.push(ct.clone());
     let r = send(addr, "POST", path, &wrong_pass, body.clone()).await;
     assert_eq!(r.status, 401);
-    assert!(r.message().contains("wrong credentials"));
+    assert!(r.auth_problem().contains("wrong credentials"));
     assert!(r.header("www-authenticate").is_some());
     assert!(!r.text().contains("guess") && !r.text().contains(DEFAULT_PASSWORD));
 

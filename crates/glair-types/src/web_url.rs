@@ -86,7 +86,55 @@ pub(crate) fn check_web_url(field: &'static str, value: &str) -> Result<CheckedU
     if authority.host().is_empty() {
         return Err(fail("must include a host".into()));
     }
+    check_port(authority.as_str()).map_err(fail)?;
     Ok(CheckedUrl { uri, https })
+}
+
+/// `url` with any `user:password@` removed from its authority, for `Debug` output and logs.
+/// URLs with userinfo are refused before use; this keeps the refused text out of print too.
+///
+/// ```
+/// use glair_types::redact_userinfo;
+///
+/// assert_eq!(redact_userinfo("https://user:pw@example.com/x"), "https://***@example.com/x");
+/// assert_eq!(redact_userinfo("https://example.com/a@b"), "https://example.com/a@b");
+/// ```
+pub fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let (scheme_end, rest) = match url.find("://") {
+        Some(i) => (i + 3, &url[i + 3..]),
+        None => (0, url),
+    };
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_len].rfind('@') {
+        Some(at) => std::borrow::Cow::Owned(format!("{}***{}", &url[..scheme_end], &rest[at..])),
+        None => std::borrow::Cow::Borrowed(url),
+    }
+}
+
+/// Refuses a port that is not a number from 1 to 65535. `http::Uri` accepts `:0` and, for
+/// ports that do not fit 16 bits, silently drops them, which would send the request (with its
+/// credentials) to the scheme's default port instead.
+fn check_port(authority: &str) -> Result<(), String> {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let port = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed
+            .split_once(']')
+            .and_then(|(_, after)| after.strip_prefix(':')),
+        None => host_port.rsplit_once(':').map(|(_, port)| port),
+    };
+    let Some(port) = port else { return Ok(()) };
+    let valid = !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| (1..=65_535).contains(&p));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "has port {:?}; a port must be a number from 1 to 65535",
+            crate::error::bounded(port)
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +149,9 @@ mod tests {
             "http://127.0.0.1:8080/cb",
             "HTTPS://EXAMPLE.COM/",
             "http://[::1]:3000/x",
+            "https://example.com:1/",
+            "https://example.com:65535/",
+            "http://[::1]/",
         ] {
             assert!(check_web_url("success_url", ok).is_ok(), "{ok}");
         }
@@ -119,6 +170,12 @@ mod tests {
             ("https://example.com/\u{7}", "control"),
             ("https://exämple.com/", "ASCII"),
             ("https:///nohost", "not a valid URL"),
+            ("https://example.com:0/", "from 1 to 65535"),
+            ("https://example.com:65536/", "from 1 to 65535"),
+            ("https://example.com:99999/x", "from 1 to 65535"),
+            ("http://127.0.0.1:4294967297/", "from 1 to 65535"),
+            ("http://[::1]:70000/", "from 1 to 65535"),
+            ("https://example.com:/", "from 1 to 65535"),
         ];
         for (input, expected) in cases {
             let err = check_web_url("cancel_url", input).unwrap_err();
@@ -138,6 +195,23 @@ mod tests {
     fn error_never_echoes_the_value() {
         let err = check_web_url("success_url", "https://user:hunter2@example.com/").unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn userinfo_is_redacted() {
+        for (input, expected) in [
+            ("https://u:p@h.example", "https://***@h.example"),
+            (
+                "http://a@b@h.example:80/p?q=@",
+                "http://***@h.example:80/p?q=@",
+            ),
+            ("u:secret@h.example/x", "***@h.example/x"),
+            ("https://h.example/?to=a@b", "https://h.example/?to=a@b"),
+            ("not a url", "not a url"),
+            ("", ""),
+        ] {
+            assert_eq!(redact_userinfo(input), expected, "{input}");
+        }
     }
 
     #[test]

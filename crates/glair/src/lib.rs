@@ -3,10 +3,11 @@
 //! The Rust SDK for [GLAIR Vision]'s hosted identity sessions, starting with **passive
 //! liveness**: your backend creates a session, sends the user to GLAIR's hosted page, GLAIR
 //! sends the user back to your `success_url` with `?sid=…`, and your backend retrieves the
-//! result (spoof percentage and level) by that sid. Sessions expire after 24 hours.
+//! result by that sid and decides with its verdict: live, spoof, or inconclusive. Sessions
+//! expire after 24 hours.
 //!
 //! ```no_run
-//! use glair::{Client, CreatePassiveLivenessSession, SpoofLevel};
+//! use glair::{Client, CreatePassiveLivenessSession, LivenessVerdict};
 //!
 //! # async fn run() -> Result<(), glair::Error> {
 //! let client = Client::builder()
@@ -30,12 +31,27 @@
 //! let finished = sessions
 //!     .retrieve_from_redirect("https://app.example/liveness/done?sid=Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z")
 //!     .await?;
-//! if let Some(result) = &finished.result {
-//!     let live = result.spoof_level() == Some(&SpoofLevel::Low);
-//!     println!("spoof {:?}, live: {live}", result.spoof_percentage());
+//! match finished.verdict() {
+//!     Some(LivenessVerdict::Live) => println!("a live person"),
+//!     Some(LivenessVerdict::Spoof) => println!("a spoof: refuse"),
+//!     Some(LivenessVerdict::Inconclusive(why)) => println!("no verdict ({why}): ask to retry"),
+//!     Some(_) => println!("a verdict this version does not know: treat as not live"),
+//!     None => println!("not finished yet"),
+//! }
+//! if let Some(p) = finished.result.as_ref().and_then(|r| r.spoof_probability()) {
+//!     println!("spoof probability {p}"); // e.g. "2.61 %"
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! ## Deciding
+//! Decide with [`Session::verdict`], never with one field alone: a check that found no face
+//! answers `spoof_percentage: 0` with the status `failed`. The passive liveness verdict follows
+//! a documented [`LivenessPolicy`] — by default only `LOW` is live, `HIGH` is a spoof, and
+//! `MODERATE`, a failed check, no face, several faces or an unknown level are inconclusive
+//! (ask the user to try again, or review by hand). Configure it with
+//! [`PassiveLivenessResult::verdict_with`]. Active liveness answers matched / not matched /
+//! inconclusive ([`GestureVerdict`]); KTP and NPWP read / not read ([`ocr::OcrVerdict`]).
 //!
 //! ## Layers
 //! - [`glair_types`] (re-exported as [`types`]): sans-IO models, request builders and decoders.
@@ -79,10 +95,12 @@ pub use glair_core::{
     TransportError, TransportErrorKind,
 };
 pub use glair_types::{
-    ActiveLiveness, ApiConfig, ApiError, CheckStatus, CreatePassiveLivenessSession, CreateSession,
-    Credentials, DecodeError, InvalidInput, Ktp, Npwp, PassiveLiveness, PassiveLivenessResult,
-    PassiveLivenessSession, RawResult, Session, SessionId, SessionKind, SessionStatus, SpoofCheck,
-    SpoofLevel,
+    ActiveLiveness, ActiveLivenessResult, ApiConfig, ApiError, CheckStatus,
+    CreatePassiveLivenessSession, CreateSession, Credentials, DecodeError, GestureCheck,
+    GestureCode, GestureInconclusive, GestureStatus, GestureVerdict, InvalidInput, Ktp,
+    LivenessInconclusive, LivenessPolicy, LivenessVerdict, Npwp, PassiveLiveness,
+    PassiveLivenessResult, PassiveLivenessSession, RawResult, Session, SessionId, SessionKind,
+    SessionStatus, SpoofCheck, SpoofLevel, SpoofProbability, Verdict, ocr,
 };
 
 /// The sans-IO layer: models, request builders, decoders.

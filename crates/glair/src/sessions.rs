@@ -5,8 +5,8 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 use glair_types::{
-    ApiConfig, CreateSession, Credentials, InvalidInput, RetrieveSession, Session, SessionId,
-    SessionKind, decode_session,
+    ApiConfig, CreateSession, Credentials, InvalidInput, ResponseError, RetrieveSession, Session,
+    SessionId, SessionKind, decode_retrieved_session, decode_session,
 };
 use tracing::Instrument;
 
@@ -70,19 +70,25 @@ impl<K: SessionKind> Sessions<K> {
     /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
     pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
         let span = tracing::debug_span!("glair.create", kind = K::NAME);
-        self.call(|config, credentials| request.to_http_request(config, credentials))
-            .instrument(span)
-            .await
+        self.call(
+            |config, credentials| request.to_http_request(config, credentials),
+            decode_session::<K>,
+        )
+        .instrument(span)
+        .await
     }
 
-    /// Retrieves a session by its sid.
+    /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str());
         let request = RetrieveSession::<K>::new(sid);
-        self.call(|config, credentials| request.to_http_request(config, credentials))
-            .instrument(span)
-            .await
+        self.call(
+            |config, credentials| request.to_http_request(config, credentials),
+            |response| decode_retrieved_session::<K>(response, request.sid()),
+        )
+        .instrument(span)
+        .await
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
@@ -125,6 +131,7 @@ impl<K: SessionKind> Sessions<K> {
     async fn call(
         &self,
         build: impl FnOnce(&ApiConfig, &Credentials) -> Result<http::Request<Bytes>, InvalidInput>,
+        decode: impl FnOnce(&http::Response<Bytes>) -> Result<Session<K>, ResponseError>,
     ) -> Result<Session<K>, Error> {
         let resolved = self.options.resolve(&self.client)?;
         let request = build(&resolved.config, resolved.credentials)?;
@@ -133,6 +140,6 @@ impl<K: SessionKind> Sessions<K> {
             .dispatcher()
             .send_with(request, &resolved.send)
             .await?;
-        Ok(decode_session::<K>(&response)?)
+        Ok(decode(&response)?)
     }
 }

@@ -135,7 +135,8 @@ pub(crate) async fn wait_for<K: SessionKind>(
             return Ok(WaitOutcome::Finished(session));
         }
         let now = clock.system_now();
-        if session.is_expired(now) {
+        // Expiry by the service's clock (its Date header) when it said, else by ours.
+        if session.has_expired(now) {
             return Ok(WaitOutcome::Expired(session));
         }
         if elapsed >= options.max_wait {
@@ -143,10 +144,12 @@ pub(crate) async fn wait_for<K: SessionKind>(
         }
         // Never sleep past the deadline or (by more than a moment) past the expiry.
         let mut pause = interval.min(options.max_wait - elapsed);
-        if let Some(until_expiry) = session
-            .expires_at()
-            .and_then(|at| at.duration_since(now).ok())
-        {
+        let until_expiry = session.expires_in().or_else(|| {
+            session
+                .expires_at()
+                .and_then(|at| at.duration_since(now).ok())
+        });
+        if let Some(until_expiry) = until_expiry {
             pause = pause.min(until_expiry + Duration::from_millis(1));
         }
         tracing::trace!(poll = polls, ?pause, status = %session.status, "session pending");

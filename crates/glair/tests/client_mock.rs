@@ -68,7 +68,7 @@ async fn create_sends_the_documented_request_and_returns_the_session() {
         .await
         .unwrap();
     assert_eq!(session.status, SessionStatus::Pending);
-    assert_eq!(session.sid().unwrap().as_str(), SID);
+    assert_eq!(session.sid().as_str(), SID);
     let requests = mock.requests();
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
@@ -104,9 +104,10 @@ async fn retrieve_and_retrieve_from_redirect_read_the_result() {
         .await
         .unwrap();
     assert_eq!(by_sid, by_redirect);
+    assert_eq!(by_sid.verdict(), Some(glair::LivenessVerdict::Live));
     let result = by_sid.result.unwrap();
-    assert_eq!(result.spoof_level(), Some(&SpoofLevel::Low));
-    assert_eq!(result.spoof_percentage(), Some(0.02611));
+    assert_eq!(result.spoof_level(), Some(SpoofLevel::Low));
+    assert_eq!(result.spoof_probability().map(|p| p.value()), Some(0.02611));
     for r in mock.requests() {
         assert_eq!(r.method, "GET");
         assert_eq!(

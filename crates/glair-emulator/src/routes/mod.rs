@@ -45,6 +45,11 @@ pub(crate) async fn handle(
             if let Ok(v) = HeaderValue::try_from(request_id.as_str()) {
                 resp.headers_mut().insert("request-id", v);
             }
+            // The emulator's own time, clock advances included (hyper would send the system
+            // time): clients that judge expiry by the service's clock then agree with it.
+            if let Ok(v) = HeaderValue::try_from(emulator_date(&state)) {
+                resp.headers_mut().insert(http::header::DATE, v);
+            }
             tracing::debug!(
                 request_id = %request_id,
                 method = %parts.method,
@@ -61,9 +66,23 @@ pub(crate) async fn handle(
     }
 }
 
-/// The 401 response for an authentication failure.
+/// The body GLAIR answers bad credentials with, exactly (the vendor's Java SDK compares it
+/// against the live API).
+const AUTH_FAILURE_BODY: &[u8] = br#"{"error":"Access to this API has been disallowed"}"#;
+
+/// The header that tells a developer what exactly was wrong with the credentials. GLAIR's body
+/// says nothing more than "disallowed"; the emulator keeps that body and adds this header.
+pub(crate) const AUTH_PROBLEM_HEADER: &str = "x-emulator-auth-problem";
+
+/// The response for an authentication failure: `401` with GLAIR's documented body.
+///
+/// GLAIR's status for bad credentials is not documented (the vendor's Java SDK asserts only
+/// the body); the emulator answers `401`, which the vendor's error page lists for "missing API
+/// key or wrong username/password", and keeps `403` for its own forbidden cases.
 fn unauthorized(err: AuthError) -> Resp {
-    let mut resp = respond::message(StatusCode::UNAUTHORIZED, err.message());
+    let mut resp = respond::json_bytes(StatusCode::UNAUTHORIZED, AUTH_FAILURE_BODY.to_vec());
+    resp.headers_mut()
+        .insert(AUTH_PROBLEM_HEADER, HeaderValue::from_static(err.message()));
     if err.is_basic() {
         resp.headers_mut().insert(
             WWW_AUTHENTICATE,
@@ -71,6 +90,12 @@ fn unauthorized(err: AuthError) -> Resp {
         );
     }
     resp
+}
+
+/// The `Date` header value for now on the emulator's clock.
+fn emulator_date(state: &State) -> String {
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(state.clock.now_ms());
+    httpdate::fmt_http_date(now)
 }
 
 /// A path shortened for quoting in messages and logs.

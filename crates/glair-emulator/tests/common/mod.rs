@@ -41,6 +41,18 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// What the emulator says was wrong with the credentials (its `x-emulator-auth-problem`
+    /// header; the body is GLAIR's fixed text).
+    pub fn auth_problem(&self) -> String {
+        assert_eq!(
+            self.json(),
+            serde_json::json!({"error": "Access to this API has been disallowed"})
+        );
+        self.header("x-emulator-auth-problem")
+            .expect("x-emulator-auth-problem header")
+            .to_owned()
+    }
+
     /// The `message` of an error body.
     pub fn message(&self) -> String {
         self.json()["message"].as_str().unwrap().to_owned()

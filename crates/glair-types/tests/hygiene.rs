@@ -1,0 +1,116 @@
+//! Input hygiene at the decoding edge: bounded error messages, request ids, sids and the
+//! service's clock.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use bytes::Bytes;
+use glair_types::{
+    BODY_EXCERPT_LIMIT, CreatePassiveLivenessSession, PassiveLiveness, ResponseError, SessionId,
+    decode_retrieved_session, decode_session,
+};
+
+fn response(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> http::Response<Bytes> {
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(body.into()).unwrap()
+}
+
+const SESSION: &str = r#"{"status":"PENDING","expired":1678247333160,"url":"https://vision.glair.ai/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z","success_url":"https://app.example/done","cancel_url":null,"result":null}"#;
+
+#[test]
+fn a_huge_field_value_is_quoted_at_most_512_bytes() {
+    let huge = "x".repeat(4 * 1024 * 1024);
+    let body = format!(
+        r#"{{"status":"PENDING","url":"https://v.example/p/abc","success_url":"https://a.example/","expired":"{huge}"}}"#
+    );
+    let err = decode_session::<PassiveLiveness>(&response(200, &[], body)).unwrap_err();
+    let ResponseError::Decode(err) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(err.path(), "expired");
+    assert!(
+        err.message().len() <= BODY_EXCERPT_LIMIT + 3,
+        "{}",
+        err.message().len()
+    );
+    assert!(err.to_string().len() < 3 * BODY_EXCERPT_LIMIT);
+    assert!(format!("{err:?}").len() < 4 * BODY_EXCERPT_LIMIT);
+
+    let long_url = format!("https://a.example/{}", "y".repeat(1_000_000));
+    let input = CreatePassiveLivenessSession::new(long_url)
+        .validate()
+        .unwrap_err();
+    assert!(input.to_string().len() < 2 * BODY_EXCERPT_LIMIT);
+}
+
+#[test]
+fn request_id_falls_back_to_x_request_id() {
+    let err = |headers: &[(&str, &str)]| {
+        decode_session::<PassiveLiveness>(&response(500, headers, "oops")).unwrap_err()
+    };
+    assert_eq!(
+        err(&[("Request-Id", "a"), ("x-request-id", "b")]).request_id(),
+        Some("a")
+    );
+    assert_eq!(err(&[("x-request-id", "b")]).request_id(), Some("b"));
+    assert_eq!(err(&[]).request_id(), None);
+}
+
+#[test]
+fn a_created_session_must_carry_its_sid_in_its_url() {
+    let body = SESSION.replace("/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z", "/");
+    let err = decode_session::<PassiveLiveness>(&response(200, &[], body.clone())).unwrap_err();
+    let ResponseError::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path(), "url");
+    assert!(decode.message().contains("session id"), "{err}");
+
+    // A retrieved session keeps the sid it was fetched by, whatever its url says.
+    let sid = SessionId::new("Requested123").unwrap();
+    let session =
+        decode_retrieved_session::<PassiveLiveness>(&response(200, &[], body), &sid).unwrap();
+    assert_eq!(session.sid(), &sid);
+    let session =
+        decode_retrieved_session::<PassiveLiveness>(&response(200, &[], SESSION), &sid).unwrap();
+    assert_eq!(session.sid().as_str(), "Requested123");
+}
+
+#[test]
+fn expiry_is_judged_by_the_services_clock() {
+    // expired = 1678247333160 ms; the service says it is 10 minutes before that.
+    let date = httpdate_of(1_678_247_333 - 600);
+    let session =
+        decode_session::<PassiveLiveness>(&response(200, &[("Date", &date)], SESSION)).unwrap();
+    assert_eq!(session.expires_in(), Some(Duration::from_millis(600_160)));
+    assert_eq!(session.is_expired_by_service_clock(), Some(false));
+    // The caller's clock is a day late: the service's clock still decides.
+    let far_future = UNIX_EPOCH + Duration::from_secs(1_678_247_333 + 86_400);
+    assert!(!session.has_expired(far_future));
+    assert!(session.is_expired(far_future));
+
+    let after = httpdate_of(1_678_247_334);
+    let session =
+        decode_session::<PassiveLiveness>(&response(200, &[("Date", &after)], SESSION)).unwrap();
+    assert_eq!(session.expires_in(), Some(Duration::ZERO));
+    assert!(session.has_expired(UNIX_EPOCH));
+
+    // Without a Date header (or with a bad one), the caller's clock is used.
+    for headers in [&[][..], &[("Date", "yesterday")][..]] {
+        let session = decode_session::<PassiveLiveness>(&response(200, headers, SESSION)).unwrap();
+        assert_eq!(session.expires_in(), None);
+        assert!(session.has_expired(far_future));
+        assert!(!session.has_expired(UNIX_EPOCH));
+    }
+}
+
+fn httpdate_of(secs: u64) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+}
