@@ -216,6 +216,23 @@ proptest! {
 }
 
 #[test]
+fn a_huge_wrong_value_is_quoted_at_most_512_bytes() {
+    let huge = "x".repeat(4 * 1024 * 1024);
+    let body = format!(r#"{{"status":"success","result":{{"match_percentage":"{huge}"}}}}"#);
+    let response = http::Response::builder()
+        .status(200)
+        .body(Bytes::from(body))
+        .unwrap();
+    let err = Decoded::<FaceMatchResponse>::from_response(&response).unwrap_err();
+    assert!(
+        err.to_string().len() < 3 * glair_types::BODY_EXCERPT_LIMIT,
+        "{}",
+        err.to_string().len()
+    );
+    assert!(format!("{err:?}").len() < 4 * glair_types::BODY_EXCERPT_LIMIT);
+}
+
+#[test]
 fn every_upload_refuses_an_empty_file() {
     let empty = || ImageInput::from_bytes(Bytes::new());
     let jpeg = || ImageInput::from_bytes(&b"\xFF\xD8\xFF"[..]);

@@ -12,10 +12,10 @@ use serde::de::DeserializeOwned;
 use super::Endpoint;
 use crate::config::ApiConfig;
 use crate::credentials::Credentials;
-use crate::error::{DecodeError, InvalidInput, ResponseError};
+use crate::error::{InvalidInput, ResponseError};
 use crate::multipart::MultipartForm;
 use crate::request::build_request;
-use crate::response::{check_status, excerpt, from_json_with_path, request_id};
+use crate::response::{check_status, decode_error, from_json_with_path, request_id};
 use crate::session::JsonPathError;
 
 /// A request body before encoding.
@@ -144,13 +144,7 @@ impl<T: DecodeBody> Decoded<T> {
     pub fn from_response(response: &Response<Bytes>) -> Result<Self, ResponseError> {
         check_status(response)?;
         let raw = response.body().clone();
-        let value = T::decode_body(&raw).map_err(|e| DecodeError {
-            status: response.status(),
-            request_id: request_id(response),
-            path: e.path,
-            message: e.message,
-            body_excerpt: excerpt(&raw),
-        })?;
+        let value = T::decode_body(&raw).map_err(|e| decode_error(response, e))?;
         Ok(Self {
             value,
             raw,
