@@ -95,5 +95,80 @@ pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
 pub use web_url::{MAX_URL_LEN, redact_userinfo};
 
+// The whole GLAIR Vision API: endpoint descriptions, uploads, face, identity and OCR calls.
+mod endpoint;
+mod face;
+mod identity;
+mod image;
+mod multipart;
+mod validate;
+
+pub use endpoint::{
+    DecodeBody, Decoded, Encoding, Endpoint, EndpointRequest, Evidence, FileField, HttpMethod,
+    Repeat, RequestBody, SessionEndpoints, TextField, endpoint_for,
+};
+pub use face::{
+    ActiveLivenessCheck, FaceMatch, FaceMatchEncoding, FaceMatchInconclusive, FaceMatchPolicy,
+    FaceMatchResponse, FaceMatchResult, FaceMatchVerdict, MatchStatusCode, PassiveLivenessCheck,
+};
+pub use identity::{
+    FaceVerification, FaceVerificationResponse, FaceVerificationResult, FieldVerdicts,
+    IdentityField, IdentityInconclusive, IdentityPolicy, IdentityVerdict, IdentityVerification,
+    IdentityVerificationResponse, NotVerifiedReason,
+};
+pub use image::{Detected, ImageFormat, ImageInput, MAX_IMAGE_BYTES, sniff};
+pub use multipart::{
+    EncodedMultipart, MAX_BOUNDARY_ATTEMPTS, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MAX_FORM_BYTES,
+    MultipartForm, Part, escape_filename,
+};
+pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
+
+/// The catalog: one [`Endpoint`] description per GLAIR Vision endpoint, and [`ALL`](endpoints::ALL).
+///
+/// Besides the hosted sessions, GLAIR Vision has direct endpoints that take an upload and
+/// answer at once: face match, passive and active liveness, Dukcapil identity verification
+/// (with and without a face) and OCR of about twenty documents. Each has a request builder
+/// implementing [`EndpointRequest`]; all share one path to `http::Request<Bytes>` and one back
+/// to a [`Decoded`] model (with the raw JSON and the `Request-Id`). Every one of them is a
+/// `POST` that GLAIR processes and charges on receipt — see [`Repeat`].
+///
+/// ```
+/// use bytes::Bytes;
+/// use glair_types::ocr::{OcrRequest, doc};
+/// use glair_types::{
+///     ApiConfig, Credentials, EndpointRequest, FaceMatch, IdentityVerification, ImageInput,
+///     Verdict,
+/// };
+///
+/// let config = ApiConfig::default();
+/// let credentials = Credentials::new("api-key", "username", "password")?;
+/// let ktp_photo = ImageInput::from_bytes(&b"\xFF\xD8\xFF\xE0 the KTP picture"[..]);
+/// let selfie = ImageInput::from_bytes(&b"\xFF\xD8\xFF\xE0 the selfie"[..]);
+///
+/// // Read the KTP, compare the selfie with it, check the data with Dukcapil.
+/// let ktp = OcrRequest::<doc::Ktp>::new(ktp_photo.clone());
+/// let requests = [
+///     ktp.to_http_request(&config, &credentials)?,
+///     FaceMatch::new(selfie, ktp_photo).to_http_request(&config, &credentials)?,
+///     IdentityVerification::new("3171234567890123", "BUDI SANTOSO", "17-08-1990")
+///         .to_http_request(&config, &credentials)?,
+/// ];
+/// assert!(requests.iter().all(|r| r.method() == "POST"));
+///
+/// // Decode an answer (here: one GLAIR could have sent for the face match).
+/// let answer = http::Response::builder()
+///     .status(200)
+///     .body(Bytes::from_static(br#"{"status":"success","result":{"match_percentage":0.95768,
+///         "match_status":"match","match_status_code":"MATCH"}}"#))
+///     .unwrap();
+/// let face = FaceMatch::new(ImageInput::from_bytes(Bytes::new()), ImageInput::from_bytes(Bytes::new()));
+/// let matched = face.decode(&answer).unwrap();
+/// assert_eq!(matched.verdict().label(), "matched");
+/// # Ok::<(), glair_types::InvalidInput>(())
+/// ```
+pub mod endpoints {
+    pub use crate::endpoint::catalog::*;
+}
+
 pub use bytes;
 pub use http;

@@ -211,7 +211,7 @@ impl<K: SessionKind> RetrieveSession<K> {
     }
 }
 
-fn build_request(
+pub(crate) fn build_request(
     method: Method,
     url: String,
     body: Bytes,

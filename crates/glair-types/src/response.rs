@@ -128,7 +128,7 @@ pub(crate) fn from_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T,
     Ok(value)
 }
 
-fn decode_error(response: &Response<Bytes>, e: JsonPathError) -> DecodeError {
+pub(crate) fn decode_error(response: &Response<Bytes>, e: JsonPathError) -> DecodeError {
     DecodeError {
         status: response.status(),
         request_id: request_id(response),

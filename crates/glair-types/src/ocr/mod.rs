@@ -22,6 +22,38 @@ mod field;
 mod ktp;
 mod npwp;
 
+// The direct OCR endpoints (O1–O19): one request builder, one model per document.
+mod bank_statement;
+mod bpkb;
+pub mod doc;
+mod general_document;
+mod invoice;
+mod kk;
+mod lenient;
+mod passport;
+mod plate;
+mod raw;
+mod receipt;
+mod request;
+mod sim;
+mod skpr;
+mod stnk;
+
+pub use bank_statement::{BankStatementOcr, BankStatementRead, BankTransaction};
+pub use bpkb::{BpkbFirstRegistration, BpkbLastPage, BpkbOcr, BpkbOwner, BpkbRead, BpkbVehicle};
+pub use general_document::{GeneralDocumentOcr, GeneralDocumentRead};
+pub use invoice::{InvoiceItem, InvoiceOcr, InvoicePaymentBank, InvoiceRead};
+pub use kk::{KkMember, KkOcr, KkRead};
+pub use lenient::Amount;
+pub use passport::{PassportOcr, PassportRead};
+pub use plate::{Plate, PlateOcr, PlateRead};
+pub use raw::RawOcr;
+pub use receipt::{ReceiptItem, ReceiptOcr, ReceiptRead};
+pub use request::{OcrDocument, OcrRequest};
+pub use sim::{SimImages, SimOcr, SimRead};
+pub use skpr::{SkprBankAccount, SkprOcr, SkprPolicy, SkprRead};
+pub use stnk::{StnkOcr, StnkRead};
+
 pub use envelope::{OcrNotRead, OcrResult, OcrStatus, OcrVerdict};
 pub use field::OcrField;
 pub use ktp::{KtpImages, KtpOcr, KtpQualities, KtpRead};
