@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::active_liveness::{ActiveLivenessResult, GestureInconclusive, GestureVerdict};
+use crate::endpoint::{Endpoint, catalog};
 use crate::error::InvalidInput;
 use crate::ocr::{KtpOcr, NpwpOcr, OcrNotRead, OcrVerdict};
 use crate::passive_liveness::PassiveLivenessResult;
@@ -23,6 +24,11 @@ pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'st
     const SERVICE: &'static str;
     /// The resource segment of the path, e.g. `passive-liveness-sessions`.
     const RESOURCE: &'static str;
+    /// The catalog entry of the create call, `POST /{service}/v1/{resource}`: the same
+    /// description every other endpoint has.
+    const CREATE: &'static Endpoint;
+    /// The catalog entry of the retrieve call, `GET /{service}/v1/{resource}/{sid}`.
+    const RETRIEVE: &'static Endpoint;
     /// Kind-specific fields of a create request, flattened next to `success_url`.
     type CreateFields: Serialize + Debug + Clone + Default + PartialEq + Send + Sync;
     /// The `result` of a finished session.
@@ -49,6 +55,8 @@ impl SessionKind for PassiveLiveness {
     const NAME: &'static str = "passive liveness session";
     const SERVICE: &'static str = "face";
     const RESOURCE: &'static str = "passive-liveness-sessions";
+    const CREATE: &'static Endpoint = &catalog::PASSIVE_LIVENESS_SESSION_CREATE;
+    const RETRIEVE: &'static Endpoint = &catalog::PASSIVE_LIVENESS_SESSION_RETRIEVE;
     type CreateFields = NoExtraFields;
     type Result = PassiveLivenessResult;
     type Verdict = LivenessVerdict;
@@ -83,6 +91,8 @@ impl SessionKind for ActiveLiveness {
     const NAME: &'static str = "active liveness session";
     const SERVICE: &'static str = "face";
     const RESOURCE: &'static str = "active-liveness-sessions";
+    const CREATE: &'static Endpoint = &catalog::ACTIVE_LIVENESS_SESSION_CREATE;
+    const RETRIEVE: &'static Endpoint = &catalog::ACTIVE_LIVENESS_SESSION_RETRIEVE;
     type CreateFields = ActiveLivenessFields;
     type Result = ActiveLivenessResult;
     type Verdict = GestureVerdict;
@@ -121,6 +131,8 @@ impl SessionKind for Ktp {
     const NAME: &'static str = "KTP session";
     const SERVICE: &'static str = "ocr";
     const RESOURCE: &'static str = "ktp-sessions";
+    const CREATE: &'static Endpoint = &catalog::KTP_SESSION_CREATE;
+    const RETRIEVE: &'static Endpoint = &catalog::KTP_SESSION_RETRIEVE;
     type CreateFields = KtpFields;
     type Result = KtpOcr;
     type Verdict = OcrVerdict;
@@ -142,6 +154,8 @@ impl SessionKind for Npwp {
     const NAME: &'static str = "NPWP session";
     const SERVICE: &'static str = "ocr";
     const RESOURCE: &'static str = "npwp-sessions";
+    const CREATE: &'static Endpoint = &catalog::NPWP_SESSION_CREATE;
+    const RETRIEVE: &'static Endpoint = &catalog::NPWP_SESSION_RETRIEVE;
     type CreateFields = NoExtraFields;
     type Result = NpwpOcr;
     type Verdict = OcrVerdict;

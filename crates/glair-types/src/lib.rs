@@ -105,7 +105,7 @@ mod validate;
 
 pub use endpoint::{
     DecodeBody, Decoded, Encoding, Endpoint, EndpointRequest, Evidence, FileField, HttpMethod,
-    Repeat, RequestBody, SessionEndpoints, TextField, endpoint_for,
+    Repeat, RequestBody, TextField, endpoint_for,
 };
 pub use face::{
     ActiveLivenessCheck, FaceMatch, FaceMatchEncoding, FaceMatchInconclusive, FaceMatchPolicy,

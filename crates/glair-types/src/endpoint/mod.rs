@@ -15,7 +15,6 @@ mod sessions;
 
 pub(crate) use call::decode_as_json;
 pub use call::{DecodeBody, Decoded, EndpointRequest, RequestBody};
-pub use sessions::SessionEndpoints;
 
 use crate::config::{ApiConfig, DEFAULT_API_VERSION};
 use crate::image::ImageFormat;

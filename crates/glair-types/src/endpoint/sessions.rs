@@ -1,51 +1,20 @@
 //! The hosted session kinds, described by the same mechanism as every other endpoint.
 //!
-//! A [`SessionKind`] already carries its service and resource; [`SessionEndpoints`] adds the
-//! catalog entries of its create and retrieve calls, so [`CreateSession`] and
+//! A [`SessionKind`] names the catalog entries of its create and retrieve calls
+//! ([`SessionKind::CREATE`], [`SessionKind::RETRIEVE`]), so [`CreateSession`] and
 //! [`RetrieveSession`] are [`EndpointRequest`]s like every upload. Their inherent
 //! `to_http_request` methods build the identical request (a snapshot test checks it).
-//!
-//! Meant to fold into [`SessionKind`] itself (two associated consts `CREATE` and `RETRIEVE`),
-//! which lives in `kind.rs`; kept separate here until then.
 
 use bytes::Bytes;
 use http::Response;
 
+use super::Endpoint;
 use super::call::{DecodeBody, Decoded, EndpointRequest, RequestBody};
-use super::{Endpoint, catalog};
 use crate::error::{InvalidInput, ResponseError};
-use crate::kind::{ActiveLiveness, Ktp, Npwp, PassiveLiveness, SessionKind};
+use crate::kind::SessionKind;
 use crate::request::{CreateSession, RetrieveSession};
 use crate::response::{decode_retrieved_session, decode_session};
 use crate::session::{JsonPathError, Session};
-
-/// The catalog entries of a session kind's create and retrieve calls.
-pub trait SessionEndpoints: SessionKind {
-    /// `POST /{service}/v1/{resource}`.
-    const CREATE: &'static Endpoint;
-    /// `GET /{service}/v1/{resource}/{sid}`.
-    const RETRIEVE: &'static Endpoint;
-}
-
-impl SessionEndpoints for PassiveLiveness {
-    const CREATE: &'static Endpoint = &catalog::PASSIVE_LIVENESS_SESSION_CREATE;
-    const RETRIEVE: &'static Endpoint = &catalog::PASSIVE_LIVENESS_SESSION_RETRIEVE;
-}
-
-impl SessionEndpoints for ActiveLiveness {
-    const CREATE: &'static Endpoint = &catalog::ACTIVE_LIVENESS_SESSION_CREATE;
-    const RETRIEVE: &'static Endpoint = &catalog::ACTIVE_LIVENESS_SESSION_RETRIEVE;
-}
-
-impl SessionEndpoints for Ktp {
-    const CREATE: &'static Endpoint = &catalog::KTP_SESSION_CREATE;
-    const RETRIEVE: &'static Endpoint = &catalog::KTP_SESSION_RETRIEVE;
-}
-
-impl SessionEndpoints for Npwp {
-    const CREATE: &'static Endpoint = &catalog::NPWP_SESSION_CREATE;
-    const RETRIEVE: &'static Endpoint = &catalog::NPWP_SESSION_RETRIEVE;
-}
 
 impl<K: SessionKind> DecodeBody for Session<K> {
     fn decode_body(body: &Bytes) -> Result<Self, JsonPathError> {
@@ -53,7 +22,7 @@ impl<K: SessionKind> DecodeBody for Session<K> {
     }
 }
 
-impl<K: SessionEndpoints> EndpointRequest for CreateSession<K> {
+impl<K: SessionKind> EndpointRequest for CreateSession<K> {
     const ENDPOINT: &'static Endpoint = K::CREATE;
     type Response = Session<K>;
 
@@ -67,7 +36,7 @@ impl<K: SessionEndpoints> EndpointRequest for CreateSession<K> {
     }
 }
 
-impl<K: SessionEndpoints> EndpointRequest for RetrieveSession<K> {
+impl<K: SessionKind> EndpointRequest for RetrieveSession<K> {
     const ENDPOINT: &'static Endpoint = K::RETRIEVE;
     type Response = Session<K>;
 
