@@ -77,6 +77,7 @@ pub struct EmulatorConfig {
     pub(crate) outcome: Outcome,
     pub(crate) public_url: Option<String>,
     pub(crate) session_lifetime_ms: u64,
+    pub(crate) limits: crate::limits::Limits,
 }
 
 impl EmulatorConfig {
@@ -91,6 +92,7 @@ impl EmulatorConfig {
             outcome: Outcome::Live,
             public_url: None,
             session_lifetime_ms: crate::store::SESSION_LIFETIME_MS,
+            limits: crate::limits::Limits::default(),
         }
     }
 
@@ -150,6 +152,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("password", &"<redacted>")
             .field("outcome", &self.outcome)
             .field("public_url", &self.public_url)
+            .field("limits", &self.limits)
             .finish()
     }
 }

@@ -10,7 +10,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::Credentials;
@@ -73,13 +73,19 @@ impl Emulator {
             public_base: public_url.unwrap_or_else(|| base_url.clone()),
             session_lifetime_ms: config.session_lifetime_ms,
             clock: Clock::default(),
-            store: Store::new(),
+            store: Store::new(
+                config.limits.max_sessions,
+                config.limits.expired_retention_ms(),
+            ),
             faults: Faults::default(),
             stats: Counters::new(),
             ids: IdGen::new(),
+            limits: config.limits,
             shutdown: shutdown_rx,
         });
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
+        // Ends by itself when the shutdown flag is set (by `shutdown` or by dropping).
+        tokio::spawn(crate::state::sweep_periodically(Arc::clone(&state)));
         tracing::debug!(addr = %local_addr, "glair-emulator listening");
         Ok(Emulator {
             local_addr,
@@ -126,7 +132,7 @@ impl Emulator {
 
     /// The counters, as `GET /_emulator/stats` reports them.
     pub fn stats(&self) -> Stats {
-        self.state.stats.snapshot()
+        self.state.stats()
     }
 
     /// The emulator clock, in milliseconds since the Unix epoch.
@@ -135,9 +141,10 @@ impl Emulator {
     }
 
     /// Move the emulator clock forward by `ms` milliseconds, like
-    /// `POST /_emulator/clock/advance`.
+    /// `POST /_emulator/clock/advance` (sessions whose retention time that passes are evicted
+    /// at once).
     pub fn advance_clock(&self, ms: u64) {
-        self.state.clock.advance(ms);
+        self.state.advance_clock(ms);
     }
 
     /// Finish a session without a browser, like `POST /_emulator/{resource}/{sid}/complete`.
@@ -225,13 +232,24 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
 async fn accept_loop(listener: TcpListener, state: Arc<State>) {
     let mut stop = state.shutdown.clone();
     let mut connections = JoinSet::new();
+    // One permit per connection served: at the cap, accepting pauses and further connections
+    // wait in the listen backlog until one closes.
+    let permits = Arc::new(Semaphore::new(state.limits.max_connections));
     loop {
+        let next = async {
+            let permit = Arc::clone(&permits).acquire_owned().await;
+            (permit, listener.accept().await)
+        };
         tokio::select! {
             biased;
             () = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
+            (permit, accepted) = next => match accepted {
                 Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                    let state = Arc::clone(&state);
+                    connections.spawn(async move {
+                        serve_connection(stream, state).await;
+                        drop(permit);
+                    });
                 }
                 Err(e) => {
                     // E.g. out of file descriptors: back off instead of spinning.
