@@ -245,3 +245,8 @@ pub const DEFAULT_USERNAME: &str = "emulator-user";
 
 /// The Basic-auth password the emulator accepts when no credentials are configured.
 pub const DEFAULT_PASSWORD: &str = "emulator-password";
+
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

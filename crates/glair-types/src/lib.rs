@@ -78,3 +78,8 @@ pub use web_url::MAX_URL_LEN;
 
 pub use bytes;
 pub use http;
+
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
