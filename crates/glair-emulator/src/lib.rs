@@ -100,6 +100,19 @@
 //! (16 lowercase hex digits). (The only exceptions are the few answers hyper itself gives to
 //! requests that are not valid HTTP/1.1 at all, such as a malformed request line.)
 //!
+//! # Index page
+//!
+//! `GET /` (also `HEAD`; no credentials) is an HTML page for a person who opens the emulator in
+//! a browser: what it is, the credentials it accepts (the documented defaults are shown;
+//! configured API keys and passwords never are, only a configured username), the session API
+//! and hosted-page paths of every kind, and the control API. Its "Try it" buttons post to
+//! `POST /_emulator/demo` (form field `kind`, an API resource name; default
+//! `passive-liveness-sessions`; the one control endpoint without credentials, subject to the
+//! session cap) → `303 See Other` to the hosted page of a new session whose `success_url` is
+//! `/?kind=RESOURCE` and `cancel_url` is `/`. Back at `/?kind=RESOURCE&sid=SID`, the page shows
+//! that session as the API returns it — for sessions created by the demo button only. Neither
+//! is counted in the API request stats (the demo session is counted as created).
+//!
 //! # Hosted page
 //!
 //! * `GET {hosted page path}` (also `HEAD`) renders one self-contained HTML template (inline CSS

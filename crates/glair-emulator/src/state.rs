@@ -7,9 +7,11 @@ use crate::clock::Clock;
 use crate::config::Outcome;
 use crate::faults::Faults;
 use crate::ids::IdGen;
+use crate::kinds::Kind;
 use crate::limits::Limits;
 use crate::stats::{Counters, Stats};
-use crate::store::{SWEEP_INTERVAL, Store};
+use crate::store::{SWEEP_INTERVAL, Session, Store, StoreFull};
+use serde_json::{Map, Value};
 
 /// Everything a request handler needs.
 #[derive(Debug)]
@@ -43,6 +45,32 @@ impl State {
         stats.sessions_stored = u64::try_from(self.store.len()).unwrap_or(u64::MAX);
         stats.sessions_evicted = self.store.evicted();
         stats
+    }
+
+    /// Create a pending session of `kind` (the API's create and the index page's demo share
+    /// this); returns its sid and its session object as JSON, counted in the stats.
+    pub(crate) fn create_session(
+        &self,
+        kind: &'static Kind,
+        success_url: &str,
+        cancel_url: Option<&str>,
+        extras: &Map<String, Value>,
+        demo: bool,
+    ) -> Result<(String, Vec<u8>), StoreFull> {
+        let now = self.clock.now_ms();
+        let expired = now.saturating_add(self.session_lifetime_ms);
+        let created = self.store.create(&self.ids, now, |sid| Session {
+            kind,
+            url: format!("{}/{}/{}", self.public_base, kind.page, sid),
+            success_url: success_url.to_owned(),
+            cancel_url: cancel_url.map(str::to_owned),
+            extras: extras.clone(),
+            expired,
+            result: None,
+            demo,
+        })?;
+        self.stats.session_created(kind);
+        Ok(created)
     }
 
     /// Move the clock forward by `ms` and evict what that expired; returns the new now.

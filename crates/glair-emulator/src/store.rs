@@ -47,6 +47,8 @@ pub(crate) struct Session {
     pub(crate) expired: u64,
     /// `Some` once finished.
     pub(crate) result: Option<Value>,
+    /// Created by the index page's demo button: its result is shown on the index page.
+    pub(crate) demo: bool,
 }
 
 /// The wire shape of a session.
@@ -327,6 +329,7 @@ mod tests {
             extras: Map::new(),
             expired,
             result: None,
+            demo: false,
         }
     }
 

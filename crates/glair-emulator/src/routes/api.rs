@@ -287,23 +287,9 @@ async fn create(
         Ok(extras) => extras,
         Err(why) => return bad_request(&why),
     };
-    let now = state.clock.now_ms();
-    let expired = now.saturating_add(state.session_lifetime_ms);
-    let created = state.store.create(&state.ids, now, |sid| Session {
-        kind,
-        url: format!("{}/{}/{}", state.public_base, kind.page, sid),
-        success_url: success_url.to_owned(),
-        cancel_url: cancel_url.map(str::to_owned),
-        extras: extras.clone(),
-        expired,
-        result: None,
-    });
-    match created {
-        Ok((_sid, json)) => {
-            state.stats.session_created(kind);
-            respond::json_bytes(StatusCode::OK, json)
-        }
-        Err(full) => respond::store_full(full, now),
+    match state.create_session(kind, success_url, cancel_url, &extras, false) {
+        Ok((_sid, json)) => respond::json_bytes(StatusCode::OK, json),
+        Err(full) => respond::store_full(full, state.clock.now_ms()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 mod control;
+mod index;
 mod page;
 
 use std::sync::Arc;
@@ -29,7 +30,9 @@ pub(crate) async fn handle(
     let mut incoming = Some(incoming);
     let path = parts.uri.path();
 
-    let reply = if path == "/_emulator" || path.starts_with("/_emulator/") {
+    let reply = if index::matches(path) {
+        Reply::Respond(index::handle(&state, &parts, &mut incoming).await)
+    } else if path == "/_emulator" || path.starts_with("/_emulator/") {
         Reply::Respond(control::handle(&state, &parts, &mut incoming).await)
     } else if let Some(route) = page::match_page(path) {
         Reply::Respond(page::handle(&state, &parts, route, &mut incoming).await)
