@@ -14,8 +14,10 @@ pub const DEFAULT_EXPIRED_RETENTION: Duration = Duration::from_secs(60 * 60);
 /// Default deadline for reading a request body, from the moment the handler starts reading it.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Default cap on connections served at once.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default cap on connections served at once: above what one SDK client's pool (up to 1024
+/// idle connections) and the benchmarks' 1,000 concurrent waits open, so legitimate load never
+/// queues by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
 /// The limits of one emulator (see the crate documentation, "Lifetime and limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
