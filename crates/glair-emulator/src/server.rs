@@ -234,7 +234,10 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
     let mut connections = JoinSet::new();
     // One permit per connection served: at the cap, accepting pauses and further connections
     // wait in the listen backlog until one closes.
-    let permits = Arc::new(Semaphore::new(state.limits.max_connections));
+    // (Clamped: a semaphore panics above MAX_PERMITS, far beyond any file descriptor limit.)
+    let permits = Arc::new(Semaphore::new(
+        state.limits.max_connections.min(Semaphore::MAX_PERMITS),
+    ));
     loop {
         let next = async {
             let permit = Arc::clone(&permits).acquire_owned().await;

@@ -181,8 +181,17 @@ fn limit_flags_are_documented_validated_and_applied() {
         assert!(out.stdout.is_empty());
     }
 
-    // --max-sessions 1: the second create is refused with 429.
-    let (_guard, mut stdout) = spawn(&["--addr", "127.0.0.1:0", "--max-sessions", "1"]);
+    // --max-sessions 1: the second create is refused with 429. (A connection cap of
+    // usize::MAX is accepted, not a panic.)
+    let max = usize::MAX.to_string();
+    let (_guard, mut stdout) = spawn(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--max-sessions",
+        "1",
+        "--max-connections",
+        &max,
+    ]);
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
     let addr = line
