@@ -1,4 +1,4 @@
-//! A blocking HTTP/1.1 [`Transport`] over `std::net`: no tokio, no hyper, no TLS.
+//! A blocking HTTP/1.1 [`Transport`](glair::Transport) over `std::net`: no tokio, no hyper, no TLS.
 //!
 //! This is what a custom transport for a constrained environment looks like: the SDK hands it
 //! an `http::Request<Bytes>` and wants an `http::Response<Bytes>` back. It speaks plain

@@ -235,6 +235,7 @@ impl HyperTransportBuilder {
 
     /// Refuse `http://` URLs (default false).
     #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
     #[must_use]
     pub fn https_only(mut self, https_only: bool) -> Self {
         self.https_only = https_only;

@@ -130,17 +130,21 @@ mod transport;
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
 pub use retry::{
     AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide, is_idempotent,
     is_retryable_status, parse_retry_after,
 };
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use time::FakeTime;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use time::TokioSleep;
 pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
 pub use timeout::TimeoutConfig;
@@ -149,3 +153,7 @@ pub use transport::{SharedTransport, Transport};
 /// The rustls this crate was built with, for [`HyperTransportBuilder::tls_config`].
 #[cfg(feature = "rustls")]
 pub use rustls;
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -50,6 +50,7 @@ impl Clock for SystemClock {
 /// sleeps and then wakes the task (one short-lived thread per sleep; pass your runtime's own
 /// [`Sleep`] to the dispatcher instead if you use another executor).
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TokioSleep;
 

@@ -107,6 +107,7 @@ pub struct EmulatorConfig {
     pub(crate) public_url: Option<String>,
     pub(crate) session_lifetime_ms: u64,
     pub(crate) tls: Option<EmulatorTls>,
+    pub(crate) limits: crate::limits::Limits,
 }
 
 impl EmulatorConfig {
@@ -122,6 +123,7 @@ impl EmulatorConfig {
             public_url: None,
             session_lifetime_ms: crate::store::SESSION_LIFETIME_MS,
             tls: None,
+            limits: crate::limits::Limits::default(),
         }
     }
 
@@ -194,6 +196,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("outcome", &self.outcome)
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
+            .field("limits", &self.limits)
             .finish()
     }
 }

@@ -23,12 +23,16 @@
 //! ```
 //!
 //! The binary: `glair-emulator [--addr 127.0.0.1:8080] [--api-key K] [--username U]
-//! [--password P] [--outcome live|spoof|no-face] [--public-url URL]`. It prints exactly one line,
+//! [--password P] [--outcome live|spoof|no-face] [--public-url URL] [--max-sessions N]
+//! [--expired-retention-ms MS] [--body-read-timeout-ms MS] [--max-connections N]` (the limits
+//! are described under [Lifetime and limits](#lifetime-and-limits)). It prints exactly one line,
 //! `listening on http://HOST:PORT`, to stdout once it is bound (`--addr 127.0.0.1:0` picks a free
 //! port), and serves until Ctrl-C or SIGTERM, then shuts down gracefully. Each flag can also come
 //! from the environment (`GLAIR_EMULATOR_ADDR`, `GLAIR_EMULATOR_API_KEY`,
 //! `GLAIR_EMULATOR_USERNAME`, `GLAIR_EMULATOR_PASSWORD`, `GLAIR_EMULATOR_OUTCOME`,
-//! `GLAIR_EMULATOR_PUBLIC_URL`).
+//! `GLAIR_EMULATOR_PUBLIC_URL`, `GLAIR_EMULATOR_MAX_SESSIONS`,
+//! `GLAIR_EMULATOR_EXPIRED_RETENTION_MS`, `GLAIR_EMULATOR_BODY_READ_TIMEOUT_MS`,
+//! `GLAIR_EMULATOR_MAX_CONNECTIONS`).
 //!
 //! # HTTPS
 //!
@@ -86,8 +90,11 @@
 //! (unknown route, version or sid), `405` with an `Allow` header (wrong method on a known route),
 //! `415` (a `POST` whose `Content-Type` is not `application/json`; parameters such as
 //! `charset=utf-8` are allowed, another charset is not), `413` (body over 64 KiB; bodies are read
-//! with a limit, never buffered unbounded), `400` (invalid JSON, a body that is not an object,
-//! missing or non-string `success_url`, an invalid `success_url`/`cancel_url`, an invalid extra).
+//! with a limit, never buffered unbounded), `408` (the body did not arrive within the body-read
+//! deadline; the connection is closed), `400` (invalid JSON, a body that is not an object,
+//! missing or non-string `success_url`, an invalid `success_url`/`cancel_url`, an invalid extra),
+//! `429` with `Retry-After` (a create while the session cap is reached; see
+//! [Lifetime and limits](#lifetime-and-limits)).
 //! A valid redirect URL is an absolute `http`/`https` URL with a non-empty host, no whitespace,
 //! control characters or backslashes, at most 2048 bytes.
 //!
@@ -118,6 +125,19 @@
 //! Every response — API, control, page, error, fault — carries a unique `Request-Id` header
 //! (16 lowercase hex digits). (The only exceptions are the few answers hyper itself gives to
 //! requests that are not valid HTTP/1.1 at all, such as a malformed request line.)
+//!
+//! # Index page
+//!
+//! `GET /` (also `HEAD`; no credentials) is an HTML page for a person who opens the emulator in
+//! a browser: what it is, the credentials it accepts (the documented defaults are shown;
+//! configured API keys and passwords never are, only a configured username), the session API
+//! and hosted-page paths of every kind, and the control API. Its "Try it" buttons post to
+//! `POST /_emulator/demo` (form field `kind`, an API resource name; default
+//! `passive-liveness-sessions`; the one control endpoint without credentials, subject to the
+//! session cap) → `303 See Other` to the hosted page of a new session whose `success_url` is
+//! `/?kind=RESOURCE` and `cancel_url` is `/`. Back at `/?kind=RESOURCE&sid=SID`, the page shows
+//! that session as the API returns it — for sessions created by the demo button only. Neither
+//! is counted in the API request stats (the demo session is counted as created).
 //!
 //! # Hosted page
 //!
@@ -201,9 +221,35 @@
 //! [`Emulator::shutdown`] stops accepting, lets in-flight requests finish (hung requests and
 //! endless bodies are cut at once; anything still running after 5 seconds is aborted) and
 //! returns. Dropping an [`Emulator`] stops the server immediately. Connections are HTTP/1.1
-//! keep-alive; one that sends no (complete) request head for 30 seconds is closed. Sessions live in memory
-//! until the emulator stops (memory grows with the number of sessions created; per-request
-//! memory is bounded by the body limits).
+//! keep-alive; one that sends no (complete) request head for 30 seconds is closed. Per-request
+//! memory is bounded by the body limits. The other bounds, each configurable on
+//! [`EmulatorConfig`] and by a flag of the binary:
+//!
+//! | bound | default | config / flag | when reached |
+//! |---|---|---|---|
+//! | sessions held | [`DEFAULT_MAX_SESSIONS`] | [`EmulatorConfig::max_sessions`], `--max-sessions` | a create evicts expired sessions early; if none has expired it is refused: `429 {"message": …}` with `Retry-After` (seconds until the earliest session expires) |
+//! | expired-session retention | [`DEFAULT_EXPIRED_RETENTION`] (1 h) | [`EmulatorConfig::expired_retention`], `--expired-retention-ms` | the session is evicted: its API `GET`, page and completion answer `404` |
+//! | request-body read time | [`DEFAULT_BODY_READ_TIMEOUT`] (30 s) | [`EmulatorConfig::body_read_timeout`], `--body-read-timeout-ms` | `408 {"message": …}` with `Connection: close`, and the connection is closed |
+//! | connections served at once | [`DEFAULT_MAX_CONNECTIONS`] | [`EmulatorConfig::max_connections`], `--max-connections` | accepting pauses: further connections wait in the listen backlog (1024 deep; the kernel drops attempts beyond it) and are served in order as open ones close |
+//!
+//! **Eviction.** An expired session (`now_ms >= expired`) stays retrievable for the retention
+//! time, so that a client polling it sees it expire (GLAIR's behaviour after expiry is not
+//! documented), then it is evicted — pending or finished alike. Each store shard keeps an
+//! expiry-ordered index (a min-heap of `(expired, sid)`) next to its map; a sweep pops only the
+//! entries that are due, so it never scans the store. Sweeps run on every create, on every clock
+//! advance (`POST /_emulator/clock/advance` and [`Emulator::advance_clock`]: advancing past
+//! `expired` + retention empties the store at once) and every second in a background task (so
+//! memory returns to idle with no traffic at all); the maps and indexes shrink once mostly
+//! empty. [`Stats::sessions_stored`] and [`Stats::sessions_evicted`] show the effect.
+//!
+//! **Why 429 for the session cap.** Nothing was created, so the request is safe to repeat for
+//! any method; clients (this workspace's SDK among them) read `429` as "refused, not processed",
+//! while a `503` to a `POST` reads as "may have been processed" and is not retried.
+//!
+//! **Why the connection cap queues.** Refusing would mean writing a response before the request
+//! is read, which a client can lose to a connection reset; pausing `accept` keeps memory bounded
+//! with nothing half-written, and the 30-second header timeout and the body deadline bound how
+//! long any connection can hold its slot.
 
 mod auth;
 mod body;
@@ -213,6 +259,7 @@ mod faults;
 mod html;
 mod ids;
 mod kinds;
+mod limits;
 mod respond;
 mod routes;
 mod server;
@@ -223,6 +270,10 @@ mod tls;
 mod urls;
 
 pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
+pub use limits::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_EXPIRED_RETENTION, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_SESSIONS,
+};
 pub use server::Emulator;
 pub use stats::Stats;
 
@@ -234,3 +285,8 @@ pub const DEFAULT_USERNAME: &str = "emulator-user";
 
 /// The Basic-auth password the emulator accepts when no credentials are configured.
 pub const DEFAULT_PASSWORD: &str = "emulator-password";
+
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

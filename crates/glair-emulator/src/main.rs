@@ -8,6 +8,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use glair_emulator::{
@@ -72,6 +73,63 @@ struct Args {
         requires = "tls_cert"
     )]
     tls_key: Option<PathBuf>,
+
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The server's bounds (see `EmulatorConfig::max_sessions` and the like).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Limits")]
+struct LimitArgs {
+    /// Most sessions held at once (pending, finished, or expired and retained); at the cap a
+    /// create evicts expired sessions early, or else is refused with 429 and Retry-After.
+    #[arg(long, env = "GLAIR_EMULATOR_MAX_SESSIONS", value_name = "N",
+          default_value_t = glair_emulator::DEFAULT_MAX_SESSIONS,
+          value_parser = positive)]
+    max_sessions: usize,
+
+    /// Milliseconds an expired session stays retrievable before it is evicted (then 404).
+    #[arg(long, env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS", value_name = "MS",
+          default_value_t = millis(glair_emulator::DEFAULT_EXPIRED_RETENTION))]
+    expired_retention_ms: u64,
+
+    /// Milliseconds a client has to send a request body; slower clients get 408 and the
+    /// connection is closed.
+    #[arg(long, env = "GLAIR_EMULATOR_BODY_READ_TIMEOUT_MS", value_name = "MS",
+          default_value_t = millis(glair_emulator::DEFAULT_BODY_READ_TIMEOUT),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout_ms: u64,
+
+    /// Most connections served at once; further connections wait in the listen backlog until
+    /// one closes.
+    #[arg(long, env = "GLAIR_EMULATOR_MAX_CONNECTIONS", value_name = "N",
+          default_value_t = glair_emulator::DEFAULT_MAX_CONNECTIONS,
+          value_parser = positive)]
+    max_connections: usize,
+}
+
+impl LimitArgs {
+    fn apply(&self, config: EmulatorConfig) -> EmulatorConfig {
+        config
+            .max_sessions(self.max_sessions)
+            .expired_retention(Duration::from_millis(self.expired_retention_ms))
+            .body_read_timeout(Duration::from_millis(self.body_read_timeout_ms))
+            .max_connections(self.max_connections)
+    }
+}
+
+/// A count of at least 1.
+fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The TLS mode the flags ask for, reading the given files.
@@ -135,6 +193,7 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    config = args.limits.apply(config);
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {

@@ -145,3 +145,28 @@ impl std::fmt::Display for DropConnection {
 }
 
 impl std::error::Error for DropConnection {}
+
+/// `429 Too Many Requests` for a create refused because the store is full.
+///
+/// 429 rather than 503: nothing was created, so the request is safe to repeat for any method,
+/// and clients (this SDK's retry classifier among them) read 429 as "refused, not processed"
+/// whereas a 503 to a `POST` reads as "may have been processed". `Retry-After` gives the
+/// seconds until the earliest held session expires, when room frees up.
+pub(crate) fn store_full(full: crate::store::StoreFull, now_ms: u64) -> Resp {
+    let wait_s = full
+        .next_expiry_ms
+        .map(|at| at.saturating_sub(now_ms).div_ceil(1000).max(1));
+    let mut text = format!(
+        "the emulator holds its maximum of {} sessions and none of them has expired",
+        full.max_sessions
+    );
+    if let Some(s) = wait_s {
+        text.push_str(&format!("; the earliest expires in {s} s"));
+    }
+    text.push_str(" (raise the cap with --max-sessions, or advance the clock)");
+    let mut resp = message(StatusCode::TOO_MANY_REQUESTS, &text);
+    if let Some(v) = wait_s.and_then(|s| HeaderValue::try_from(s.to_string()).ok()) {
+        resp.headers_mut().insert(http::header::RETRY_AFTER, v);
+    }
+    resp
+}

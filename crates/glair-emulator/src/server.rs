@@ -10,7 +10,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::Credentials;
@@ -79,13 +79,19 @@ impl Emulator {
             public_base: public_url.unwrap_or_else(|| base_url.clone()),
             session_lifetime_ms: config.session_lifetime_ms,
             clock: Clock::default(),
-            store: Store::new(),
+            store: Store::new(
+                config.limits.max_sessions,
+                config.limits.expired_retention_ms(),
+            ),
             faults: Faults::default(),
             stats: Counters::new(),
             ids: IdGen::new(),
+            limits: config.limits,
             shutdown: shutdown_rx,
         });
         let task = tokio::spawn(accept_loop(listener, acceptor, Arc::clone(&state)));
+        // Ends by itself when the shutdown flag is set (by `shutdown` or by dropping).
+        tokio::spawn(crate::state::sweep_periodically(Arc::clone(&state)));
         tracing::debug!(addr = %local_addr, "glair-emulator listening");
         Ok(Emulator {
             local_addr,
@@ -140,7 +146,7 @@ impl Emulator {
 
     /// The counters, as `GET /_emulator/stats` reports them.
     pub fn stats(&self) -> Stats {
-        self.state.stats.snapshot()
+        self.state.stats()
     }
 
     /// The emulator clock, in milliseconds since the Unix epoch.
@@ -149,9 +155,10 @@ impl Emulator {
     }
 
     /// Move the emulator clock forward by `ms` milliseconds, like
-    /// `POST /_emulator/clock/advance`.
+    /// `POST /_emulator/clock/advance` (sessions whose retention time that passes are evicted
+    /// at once).
     pub fn advance_clock(&self, ms: u64) {
-        self.state.clock.advance(ms);
+        self.state.advance_clock(ms);
     }
 
     /// Finish a session without a browser, like `POST /_emulator/{resource}/{sid}/complete`.
@@ -243,23 +250,34 @@ async fn accept_loop(
 ) {
     let mut stop = state.shutdown.clone();
     let mut connections = JoinSet::new();
+    // One permit per connection served: at the cap, accepting pauses and further connections
+    // wait in the listen backlog until one closes.
+    // (Clamped: a semaphore panics above MAX_PERMITS, far beyond any file descriptor limit.)
+    let permits = Arc::new(Semaphore::new(
+        state.limits.max_connections.min(Semaphore::MAX_PERMITS),
+    ));
     loop {
+        let next = async {
+            let permit = Arc::clone(&permits).acquire_owned().await;
+            (permit, listener.accept().await)
+        };
         tokio::select! {
             biased;
             () = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => match &tls {
-                    Some(acceptor) => {
-                        connections.spawn(crate::tls::serve_connection(
-                            stream,
-                            acceptor.clone(),
-                            Arc::clone(&state),
-                        ));
-                    }
-                    None => {
-                        connections.spawn(serve_connection(stream, Arc::clone(&state)));
-                    }
-                },
+            (permit, accepted) = next => match accepted {
+                Ok((stream, _peer)) => {
+                    let state = Arc::clone(&state);
+                    let tls = tls.clone();
+                    connections.spawn(async move {
+                        match tls {
+                            Some(acceptor) => {
+                                crate::tls::serve_connection(stream, acceptor, state).await;
+                            }
+                            None => serve_connection(stream, state).await,
+                        }
+                        drop(permit);
+                    });
+                }
                 Err(e) => {
                     // E.g. out of file descriptors: back off instead of spinning.
                     tracing::warn!(error = %e, "accept failed");

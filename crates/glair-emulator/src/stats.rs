@@ -20,6 +20,13 @@ pub struct Stats {
     /// Sessions created per API resource name (e.g. `"passive-liveness-sessions"`); every kind
     /// is listed, with 0 when none were created.
     pub sessions_by_kind: BTreeMap<String, u64>,
+    /// Sessions held in memory now: pending, finished, and expired ones still within their
+    /// retention time. 0 once every session has expired and been evicted.
+    #[serde(default)]
+    pub sessions_stored: u64,
+    /// Sessions evicted (dropped from memory after expiring) since the start.
+    #[serde(default)]
+    pub sessions_evicted: u64,
     /// API requests, all routes together.
     pub requests_total: u64,
     /// API requests per `"METHOD route template"`, e.g.
@@ -108,7 +115,7 @@ impl Counters {
         }
     }
 
-    /// A consistent-enough snapshot.
+    /// A consistent-enough snapshot (the store's figures left at 0).
     pub(crate) fn snapshot(&self) -> Stats {
         let requests_map = self
             .requests
@@ -130,6 +137,8 @@ impl Counters {
                 .zip(self.by_kind.iter())
                 .map(|(k, c)| (k.resource.to_owned(), c.load(Ordering::Relaxed)))
                 .collect(),
+            sessions_stored: 0,
+            sessions_evicted: 0,
             requests_total: self.requests_total.load(Ordering::Relaxed),
             requests,
         }

@@ -614,8 +614,8 @@ async fn oversized_body_is_413() {
 #[tokio::test]
 async fn unknown_routes_sids_and_versions_are_404() {
     let emulator = start().await;
+    // (`/` is the index page, see tests/index.rs.)
     for path in [
-        "/",
         "/face/v1/passive-liveness-sessions/doesnotexist",
         "/face/v2/passive-liveness-sessions",
         "/face/v1/unknown-sessions",

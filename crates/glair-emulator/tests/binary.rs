@@ -151,3 +151,63 @@ fn bad_arguments_fail() {
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn limit_flags_are_documented_validated_and_applied() {
+    let help = Command::new(env!("CARGO_BIN_EXE_glair-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for flag in [
+        "--max-sessions",
+        "--expired-retention-ms",
+        "--body-read-timeout-ms",
+        "--max-connections",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
+    }
+    for bad in [
+        ["--max-sessions", "0"],
+        ["--max-connections", "0"],
+        ["--body-read-timeout-ms", "0"],
+        ["--max-sessions", "many"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_glair-emulator"))
+            .args(bad)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad:?} accepted");
+        assert!(out.stdout.is_empty());
+    }
+
+    // --max-sessions 1: the second create is refused with 429. (A connection cap of
+    // usize::MAX is accepted, not a panic.)
+    let max = usize::MAX.to_string();
+    let (_guard, mut stdout) = spawn(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--max-sessions",
+        "1",
+        "--max-connections",
+        &max,
+    ]);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_owned();
+    let auth = "x-api-key: emulator-api-key\r\nAuthorization: Basic ZW11bGF0b3ItdXNlcjplbXVsYXRvci1wYXNzd29yZA==\r\n";
+    let body = r#"{"success_url":"https://a.example"}"#;
+    let create = format!(
+        "POST /face/v1/passive-liveness-sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n{auth}\r\n{body}",
+        body.len()
+    );
+    assert!(http(&addr, &create).starts_with("HTTP/1.1 200"));
+    let refused = http(&addr, &create);
+    assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
+    assert!(refused.contains("maximum of 1 sessions"), "{refused}");
+}

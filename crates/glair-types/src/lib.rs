@@ -172,3 +172,8 @@ pub mod endpoints {
 
 pub use bytes;
 pub use http;
+
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

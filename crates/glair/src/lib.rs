@@ -78,7 +78,30 @@
 //! never create a second session. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
 //! 60 s per call.
 //!
+//! ## For transport authors
+//! A custom [`Transport`] needs no crates beyond this one: the request and response types come
+//! from [`http`], bodies are [`bytes::Bytes`], and the trait is
+//! implemented with [`#[glair::async_trait]`](crate::async_trait):
+//!
+//! ```
+//! use glair::bytes::Bytes;
+//! use glair::http::{Request, Response};
+//! use glair::{Transport, TransportError};
+//!
+//! #[derive(Debug)]
+//! struct Canned;
+//!
+//! #[glair::async_trait]
+//! impl Transport for Canned {
+//!     async fn send(&self, _request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+//!         Ok(Response::new(Bytes::from_static(b"{}")))
+//!     }
+//! }
+//! ```
+//!
 //! [GLAIR Vision]: https://glair.ai
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod error;
@@ -110,3 +133,19 @@ pub use glair_types as types;
 
 /// The transport layer: the `Transport` trait, transports, retries, timeouts.
 pub use glair_core as core;
+
+/// The `http` crate (requests, responses, headers) the [`Transport`] trait speaks, re-exported so
+/// that a transport author uses the very version the SDK does.
+pub use http;
+
+/// The `bytes` crate whose [`Bytes`](bytes::Bytes) carries request and response bodies.
+pub use bytes;
+
+/// The attribute that implements [`Transport`] (an `async fn` trait object):
+/// `#[glair::async_trait] impl Transport for MyTransport { … }`.
+pub use async_trait::async_trait;
+
+/// The crate's README, whose examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

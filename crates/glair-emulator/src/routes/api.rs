@@ -263,7 +263,7 @@ async fn create(
             "Content-Type must be application/json",
         );
     }
-    let bytes = match read_body(parts, incoming, API_BODY_LIMIT).await {
+    let bytes = match read_body(state, parts, incoming, API_BODY_LIMIT).await {
         Ok(b) => b,
         Err(resp) => return resp,
     };
@@ -287,21 +287,10 @@ async fn create(
         Ok(extras) => extras,
         Err(why) => return bad_request(&why),
     };
-    let expired = state
-        .clock
-        .now_ms()
-        .saturating_add(state.session_lifetime_ms);
-    let (_sid, json) = state.store.create(&state.ids, |sid| Session {
-        kind,
-        url: format!("{}/{}/{}", state.public_base, kind.page, sid),
-        success_url: success_url.to_owned(),
-        cancel_url: cancel_url.map(str::to_owned),
-        extras: extras.clone(),
-        expired,
-        result: None,
-    });
-    state.stats.session_created(kind);
-    respond::json_bytes(StatusCode::OK, json)
+    match state.create_session(kind, success_url, cancel_url, &extras, false) {
+        Ok((_sid, json)) => respond::json_bytes(StatusCode::OK, json),
+        Err(full) => respond::store_full(full, state.clock.now_ms()),
+    }
 }
 
 /// `GET {API path}/{sid}`.

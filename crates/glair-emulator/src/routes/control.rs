@@ -52,7 +52,7 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
     match segs {
         (Some("stats"), None, None, None) => {
             if method == Method::GET {
-                respond::json(StatusCode::OK, &state.stats.snapshot())
+                respond::json(StatusCode::OK, &state.stats())
             } else {
                 respond::method_not_allowed("GET")
             }
@@ -61,13 +61,13 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
             if method != Method::POST {
                 return respond::method_not_allowed("POST");
             }
-            let bytes = match read_body(parts, incoming, API_BODY_LIMIT).await {
+            let bytes = match read_body(state, parts, incoming, API_BODY_LIMIT).await {
                 Ok(b) => b,
                 Err(resp) => return resp,
             };
             match serde_json::from_slice::<AdvanceRequest>(&bytes) {
                 Ok(req) => {
-                    let now_ms = state.clock.advance(req.ms);
+                    let now_ms = state.advance_clock(req.ms);
                     respond::json(StatusCode::OK, &json!({ "now_ms": now_ms }))
                 }
                 Err(e) => bad_request(&format!("expected {{\"ms\": <non-negative integer>}}: {e}")),
@@ -75,7 +75,7 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
         }
         (Some("faults"), None, None, None) => {
             if method == Method::POST {
-                let bytes = match read_body(parts, incoming, API_BODY_LIMIT).await {
+                let bytes = match read_body(state, parts, incoming, API_BODY_LIMIT).await {
                     Ok(b) => b,
                     Err(resp) => return resp,
                 };
@@ -100,7 +100,7 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
             if method != Method::POST {
                 return respond::method_not_allowed("POST");
             }
-            let bytes = match read_body(parts, incoming, API_BODY_LIMIT).await {
+            let bytes = match read_body(state, parts, incoming, API_BODY_LIMIT).await {
                 Ok(b) => b,
                 Err(resp) => return resp,
             };

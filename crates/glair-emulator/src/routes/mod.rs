@@ -2,11 +2,12 @@
 
 pub(crate) mod api;
 mod control;
+mod index;
 mod page;
 
 use std::sync::Arc;
 
-use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{CONNECTION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Request, StatusCode};
 use hyper::body::Incoming;
@@ -29,7 +30,9 @@ pub(crate) async fn handle(
     let mut incoming = Some(incoming);
     let path = parts.uri.path();
 
-    let reply = if path == "/_emulator" || path.starts_with("/_emulator/") {
+    let reply = if index::matches(path) {
+        Reply::Respond(index::handle(&state, &parts, &mut incoming).await)
+    } else if path == "/_emulator" || path.starts_with("/_emulator/") {
         Reply::Respond(control::handle(&state, &parts, &mut incoming).await)
     } else if let Some(route) = page::match_page(path) {
         Reply::Respond(page::handle(&state, &parts, route, &mut incoming).await)
@@ -143,9 +146,11 @@ fn is_image(headers: &HeaderMap) -> bool {
     })
 }
 
-/// Read a body with a limit, turning failures into 413/400 responses. On 413 the unread rest
-/// is put back so that it gets drained.
+/// Read a body with a size limit and the configured deadline, turning failures into
+/// 413/408/400 responses. On 413 the unread rest is put back so that it gets drained; on 408 it
+/// is not (the client is too slow to drain) and the connection is closed.
 async fn read_body(
+    state: &State,
     parts: &Parts,
     incoming: &mut Option<Incoming>,
     limit: usize,
@@ -153,7 +158,21 @@ async fn read_body(
     let Some(mut b) = incoming.take() else {
         return Ok(bytes::Bytes::new());
     };
-    match body::read_limited(&mut b, &parts.headers, limit).await {
+    let deadline = state.limits.body_read_timeout;
+    let read = tokio::time::timeout(deadline, body::read_limited(&mut b, &parts.headers, limit));
+    let Ok(read) = read.await else {
+        let mut resp = respond::message(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!(
+                "the request body was not received within {} ms",
+                deadline.as_millis()
+            ),
+        );
+        resp.headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        return Err(resp);
+    };
+    match read {
         Ok(bytes) => Ok(bytes),
         Err(body::ReadError::TooLarge) => {
             *incoming = Some(b);

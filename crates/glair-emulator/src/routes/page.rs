@@ -148,7 +148,7 @@ async fn submit(
             "Content-Type must be an image type such as image/jpeg or image/png",
         );
     }
-    let image = match read_body(parts, incoming, SUBMIT_BODY_LIMIT).await {
+    let image = match read_body(state, parts, incoming, SUBMIT_BODY_LIMIT).await {
         Ok(b) => b,
         Err(resp) => return resp,
     };

@@ -1,0 +1,83 @@
+//! The bounds the server enforces on clients: sessions held, expired-session retention, body
+//! read time, concurrent connections. Part of [`EmulatorConfig`].
+
+use std::time::Duration;
+
+use crate::config::EmulatorConfig;
+
+/// Default cap on the sessions held at once (pending, finished, or expired and retained).
+pub const DEFAULT_MAX_SESSIONS: usize = 100_000;
+
+/// Default time an expired session stays retrievable before it is evicted.
+pub const DEFAULT_EXPIRED_RETENTION: Duration = Duration::from_secs(60 * 60);
+
+/// Default deadline for reading a request body, from the moment the handler starts reading it.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default cap on connections served at once: above what one SDK client's pool (up to 1024
+/// idle connections) and the benchmarks' 1,000 concurrent waits open, so legitimate load never
+/// queues by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+
+/// The limits of one emulator (see the crate documentation, "Lifetime and limits").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub(crate) max_sessions: usize,
+    pub(crate) expired_retention: Duration,
+    pub(crate) body_read_timeout: Duration,
+    pub(crate) max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_sessions: DEFAULT_MAX_SESSIONS,
+            expired_retention: DEFAULT_EXPIRED_RETENTION,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
+impl Limits {
+    /// The retention time in milliseconds.
+    pub(crate) fn expired_retention_ms(&self) -> u64 {
+        u64::try_from(self.expired_retention.as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+impl EmulatorConfig {
+    /// The most sessions held at once (default [`DEFAULT_MAX_SESSIONS`]; at least 1). Pending,
+    /// finished and expired-but-retained sessions all count. When the cap is reached, a create
+    /// first evicts the sessions that have already expired; if none has, it is refused with
+    /// `429 Too Many Requests`, a `{"message": …}` body and a `Retry-After` header.
+    pub fn max_sessions(mut self, max: usize) -> Self {
+        self.limits.max_sessions = max.max(1);
+        self
+    }
+
+    /// How long an expired session stays retrievable (`GET` answers it, past its `expired`
+    /// instant, so a poller sees it expire) before it is evicted and answers `404` (default
+    /// [`DEFAULT_EXPIRED_RETENTION`]). `Duration::ZERO` evicts sessions as soon as they expire.
+    pub fn expired_retention(mut self, retention: Duration) -> Self {
+        self.limits.expired_retention = retention;
+        self
+    }
+
+    /// The deadline for reading a request body (default [`DEFAULT_BODY_READ_TIMEOUT`]),
+    /// counted from when the emulator starts reading it. A client that has not sent the whole
+    /// body by then gets `408 Request Timeout` (`{"message": …}`) and the connection is closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout;
+        self
+    }
+
+    /// The most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`]; at least 1).
+    /// At the cap the emulator stops accepting: further connections wait in the listen backlog
+    /// (1024 deep; the kernel drops connection attempts beyond it) and are served, in order, as
+    /// open connections close.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+}
