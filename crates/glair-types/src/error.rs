@@ -87,10 +87,12 @@ impl ApiError {
         &self.body_excerpt
     }
 
-    /// Whether the status is one the service documents as transient (429 and 5xx gateway
-    /// errors). Whether a retry is *safe* also depends on the method: see `glair-core`.
+    /// Whether the status is transient (429, 500, 502, 503, 504): the answer of the one retry
+    /// classifier, [`glair_core::classify_status`], which the SDK's retries use too. Whether a
+    /// retry is *safe* also depends on the method: see
+    /// [`glair_core::Classification::permits_retry_of`].
     pub fn is_transient(&self) -> bool {
-        matches!(self.status.as_u16(), 429 | 500 | 502 | 503 | 504)
+        glair_core::classify_status(self.status).is_transient()
     }
 }
 
