@@ -429,7 +429,7 @@ impl Dispatcher {
 }
 
 /// Logs what the engine decided after an attempt.
-fn log_next(span: &Span, next: &Action, outcome: &AttemptOutcome<'_>) {
+pub(crate) fn log_next(span: &Span, next: &Action, outcome: &AttemptOutcome<'_>) {
     match next {
         Action::Pause(delay) => tracing::debug!(
             parent: span,
@@ -479,7 +479,7 @@ pub(crate) fn conclude(
     }
 }
 
-fn record_response(span: &Span, response: &Response<Bytes>) {
+pub(crate) fn record_response(span: &Span, response: &Response<Bytes>) {
     span.record("status", response.status().as_u16());
     if let Some(id) = response
         .headers()

@@ -131,6 +131,8 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+mod blocking;
 pub mod classify;
 mod dispatcher;
 pub mod engine;
@@ -145,7 +147,14 @@ pub mod retry;
 mod time;
 mod timeout;
 mod transport;
+#[cfg(feature = "ureq")]
+mod ureq_transport;
 
+#[cfg(feature = "blocking")]
+pub use blocking::{
+    BlockingDispatcher, BlockingDispatcherBuilder, BlockingSleep, BlockingTransport,
+    SharedBlockingSleep, SharedBlockingTransport, ThreadSleep,
+};
 pub use classify::{
     Classification, classify, classify_status, classify_transport_error, is_idempotent,
 };
@@ -169,3 +178,5 @@ pub use time::TokioSleep;
 pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
 pub use timeout::TimeoutConfig;
 pub use transport::{SharedTransport, Transport};
+#[cfg(feature = "ureq")]
+pub use ureq_transport::{UreqTransport, UreqTransportBuilder};

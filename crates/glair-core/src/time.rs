@@ -244,6 +244,15 @@ mod fake {
         }
     }
 
+    #[cfg(feature = "blocking")]
+    impl crate::blocking::BlockingSleep for FakeTime {
+        fn sleep(&self, duration: Duration) {
+            let mut state = self.lock();
+            state.elapsed = state.elapsed.saturating_add(duration);
+            state.slept.push(duration);
+        }
+    }
+
     impl Clock for FakeTime {
         fn now(&self) -> Instant {
             let state = self.lock();
