@@ -135,7 +135,7 @@ fn io_error(e: io::Error) -> TransportError {
     } else {
         TransportErrorKind::Io
     };
-    TransportError::new(kind, e.to_string())
+    TransportError::new(kind, e.to_string()).with_source(e)
 }
 
 /// When the attempt must be over, if ever.

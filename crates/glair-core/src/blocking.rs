@@ -276,6 +276,8 @@ impl BlockingDispatcher {
     }
 
     /// Sends `request` with per-request overrides: a thin loop over [`Operation`].
+    // By value, like `Dispatcher::send_with`: the two drivers take the same arguments.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn send_with(
         &self,
         request: Request<Bytes>,

@@ -2,7 +2,7 @@
 //!
 //! An [`Operation`] does no I/O and reads no clock. A driver (the async
 //! [`Dispatcher`](crate::Dispatcher), the blocking
-//! [`BlockingDispatcher`](crate::BlockingDispatcher), or your own) runs this loop:
+//! `BlockingDispatcher` (feature `blocking`), or your own) runs this loop:
 //!
 //! 1. [`Operation::begin_attempt`] with the current time answers [`Action::Attempt`] (send the
 //!    request, give up on it at the plan's deadline) or [`Action::Finish`].

@@ -15,7 +15,7 @@
 //! they do no I/O and read no clock; each step is fed what happened and the current time, and
 //! answers what to do next.
 //!
-//! - [`classify`]: the one retry classifier. Whether an outcome is transient, and whether a
+//! - [`classify`](mod@classify): the one retry classifier. Whether an outcome is transient, and whether a
 //!   retry is safe for the method, is decided there and nowhere else (`glair::Error` and
 //!   `glair_types::ApiError` ask it too).
 //! - [`Operation`] (module [`engine`]): one call's attempts, pauses and deadlines.

@@ -280,7 +280,7 @@ impl MockTransport {
     fn reply_to(&self, request: &Request<Bytes>) -> MockReply {
         let queued = {
             let mut state = self.lock();
-            state.requests.push(RecordedRequest::from_request(&request));
+            state.requests.push(RecordedRequest::from_request(request));
             state.queue.pop_front()
         };
         match (queued, &self.inner.handler) {

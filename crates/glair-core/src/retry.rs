@@ -1,7 +1,7 @@
 //! The retry policy: pure functions, no I/O, no clock reads, no randomness inside (the
 //! current time and the jitter sample are passed in). Whether an outcome is transient, and
 //! whether a retry is safe for the method, comes from the one classifier in
-//! [`classify`](crate::classify); this module adds the attempt count, the delay and the budget.
+//! [`classify`](mod@crate::classify); this module adds the attempt count, the delay and the budget.
 //! The state machine that applies it to a whole call, deadlines included, is
 //! [`Operation`](crate::Operation).
 //!

@@ -58,7 +58,7 @@ impl Clock for SystemClock {
 /// dispatcher fails a call that needs a timer with
 /// [`DispatchError::MissingSleep`](crate::DispatchError::MissingSleep) instead of waiting. For
 /// a program without an async runtime, use the blocking driver
-/// ([`BlockingDispatcher`](crate::BlockingDispatcher), `glair::blocking::Client`) or pass your
+/// (`BlockingDispatcher`, feature `blocking`; `glair::blocking::Client`) or pass your
 /// executor's own [`Sleep`].
 #[cfg(feature = "hyper")]
 #[derive(Clone, Copy, Debug, Default)]

@@ -264,6 +264,8 @@ impl<K: SessionKind> Sessions<K> {
     }
 
     /// Creates a session; never creates two (see [`crate::Sessions::create`]).
+    // By value, like the async `create`: the two clients take the same arguments.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
         let _span = tracing::debug_span!("glair.create", kind = K::NAME).entered();
         self.call(

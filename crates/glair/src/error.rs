@@ -135,7 +135,7 @@ impl Error {
     /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
     ///
     /// The answer comes from the one classifier the SDK's own retries use
-    /// ([`glair_core::classify`]).
+    /// ([`glair_core::classify`](mod@glair_core::classify)).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(e) => e.is_transient(),

@@ -61,7 +61,7 @@
 //! `Retry-After`: retrieves on connection errors, timeouts, 429, 500, 502, 503 and 504; creates
 //! only when the request provably never reached GLAIR or GLAIR answered 429 — so a retry can
 //! never create a second session. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
-//! 60 s per call. One classifier decides all of this ([`glair_core::classify`]), and
+//! 60 s per call. One classifier decides all of this ([`glair_core::classify`](mod@glair_core::classify)), and
 //! [`Error::is_retryable`] asks the same one.
 //!
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per

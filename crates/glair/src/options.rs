@@ -97,6 +97,8 @@ impl Settings {
 
     /// All retry settings at once.
     #[must_use]
+    // Owned, like every other setter of a builder-style type here.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.max_attempts = Some(retry.max_attempts());
         self.initial_backoff = Some(retry.initial_backoff());

@@ -126,7 +126,8 @@ impl<K: SessionKind> Sessions<K> {
     ///
     /// `max_wait` bounds the whole wait, a poll in flight included: each poll gives up when
     /// the time left runs out, and the outcome is then [`WaitOutcome::TimedOut`] with the
-    /// session as last seen, if any poll answered. Pauses start at `options.interval` and
+    /// session as last seen, if any poll answered — unless the last poll failed for another
+    /// reason (a refused connection, a 503), which is then returned as the error. Pauses start at `options.interval` and
     /// grow by half to `options.max_interval`. Transient failures of one poll (timeouts,
     /// connection errors, 429/5xx) do not end the wait; any other error does. Prefer the
     /// redirect to `success_url` over polling where you can: it costs no requests.

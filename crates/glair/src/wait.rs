@@ -142,11 +142,13 @@ pub(crate) enum WaitStep<K: SessionKind> {
     Done(Result<WaitOutcome<K>, Error>),
 }
 
-/// One wait's state: the plan and the session last seen. No I/O, no clock.
+/// One wait's state: the plan, the session last seen and the last poll's failure. No I/O, no
+/// clock.
 #[derive(Debug)]
 pub(crate) struct Waiting<K: SessionKind> {
     plan: PollPlan,
     last_seen: Option<Session<K>>,
+    last_failure: Option<Error>,
 }
 
 impl<K: SessionKind> Waiting<K> {
@@ -159,11 +161,18 @@ impl<K: SessionKind> Waiting<K> {
                 now,
             ),
             last_seen: None,
+            last_failure: None,
         }
     }
 
+    /// The deadline passed. If the last poll failed for a reason other than time running out
+    /// (a refused connection, a 503), that failure is the news and is returned; otherwise the
+    /// wait timed out, with the session as last seen.
     fn timed_out(&mut self) -> WaitStep<K> {
-        WaitStep::Done(Ok(WaitOutcome::TimedOut(self.last_seen.take())))
+        match self.last_failure.take() {
+            Some(failure) if !failure.is_timeout() => WaitStep::Done(Err(failure)),
+            _ => WaitStep::Done(Ok(WaitOutcome::TimedOut(self.last_seen.take()))),
+        }
     }
 
     pub(crate) fn begin_poll(&mut self, now: Instant) -> WaitStep<K> {
@@ -181,17 +190,23 @@ impl<K: SessionKind> Waiting<K> {
         wall: SystemTime,
     ) -> WaitStep<K> {
         let step = match polled {
-            Ok(session) => match judge(&session, wall) {
-                Standing::Finished => return WaitStep::Done(Ok(WaitOutcome::Finished(session))),
-                Standing::Expired => return WaitStep::Done(Ok(WaitOutcome::Expired(session))),
-                Standing::Pending { expires_in } => {
-                    tracing::trace!(poll = self.plan.polls(), status = %session.status, "session pending");
-                    self.last_seen = Some(session);
-                    self.plan.on_pending(now, expires_in)
+            Ok(session) => {
+                self.last_failure = None;
+                match judge(&session, wall) {
+                    Standing::Finished => {
+                        return WaitStep::Done(Ok(WaitOutcome::Finished(session)));
+                    }
+                    Standing::Expired => return WaitStep::Done(Ok(WaitOutcome::Expired(session))),
+                    Standing::Pending { expires_in } => {
+                        tracing::trace!(poll = self.plan.polls(), status = %session.status, "session pending");
+                        self.last_seen = Some(session);
+                        self.plan.on_pending(now, expires_in)
+                    }
                 }
-            },
+            }
             Err(e) if e.is_retryable() => {
                 tracing::debug!(poll = self.plan.polls(), error = %e, "poll failed; will poll again");
+                self.last_failure = Some(e);
                 self.plan.on_transient_failure(now)
             }
             Err(e) => return WaitStep::Done(Err(e)),

@@ -712,3 +712,38 @@ fn debug_never_shows_url_userinfo() {
         .unwrap_err();
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }
+
+#[tokio::test]
+async fn wait_until_the_deadline_against_refused_connections_returns_the_failure() {
+    let (mock, _, client) = setup();
+    for _ in 0..200 {
+        mock.push_error(TransportError::new(TransportErrorKind::Connect, "refused"));
+    }
+    let err = client
+        .passive_liveness_sessions()
+        .wait(SID, WaitOptions::new().max_wait(Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+}
+
+/// With the default (tokio) timer, a call made outside any tokio runtime fails at once with a
+/// configuration error naming the fix: no thread is started to stand in for the timer.
+#[cfg(feature = "hyper")]
+#[test]
+fn outside_a_runtime_the_default_timer_says_so_instead_of_starting_threads() {
+    let mock = MockTransport::new();
+    mock.push_json(200, &pending());
+    let client = Client::builder()
+        .credentials(Credentials::new("k", "u", "p").unwrap())
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+    let err = pollster::block_on(client.passive_liveness_sessions().retrieve(SID)).unwrap_err();
+    assert!(
+        matches!(err, Error::Config(glair::ConfigError::MissingTimer { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("blocking"), "{err}");
+    assert_eq!(mock.request_count(), 0);
+}
