@@ -161,6 +161,8 @@ fn map_error(error: ureq::Error) -> TransportError {
         E::HostNotFound | E::ConnectionFailed => {
             TransportError::new(TransportErrorKind::Connect, message)
         }
+        // ureq reports a failed TLS handshake as an I/O error wrapping rustls's.
+        E::Io(io) if is_tls_io(io) => TransportError::new(TransportErrorKind::Tls, message),
         E::Io(io) if is_connect_io(io.kind()) => {
             TransportError::new(TransportErrorKind::Connect, message)
         }
@@ -181,6 +183,12 @@ fn map_error(error: ureq::Error) -> TransportError {
         E::BadUri(_) => mapped,
         other => mapped.with_source(other),
     }
+}
+
+/// An I/O error that is rustls refusing the connection.
+fn is_tls_io(io: &std::io::Error) -> bool {
+    io.get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
 }
 
 /// I/O failures that happen before a connection exists (the request never left).
