@@ -55,11 +55,12 @@ fn classify<T>(result: &Result<T, Error>) -> Expect {
 /// A client with short timeouts and backoff, so the matrix runs in seconds.
 fn client(h: &Harness) -> Client {
     h.client_builder()
-        .timeouts(TimeoutConfig {
-            connect: Duration::from_secs(2),
-            attempt: Some(Duration::from_millis(400)),
-            operation: Some(Duration::from_secs(5)),
-        })
+        .connect_timeout(Duration::from_secs(2))
+        .timeouts(
+            TimeoutConfig::new()
+                .with_attempt(Some(Duration::from_millis(400)))
+                .with_operation(Some(Duration::from_secs(5))),
+        )
         .max_response_body_bytes(64 * 1024)
         .retry(
             RetryConfig::default()

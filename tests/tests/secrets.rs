@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use glair::core::{MockTransport, TransportError, TransportErrorKind};
-use glair::{Client, CreatePassiveLivenessSession, Credentials, RequestOptions};
+use glair::{Client, CreatePassiveLivenessSession, Credentials, Settings};
 use glair_emulator::EmulatorConfig;
 use glair_integration_tests::Harness;
 use serde_json::json;
@@ -156,10 +156,7 @@ async fn trace_logs_debug_and_display_never_show_credentials() {
         .to_http_request(client.config(), &creds)
         .unwrap();
     shown.push(format!("{creds:?} {request:?} {:?}", client.config()));
-    shown.push(format!(
-        "{:?}",
-        RequestOptions::new().credentials(creds.clone())
-    ));
+    shown.push(format!("{:?}", Settings::new().credentials(creds.clone())));
     let mock = MockTransport::new();
     mock.push_error(TransportError::new(TransportErrorKind::Connect, "refused"));
     let mocked = Client::builder()

@@ -111,7 +111,14 @@ where
                 .max_wait(args.max_wait);
             let outcome = sessions.wait(&sid, options).await?;
             let (label, exit) = wait_result(&outcome);
-            let mut json = session_json(outcome.session());
+            // A wait that timed out before any poll answered has no session to show: print the
+            // sid alone.
+            let mut json = match outcome.session() {
+                Some(session) => session_json(session),
+                None => {
+                    Map::from_iter([("sid".to_owned(), Value::String(sid.as_str().to_owned()))])
+                }
+            };
             json.insert("wait_outcome".to_owned(), Value::String(label.to_owned()));
             Ok(Success {
                 json,
@@ -303,7 +310,7 @@ mod tests {
             ("expired", EXIT_NOT_FINISHED)
         );
         assert_eq!(
-            wait_result(&WaitOutcome::TimedOut(s)),
+            wait_result(&WaitOutcome::TimedOut(Some(s))),
             ("timed_out", EXIT_NOT_FINISHED)
         );
     }

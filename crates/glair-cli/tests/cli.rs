@@ -854,3 +854,56 @@ fn npwp_sessions_work() {
     assert_eq!(json["result"]["status"], "SUCCESS");
     assert_eq!(json["verdict"], "read");
 }
+
+/// Queues an emulator fault through its control endpoint, over a plain `std::net` request.
+fn queue_fault(env: &Env, fault: &Value) {
+    use std::io::{Read, Write};
+    let body = fault.to_string();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        env.emulator.username(),
+        env.emulator.password()
+    ));
+    let mut stream = std::net::TcpStream::connect(env.emulator.local_addr()).unwrap();
+    write!(
+        stream,
+        "POST /_emulator/faults HTTP/1.1\r\nHost: {}\r\nx-api-key: {}\r\nAuthorization: Basic {basic}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        env.emulator.local_addr(),
+        env.emulator.api_key(),
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 2"),
+        "fault refused: {response}"
+    );
+}
+
+#[test]
+fn wait_against_a_server_that_never_answers_times_out_at_max_wait_with_exit_3() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    queue_fault(
+        &env,
+        &serde_json::json!({"kind": "hang", "route": "retrieve", "count": 100}),
+    );
+    let started = std::time::Instant::now();
+    let out = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--max-wait",
+        "2s",
+    ]));
+    let took = started.elapsed();
+    let json = out.json(3);
+    assert_eq!(json["wait_outcome"], "timed_out");
+    assert_eq!(json["sid"], sid.as_str());
+    // Bounded by --max-wait (2 s), not by the 60 s operation timeout of the poll in flight;
+    // the slack is for a loaded machine.
+    assert!(took >= Duration::from_secs(2), "{took:?}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}

@@ -2,35 +2,37 @@
 
 use std::future::poll_fn;
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{Method, Request, Response};
+use http::{Request, Response};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
+use crate::engine::{Action, AttemptPlan, Finish, Operation};
 use crate::error::{BuildError, DispatchError, TransportError};
 use crate::jitter::{Jitter, SharedJitter};
-use crate::retry::{AttemptOutcome, RetryConfig, RetryDecision, StopReason, decide};
+use crate::retry::{AttemptOutcome, RetryConfig, StopReason};
 use crate::time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture};
 use crate::timeout::TimeoutConfig;
 use crate::transport::{SharedTransport, Transport, clone_request};
 
-/// Per-request overrides for [`Dispatcher::send_with`]. `None` keeps the dispatcher's setting.
+/// Per-request overrides for [`Dispatcher::send_with`]; anything unset keeps the
+/// dispatcher's setting.
 ///
 /// ```
 /// use glair_core::{RetryConfig, SendOptions};
 ///
 /// let no_retries = SendOptions::new().with_retry(RetryConfig::disabled());
-/// assert!(no_retries.timeouts.is_none());
+/// assert!(no_retries.timeouts().is_none());
+/// assert_eq!(no_retries.retry(), Some(&RetryConfig::disabled()));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SendOptions {
-    /// Retry settings for this request.
-    pub retry: Option<RetryConfig>,
-    /// Timeouts for this request (the connect timeout is a transport setting and is ignored
-    /// here).
-    pub timeouts: Option<TimeoutConfig>,
+    retry: Option<RetryConfig>,
+    timeouts: Option<TimeoutConfig>,
+    deadline: Option<Instant>,
 }
 
 impl SendOptions {
@@ -52,6 +54,29 @@ impl SendOptions {
         self.timeouts = Some(timeouts);
         self
     }
+
+    /// Ends the call at `deadline` (an instant of the dispatcher's [`Clock`]) if that comes
+    /// before its operation timeout; an attempt in flight then is abandoned.
+    #[must_use]
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The retry override, if any.
+    pub fn retry(&self) -> Option<&RetryConfig> {
+        self.retry.as_ref()
+    }
+
+    /// The timeouts override, if any.
+    pub fn timeouts(&self) -> Option<&TimeoutConfig> {
+        self.timeouts.as_ref()
+    }
+
+    /// The deadline, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
 }
 
 /// Stands in when no timer exists (no `hyper` feature and none given): it never completes.
@@ -69,8 +94,10 @@ impl Sleep for NoSleep {
 /// Sends requests through a [`Transport`] with retries and timeouts.
 ///
 /// - Each attempt sends a clone of the request (cheap: the body is [`Bytes`]).
-/// - Whether to retry is decided by [`decide`](crate::decide) (see [`retry`](crate::retry) for
-///   the rules: a non-idempotent request is only retried when it certainly was not processed).
+/// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`]
+///   (the rules are in [`classify`](mod@crate::classify) and [`retry`](crate::retry): a
+///   non-idempotent request is only retried when it certainly was not processed); this type
+///   only does the sending and the sleeping.
 /// - Every HTTP response is returned as `Ok`, including 4xx and 5xx: when a retryable status
 ///   persists until the attempts run out, the last response is returned. Only transport
 ///   failures and timeouts are errors.
@@ -220,14 +247,14 @@ fn default_sleep() -> Option<SharedSleep> {
 }
 
 /// The result of one attempt, owned.
-enum Attempt {
+pub(crate) enum Attempt {
     Response(Response<Bytes>),
     Error(TransportError),
     TimedOut,
 }
 
 impl Attempt {
-    fn outcome(&self) -> AttemptOutcome<'_> {
+    pub(crate) fn outcome(&self) -> AttemptOutcome<'_> {
         match self {
             Self::Response(response) => AttemptOutcome::Response {
                 status: response.status(),
@@ -256,12 +283,12 @@ impl Dispatcher {
     }
 
     /// The retry settings.
-    pub fn retry_config(&self) -> &RetryConfig {
+    pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
 
     /// The timeouts.
-    pub fn timeout_config(&self) -> &TimeoutConfig {
+    pub fn timeouts(&self) -> &TimeoutConfig {
         &self.timeouts
     }
 
@@ -271,11 +298,13 @@ impl Dispatcher {
         &self.sleep
     }
 
-    /// Whether a real timer was given or is available by default (`hyper` feature). Without
-    /// one, [`sleep`](Dispatcher::sleep) is a placeholder that never completes, so code that
-    /// sleeps on its own (such as polling) must check this first.
+    /// Whether a timer can be used here and now: one was given or is available by default
+    /// (`hyper` feature), and it says it works where this is called
+    /// ([`Sleep::is_available`]: `TokioSleep` needs a tokio runtime). Without one,
+    /// [`sleep`](Dispatcher::sleep) never completes, so code that sleeps on its own (such as
+    /// polling) must check this first.
     pub fn has_timer(&self) -> bool {
-        self.has_sleep
+        self.has_sleep && self.sleep.is_available()
     }
 
     /// The clock.
@@ -294,112 +323,84 @@ impl Dispatcher {
     }
 
     /// Sends `request` with per-request overrides.
+    ///
+    /// A thin loop over the retry engine ([`Operation`]): it sends when the engine says
+    /// attempt, sleeps when it says pause, and returns when it says finish.
     pub async fn send_with(
         &self,
         request: Request<Bytes>,
         overrides: &SendOptions,
     ) -> Result<Response<Bytes>, DispatchError> {
-        let retry = overrides.retry.as_ref().unwrap_or(&self.retry);
-        let timeouts = overrides.timeouts.as_ref().unwrap_or(&self.timeouts);
-        if !self.has_sleep && (retry.retries_enabled() || timeouts.needs_timer()) {
+        let retry = overrides.retry().unwrap_or(&self.retry);
+        let timeouts = overrides.timeouts().unwrap_or(&self.timeouts);
+        let needs_timer =
+            retry.retries_enabled() || timeouts.needs_timer() || overrides.deadline().is_some();
+        if needs_timer && !self.has_timer() {
             return Err(DispatchError::MissingSleep);
         }
-
-        let method: Method = request.method().clone();
-        let start = self.clock.now();
-        let mut attempts: u32 = 0;
-        loop {
-            attempts = attempts.saturating_add(1);
-            let elapsed = self.clock.now().saturating_duration_since(start);
-            let remaining = timeouts.operation.map(|op| op.saturating_sub(elapsed));
-            // The attempt's time limit, and the operation timeout if that is what bounds it.
-            let (limit, operation_bound) = match (timeouts.attempt, remaining, timeouts.operation) {
-                (Some(attempt), Some(left), Some(op)) if left <= attempt => (Some(left), Some(op)),
-                (None, Some(left), Some(op)) => (Some(left), Some(op)),
-                (attempt, _, _) => (attempt, None),
-            };
-
-            let span = tracing::debug_span!(
-                "glair.attempt",
-                method = %method,
-                path = %request.uri().path(),
-                attempt = attempts,
-                status = Empty,
-                request_id = Empty,
-                error = Empty,
-            );
-            let result = self
-                .run_attempt(clone_request(&request), limit)
-                .instrument(span.clone())
-                .await;
-
-            let attempt = match result {
-                Some(Ok(response)) => {
-                    record_response(&span, &response);
-                    Attempt::Response(response)
-                }
-                Some(Err(error)) => {
-                    span.record("error", tracing::field::display(error.kind()));
-                    Attempt::Error(error)
-                }
-                None => {
-                    if let Some(op) = operation_bound {
-                        span.record("error", "operation timeout");
-                        tracing::debug!(parent: &span, timeout = ?op, "operation timed out");
-                        return Err(DispatchError::OperationTimeout {
-                            timeout: op,
-                            attempts,
-                        });
-                    }
-                    span.record("error", "attempt timeout");
-                    Attempt::TimedOut
-                }
-            };
-
-            let elapsed = self.clock.now().saturating_duration_since(start);
-            let remaining = timeouts.operation.map(|op| op.saturating_sub(elapsed));
-            let outcome = attempt.outcome();
-            let decision = decide(
-                &method,
-                &outcome,
-                attempts,
-                remaining,
-                retry,
-                self.clock.system_now(),
-                self.jitter.sample(),
-            );
-            match decision {
-                RetryDecision::RetryAfter(delay) => {
-                    tracing::debug!(
-                        parent: &span,
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        reason = %outcome.describe(),
-                        "retrying request"
-                    );
-                    self.sleep.sleep(delay).await;
-                }
-                RetryDecision::Stop(reason) => {
-                    if reason != StopReason::Success {
-                        tracing::debug!(
-                            parent: &span,
-                            stop = ?reason,
-                            outcome = %outcome.describe(),
-                            "not retrying"
-                        );
-                    }
-                    return match attempt {
-                        Attempt::Response(response) => Ok(response),
-                        Attempt::Error(source) => {
-                            Err(DispatchError::Transport { source, attempts })
-                        }
-                        Attempt::TimedOut => Err(DispatchError::AttemptTimeout {
-                            timeout: limit.unwrap_or_default(),
-                            attempts,
-                        }),
-                    };
-                }
-            }
+        let mut op = Operation::new(request.method(), retry, timeouts, self.clock.now());
+        if let Some(deadline) = overrides.deadline() {
+            op = op.with_deadline(deadline);
         }
+        let mut last: Option<(Attempt, AttemptPlan)> = None;
+        let mut action = op.begin_attempt(self.clock.now());
+        loop {
+            action = match action {
+                Action::Attempt(plan) => {
+                    let (attempt, span) = self.attempt(&request, plan).await;
+                    let next = op.on_outcome(
+                        &attempt.outcome(),
+                        self.clock.now(),
+                        self.clock.system_now(),
+                        self.jitter.sample(),
+                    );
+                    log_next(&span, &next, &attempt.outcome());
+                    last = Some((attempt, plan));
+                    next
+                }
+                Action::Pause(pause) => {
+                    self.sleep.sleep(pause).await;
+                    op.begin_attempt(self.clock.now())
+                }
+                Action::Finish(finish) => return conclude(finish, last, op.attempts()),
+            };
+        }
+    }
+
+    /// Makes one attempt in its `glair.attempt` span, raced against the plan's timeout.
+    async fn attempt(&self, request: &Request<Bytes>, plan: AttemptPlan) -> (Attempt, Span) {
+        let span = tracing::debug_span!(
+            "glair.attempt",
+            method = %request.method(),
+            path = %request.uri().path(),
+            attempt = plan.number,
+            status = Empty,
+            request_id = Empty,
+            error = Empty,
+        );
+        let result = self
+            .run_attempt(clone_request(request), plan.timeout)
+            .instrument(span.clone())
+            .await;
+        let attempt = match result {
+            Some(Ok(response)) => {
+                record_response(&span, &response);
+                Attempt::Response(response)
+            }
+            Some(Err(error)) => {
+                span.record("error", tracing::field::display(error.kind()));
+                Attempt::Error(error)
+            }
+            None if plan.bounded_by_operation => {
+                span.record("error", "operation timeout");
+                Attempt::TimedOut
+            }
+            None => {
+                span.record("error", "attempt timeout");
+                Attempt::TimedOut
+            }
+        };
+        (attempt, span)
     }
 
     /// Runs one attempt, raced against `limit`. `None` means the limit fired first.
@@ -427,7 +428,58 @@ impl Dispatcher {
     }
 }
 
-fn record_response(span: &Span, response: &Response<Bytes>) {
+/// Logs what the engine decided after an attempt.
+pub(crate) fn log_next(span: &Span, next: &Action, outcome: &AttemptOutcome<'_>) {
+    match next {
+        Action::Pause(delay) => tracing::debug!(
+            parent: span,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            reason = %outcome.describe(),
+            "retrying request"
+        ),
+        Action::Finish(Finish::Deliver(StopReason::Success)) | Action::Attempt(_) => {}
+        Action::Finish(Finish::Deliver(reason)) => tracing::debug!(
+            parent: span,
+            stop = ?reason,
+            outcome = %outcome.describe(),
+            "not retrying"
+        ),
+        Action::Finish(Finish::OperationTimedOut { timeout }) => {
+            tracing::debug!(parent: span, timeout = ?timeout, "operation timed out");
+        }
+    }
+}
+
+/// Turns the engine's verdict and the last attempt into the call's result.
+pub(crate) fn conclude(
+    finish: Finish,
+    last: Option<(Attempt, AttemptPlan)>,
+    attempts: u32,
+) -> Result<Response<Bytes>, DispatchError> {
+    match (finish, last) {
+        (Finish::Deliver(_), Some((Attempt::Response(response), _))) => Ok(response),
+        (Finish::Deliver(_), Some((Attempt::Error(source), _))) => {
+            Err(DispatchError::Transport { source, attempts })
+        }
+        (Finish::Deliver(_), Some((Attempt::TimedOut, plan))) => {
+            Err(DispatchError::AttemptTimeout {
+                timeout: plan.timeout.unwrap_or_default(),
+                attempts,
+            })
+        }
+        (Finish::OperationTimedOut { timeout }, _) => {
+            Err(DispatchError::OperationTimeout { timeout, attempts })
+        }
+        // The engine delivers only after an outcome; without one there is nothing to deliver
+        // but the fact that no attempt could be made in time.
+        (_, None) => Err(DispatchError::OperationTimeout {
+            timeout: Duration::ZERO,
+            attempts,
+        }),
+    }
+}
+
+pub(crate) fn record_response(span: &Span, response: &Response<Bytes>) {
     span.record("status", response.status().as_u16());
     if let Some(id) = response
         .headers()

@@ -9,10 +9,26 @@
 //!   transport. It knows nothing about GLAIR's models and does not depend on `glair-types`.
 //! - `glair` is the facade that joins the two.
 //!
+//! # The engine and its drivers
+//!
+//! Retries, deadlines and polling are sans-IO state machines, in the manner of quinn-proto:
+//! they do no I/O and read no clock; each step is fed what happened and the current time, and
+//! answers what to do next.
+//!
+//! - [`classify`](mod@classify): the one retry classifier. Whether an outcome is transient, and whether a
+//!   retry is safe for the method, is decided there and nowhere else (`glair::Error` and
+//!   `glair_types::ApiError` ask it too).
+//! - [`Operation`] (module [`engine`]): one call's attempts, pauses and deadlines.
+//! - [`PollPlan`] (module [`poll`]): a wait's polls, pauses and deadline.
+//! - Drivers: the async [`Dispatcher`] (a [`Transport`], a [`Sleep`], a [`Clock`]) and the
+//!   blocking `BlockingDispatcher` (feature `blocking`: a `BlockingTransport`, a
+//!   `BlockingSleep`, a [`Clock`]). Both are thin loops over [`Operation`], so they behave
+//!   the same.
+//!
 //! # Retry rules
 //!
 //! A retry must never create a second session, so whether an outcome is retried depends on
-//! the method ([`decide`] makes the decision; [`retry`] has the details):
+//! the method:
 //!
 //! | outcome of the attempt | GET, HEAD, OPTIONS, PUT, DELETE | POST, PATCH, anything else |
 //! |---|---|---|
@@ -34,16 +50,18 @@
 //!
 //! # Timeouts
 //!
-//! [`TimeoutConfig`] has three:
+//! [`TimeoutConfig`] has two, enforced by the engine for any transport:
 //!
-//! - `connect` (10 s): a transport setting (`HyperTransport`'s builder);
 //! - `attempt` (30 s): each attempt, from sending to having read the whole body;
-//! - `operation` (60 s): the whole call, all attempts and the waits between them.
+//! - `operation` (60 s): the whole call, all attempts and the pauses between them; an attempt
+//!   in flight when it passes is abandoned.
 //!
-//! The dispatcher enforces `attempt` and `operation` for any transport by racing each attempt
-//! against an injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock`
-//! feature, `FakeTime` provides both, so that retries and timeouts are tested without real
-//! waits.
+//! The connect timeout is a transport setting (`HyperTransport`'s builder, 10 s by default),
+//! because connections are made there. The async dispatcher races each attempt against an
+//! injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock` feature,
+//! `FakeTime` provides both, so that retries and timeouts are tested without real waits.
+//! No timer starts an OS thread: `TokioSleep` needs a tokio runtime, and a call that needs a
+//! timer where none works fails with [`DispatchError::MissingSleep`].
 //!
 //! # Secrets
 //!
@@ -64,6 +82,9 @@
 //!   added PEM roots, webpki roots and system roots combine in one store and behave the same
 //!   on every platform, with a small dependency tree.
 //! - `mock`: `MockTransport` and `FakeTime`, for tests; needs no async runtime.
+//! - `blocking`: the blocking driver, `BlockingDispatcher`, and the `BlockingTransport` trait;
+//!   no dependency.
+//! - `ureq` (implies `blocking`): `UreqTransport`, a blocking transport on ureq 3 with rustls.
 //!
 //! Without default features this crate pulls in no hyper, rustls or tokio: bring your own
 //! [`Transport`] and [`Sleep`].
@@ -115,19 +136,35 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+mod blocking;
+pub mod classify;
 mod dispatcher;
+pub mod engine;
 mod error;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 mod jitter;
 #[cfg(feature = "mock")]
 mod mock;
+pub mod poll;
 pub mod retry;
 mod time;
 mod timeout;
 mod transport;
+#[cfg(feature = "ureq")]
+mod ureq_transport;
 
+#[cfg(feature = "blocking")]
+pub use blocking::{
+    BlockingDispatcher, BlockingDispatcherBuilder, BlockingSleep, BlockingTransport,
+    SharedBlockingSleep, SharedBlockingTransport, ThreadSleep,
+};
+pub use classify::{
+    Classification, classify, classify_status, classify_transport_error, is_idempotent,
+};
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
+pub use engine::{Action, AttemptPlan, Finish, Operation};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
@@ -136,9 +173,10 @@ pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
+pub use poll::{PollPlan, PollStep};
 pub use retry::{
-    AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide, is_idempotent,
-    is_retryable_status, parse_retry_after,
+    AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide,
+    parse_retry_after,
 };
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
@@ -149,6 +187,8 @@ pub use time::TokioSleep;
 pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
 pub use timeout::TimeoutConfig;
 pub use transport::{SharedTransport, Transport};
+#[cfg(feature = "ureq")]
+pub use ureq_transport::{UreqTransport, UreqTransportBuilder};
 
 /// The rustls this crate was built with, for [`HyperTransportBuilder::tls_config`].
 #[cfg(feature = "rustls")]

@@ -114,6 +114,8 @@ struct State {
     queue: VecDeque<MockReply>,
     requests: Vec<RecordedRequest>,
     json_replies: u64,
+    #[cfg(feature = "blocking")]
+    hang_clock: Option<crate::time::FakeTime>,
 }
 
 struct Inner {
@@ -273,17 +275,17 @@ impl fmt::Debug for MockTransport {
     }
 }
 
-#[async_trait::async_trait]
-impl Transport for MockTransport {
-    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+impl MockTransport {
+    /// Records `request` and takes the reply for it.
+    fn reply_to(&self, request: &Request<Bytes>) -> MockReply {
         let queued = {
             let mut state = self.lock();
-            state.requests.push(RecordedRequest::from_request(&request));
+            state.requests.push(RecordedRequest::from_request(request));
             state.queue.pop_front()
         };
-        let reply = match (queued, &self.inner.handler) {
+        match (queued, &self.inner.handler) {
             (Some(reply), _) => reply,
-            (None, Some(handler)) => handler(&request),
+            (None, Some(handler)) => handler(request),
             (None, None) => MockReply::Error(TransportError::new(
                 TransportErrorKind::Other,
                 format!(
@@ -292,11 +294,59 @@ impl Transport for MockTransport {
                     request.uri().path()
                 ),
             )),
-        };
-        match reply {
+        }
+    }
+
+    /// With the `blocking` feature: a [`MockReply::Hang`] sent through the
+    /// [`BlockingTransport`](crate::BlockingTransport) impl moves `time` forward by the
+    /// attempt's timeout before it gives up, as a real hang would have taken that long.
+    #[cfg(feature = "blocking")]
+    pub fn set_hang_clock(&self, time: &crate::time::FakeTime) -> &Self {
+        self.lock().hang_clock = Some(time.clone());
+        self
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for MockTransport {
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        match self.reply_to(&request) {
             MockReply::Response(response) => Ok(response),
             MockReply::Error(error) => Err(error),
             MockReply::Hang => std::future::pending().await,
+        }
+    }
+}
+
+/// Blocking, a hang cannot last forever: it gives up at the attempt's timeout with a
+/// [`TransportErrorKind::Timeout`] error (at once, or after moving the clock set with
+/// [`MockTransport::set_hang_clock`]); without a timeout it fails at once with
+/// [`TransportErrorKind::Other`] saying so.
+#[cfg(feature = "blocking")]
+impl crate::blocking::BlockingTransport for MockTransport {
+    fn send(
+        &self,
+        request: Request<Bytes>,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<Response<Bytes>, TransportError> {
+        match self.reply_to(&request) {
+            MockReply::Response(response) => Ok(response),
+            MockReply::Error(error) => Err(error),
+            MockReply::Hang => match timeout {
+                Some(timeout) => {
+                    if let Some(time) = self.lock().hang_clock.clone() {
+                        time.advance(timeout);
+                    }
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        "MockTransport: the reply hung until the attempt's timeout",
+                    ))
+                }
+                None => Err(TransportError::new(
+                    TransportErrorKind::Other,
+                    "MockTransport: a hanging reply with no timeout would block forever",
+                )),
+            },
         }
     }
 }

@@ -1,5 +1,9 @@
-//! The retry decision: pure functions, no I/O, no clock reads, no randomness inside (the
-//! current time and the jitter sample are passed in).
+//! The retry policy: pure functions, no I/O, no clock reads, no randomness inside (the
+//! current time and the jitter sample are passed in). Whether an outcome is transient, and
+//! whether a retry is safe for the method, comes from the one classifier in
+//! [`classify`](mod@crate::classify); this module adds the attempt count, the delay and the budget.
+//! The state machine that applies it to a whole call, deadlines included, is
+//! [`Operation`](crate::Operation).
 //!
 //! | outcome of the attempt | GET, HEAD, OPTIONS, PUT, DELETE | POST, PATCH, anything else |
 //! |---|---|---|
@@ -19,50 +23,60 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderValue, Method, StatusCode};
 
-use crate::error::{TransportError, TransportErrorKind};
+use crate::classify::{Classification, classify};
+use crate::error::TransportError;
 
-/// Retry settings.
+/// Retry settings: how many attempts, and how long to pause between them.
+///
+/// Fields are private so that the type can grow; read them with the getters, set them with the
+/// `with_*` methods.
 ///
 /// ```
 /// use std::time::Duration;
 /// use glair_core::RetryConfig;
 ///
 /// let config = RetryConfig::default().with_max_attempts(5);
-/// assert_eq!(config.initial_backoff, Duration::from_millis(200));
-/// assert_eq!(RetryConfig::disabled().max_attempts, 1);
+/// assert_eq!(config.max_attempts(), 5);
+/// assert_eq!(config.initial_backoff(), Duration::from_millis(200));
+/// assert_eq!(RetryConfig::disabled().max_attempts(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RetryConfig {
-    /// Total attempts including the first (default 3); 1 (or 0) means no retries.
-    pub max_attempts: u32,
-    /// Upper bound of the first backoff (default 200 ms); doubles each retry.
-    pub initial_backoff: Duration,
-    /// Upper bound of any backoff (default 10 s).
-    pub max_backoff: Duration,
-    /// Longest `Retry-After` honoured (default 30 s); longer values are clamped to it.
-    pub max_retry_after: Duration,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
 }
 
 impl RetryConfig {
     /// The default number of attempts: 3.
     pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+    /// The default upper bound of the first backoff: 200 ms.
+    pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(200);
+    /// The default upper bound of any backoff: 10 s.
+    pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(10);
+    /// The default longest `Retry-After` honoured: 30 s.
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+    /// The defaults: 3 attempts, backoff from 200 ms up to 10 s, `Retry-After` up to 30 s.
+    pub fn new() -> Self {
+        Self::default()
+    }
 
     /// No retries: one attempt only.
     pub fn disabled() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().with_max_attempts(1)
     }
 
-    /// Sets the total number of attempts (including the first).
+    /// Sets the total number of attempts, the first included (0 counts as 1).
     #[must_use]
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
-        self.max_attempts = max_attempts;
+        self.max_attempts = max_attempts.max(1);
         self
     }
 
-    /// Sets the first backoff's upper bound.
+    /// Sets the first backoff's upper bound (it doubles each retry).
     #[must_use]
     pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
         self.initial_backoff = initial_backoff;
@@ -76,11 +90,31 @@ impl RetryConfig {
         self
     }
 
-    /// Sets the longest `Retry-After` honoured.
+    /// Sets the longest `Retry-After` honoured; longer values are clamped to it.
     #[must_use]
     pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
         self
+    }
+
+    /// Total attempts, the first included (at least 1).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Upper bound of the first backoff.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// Upper bound of any backoff.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// Longest `Retry-After` honoured.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
     }
 
     /// True when more than one attempt may be made.
@@ -93,9 +127,9 @@ impl Default for RetryConfig {
     fn default() -> Self {
         Self {
             max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(10),
-            max_retry_after: Duration::from_secs(30),
+            initial_backoff: Self::DEFAULT_INITIAL_BACKOFF,
+            max_backoff: Self::DEFAULT_MAX_BACKOFF,
+            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
         }
     }
 }
@@ -157,21 +191,6 @@ pub enum StopReason {
     BudgetExhausted,
 }
 
-/// True for the methods that may be repeated without changing the outcome:
-/// GET, HEAD, OPTIONS, PUT and DELETE.
-pub fn is_idempotent(method: &Method) -> bool {
-    *method == Method::GET
-        || *method == Method::HEAD
-        || *method == Method::OPTIONS
-        || *method == Method::PUT
-        || *method == Method::DELETE
-}
-
-/// True for the statuses worth retrying on an idempotent request: 429, 500, 502, 503, 504.
-pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
-}
-
 /// Decides whether to retry after an attempt (see the [module docs](self) for the table).
 ///
 /// - `attempts_made`: attempts made so far, including the one that produced `outcome` (≥ 1).
@@ -205,43 +224,17 @@ pub fn decide(
     now_system: SystemTime,
     jitter: f64,
 ) -> RetryDecision {
-    let idempotent = is_idempotent(method);
-    let mut retry_after = None;
-    match outcome {
-        AttemptOutcome::Response {
-            status,
-            retry_after: header,
-        } => {
-            if status.is_success() {
-                return RetryDecision::Stop(StopReason::Success);
-            }
-            if !is_retryable_status(*status) {
-                return RetryDecision::Stop(StopReason::NotRetryable);
-            }
-            // 429 means the service refused the request without processing it: safe for any
-            // method. 5xx may come after the request was processed.
-            if *status != StatusCode::TOO_MANY_REQUESTS && !idempotent {
-                return RetryDecision::Stop(StopReason::MayHaveBeenProcessed);
-            }
-            retry_after = *header;
+    let retry_after = match outcome {
+        AttemptOutcome::Response { retry_after, .. } => *retry_after,
+        _ => None,
+    };
+    match classify(outcome) {
+        Classification::Success => return RetryDecision::Stop(StopReason::Success),
+        Classification::Permanent => return RetryDecision::Stop(StopReason::NotRetryable),
+        transient if !transient.permits_retry_of(method) => {
+            return RetryDecision::Stop(StopReason::MayHaveBeenProcessed);
         }
-        AttemptOutcome::TransportError(error) => {
-            if !error.request_never_sent() {
-                match error.kind() {
-                    TransportErrorKind::Timeout | TransportErrorKind::Io => {
-                        if !idempotent {
-                            return RetryDecision::Stop(StopReason::MayHaveBeenProcessed);
-                        }
-                    }
-                    _ => return RetryDecision::Stop(StopReason::NotRetryable),
-                }
-            }
-        }
-        AttemptOutcome::AttemptTimedOut => {
-            if !idempotent {
-                return RetryDecision::Stop(StopReason::MayHaveBeenProcessed);
-            }
-        }
+        _ => {}
     }
 
     if attempts_made >= config.max_attempts {
@@ -325,6 +318,7 @@ pub fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::TransportErrorKind;
     use proptest::prelude::*;
 
     const NOW: SystemTime = SystemTime::UNIX_EPOCH;

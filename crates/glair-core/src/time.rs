@@ -19,6 +19,13 @@ pub trait Sleep: Send + Sync + fmt::Debug {
     /// Fake timers (such as `FakeTime`) should advance their clock only when the future is
     /// polled, because the dispatcher may create a timeout future and drop it unpolled.
     fn sleep(&self, duration: Duration) -> SleepFuture;
+
+    /// Whether this timer works where it is called from (default: always). A timer bound to
+    /// a runtime answers false outside it; drivers check this before relying on the timer and
+    /// fail with a clear error instead of waiting forever.
+    fn is_available(&self) -> bool {
+        true
+    }
 }
 
 /// Reads the time.
@@ -46,9 +53,13 @@ impl Clock for SystemClock {
 /// Sleeps with `tokio::time::sleep` (the runtime must have its time driver enabled, as
 /// `#[tokio::main]` runtimes do).
 ///
-/// Polled outside any tokio runtime it does not panic: it falls back to a helper thread that
-/// sleeps and then wakes the task (one short-lived thread per sleep; pass your runtime's own
-/// [`Sleep`] to the dispatcher instead if you use another executor).
+/// It needs a tokio runtime where its futures are polled, and it never starts a thread of its
+/// own: outside a runtime, [`is_available`](Sleep::is_available) is false, and the
+/// dispatcher fails a call that needs a timer with
+/// [`DispatchError::MissingSleep`](crate::DispatchError::MissingSleep) instead of waiting. For
+/// a program without an async runtime, use the blocking driver
+/// (`BlockingDispatcher`, feature `blocking`; `glair::blocking::Client`) or pass your
+/// executor's own [`Sleep`].
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,59 +69,20 @@ pub struct TokioSleep;
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
         // Nothing happens until the first poll, so the runtime is looked up where the future
-        // runs, not where it was created.
+        // runs, not where it was created. Outside a runtime the future never completes
+        // (drivers check `is_available` first; tokio's own `sleep` would panic).
         Box::pin(async move {
             if tokio::runtime::Handle::try_current().is_ok() {
                 tokio::time::sleep(duration).await;
             } else {
-                thread_sleep(duration).await;
+                std::future::pending::<()>().await;
             }
         })
     }
-}
 
-/// Waits for `duration` on a helper thread; for use outside tokio.
-#[cfg(feature = "hyper")]
-fn thread_sleep(duration: Duration) -> impl Future<Output = ()> + Send {
-    use std::sync::Mutex;
-    use std::task::{Poll, Waker};
-
-    #[derive(Default)]
-    struct Shared {
-        done: bool,
-        waker: Option<Waker>,
+    fn is_available(&self) -> bool {
+        tokio::runtime::Handle::try_current().is_ok()
     }
-
-    let shared = Arc::new(Mutex::new(Shared::default()));
-    let mut started = false;
-    std::future::poll_fn(move |cx| {
-        let mut state = shared.lock().unwrap_or_else(|p| p.into_inner());
-        if state.done {
-            return Poll::Ready(());
-        }
-        state.waker = Some(cx.waker().clone());
-        drop(state);
-        if !started {
-            started = true;
-            let shared = Arc::clone(&shared);
-            let spawned = std::thread::Builder::new()
-                .name("glair-sleep".to_owned())
-                .spawn(move || {
-                    std::thread::sleep(duration);
-                    let mut state = shared.lock().unwrap_or_else(|p| p.into_inner());
-                    state.done = true;
-                    if let Some(waker) = state.waker.take() {
-                        waker.wake();
-                    }
-                });
-            if spawned.is_err() {
-                // No thread to be had: block this one rather than never waking.
-                std::thread::sleep(duration);
-                return Poll::Ready(());
-            }
-        }
-        Poll::Pending
-    })
 }
 
 /// A shareable [`Sleep`].
@@ -133,6 +105,10 @@ impl From<Arc<dyn Sleep>> for SharedSleep {
 impl Sleep for SharedSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
         self.0.sleep(duration)
+    }
+
+    fn is_available(&self) -> bool {
+        self.0.is_available()
     }
 }
 
@@ -269,6 +245,15 @@ mod fake {
         }
     }
 
+    #[cfg(feature = "blocking")]
+    impl crate::blocking::BlockingSleep for FakeTime {
+        fn sleep(&self, duration: Duration) {
+            let mut state = self.lock();
+            state.elapsed = state.elapsed.saturating_add(duration);
+            state.slept.push(duration);
+        }
+    }
+
     impl Clock for FakeTime {
         fn now(&self) -> Instant {
             let state = self.lock();
@@ -293,16 +278,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokio_sleep_outside_tokio_uses_a_thread() {
-        let start = Instant::now();
-        pollster::block_on(TokioSleep.sleep(Duration::from_millis(20)));
-        assert!(start.elapsed() >= Duration::from_millis(20));
+    fn tokio_sleep_outside_tokio_is_unavailable_and_starts_no_thread() {
+        assert!(!TokioSleep.is_available());
+        // Creating (and dropping) the future outside a runtime neither panics nor spawns.
+        drop(TokioSleep.sleep(Duration::from_secs(30)));
     }
 
     #[tokio::test(start_paused = true)]
     async fn tokio_sleep_inside_tokio_uses_the_tokio_timer() {
         // With the clock paused, tokio auto-advances: no real wait for an hour.
         let start = tokio::time::Instant::now();
+        assert!(TokioSleep.is_available());
         TokioSleep.sleep(Duration::from_secs(3600)).await;
         assert!(start.elapsed() >= Duration::from_secs(3600));
     }

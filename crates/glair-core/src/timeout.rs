@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
-/// Timeouts for one operation (one call of [`Dispatcher::send`](crate::Dispatcher::send)).
+/// The two timeouts the retry engine enforces for any transport.
 ///
-/// - `connect` is a transport setting (the hyper transport reads it from its own builder; this
-///   field documents the intended value and is what the facade passes on).
-/// - `attempt` bounds each attempt (connect, send, and reading the whole response).
-/// - `operation` bounds everything: all attempts and the waits between them. A retry whose
-///   delay would run past it is not made.
+/// - `attempt` bounds each attempt (sending, and reading the whole response).
+/// - `operation` bounds everything: all attempts and the pauses between them. A retry whose
+///   pause would run past it is not made, and an attempt in flight when it passes is
+///   abandoned.
 ///
-/// `attempt` and `operation` are enforced by the [`Dispatcher`](crate::Dispatcher) for any
-/// transport, using its [`Sleep`](crate::Sleep).
+/// The connect timeout is not here: it acts where connections are made, so it is a setting of
+/// the transport (`HyperTransport`'s builder, the blocking transport's builder).
 ///
 /// ```
 /// use std::time::Duration;
@@ -20,59 +19,61 @@ use std::time::Duration;
 /// let timeouts = TimeoutConfig::default()
 ///     .with_attempt(Some(Duration::from_secs(5)))
 ///     .with_operation(None);
-/// assert_eq!(timeouts.connect, Duration::from_secs(10));
-/// assert_eq!(timeouts.attempt, Some(Duration::from_secs(5)));
+/// assert_eq!(timeouts.attempt(), Some(Duration::from_secs(5)));
+/// assert_eq!(timeouts.operation(), None);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TimeoutConfig {
-    /// Connect timeout (default 10 s).
-    pub connect: Duration,
-    /// Per-attempt timeout (default 30 s); `None` for no limit.
-    pub attempt: Option<Duration>,
-    /// Whole-operation timeout (default 60 s); `None` for no limit.
-    pub operation: Option<Duration>,
+    attempt: Option<Duration>,
+    operation: Option<Duration>,
 }
 
 impl TimeoutConfig {
-    /// The default connect timeout: 10 s.
-    pub const DEFAULT_CONNECT: Duration = Duration::from_secs(10);
     /// The default per-attempt timeout: 30 s.
     pub const DEFAULT_ATTEMPT: Duration = Duration::from_secs(30);
     /// The default operation timeout: 60 s.
     pub const DEFAULT_OPERATION: Duration = Duration::from_secs(60);
 
-    /// No attempt or operation timeout (connect timeout left at its default).
+    /// The defaults: 30 s per attempt, 60 s per operation.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// No attempt or operation timeout.
     pub fn none() -> Self {
         Self {
-            connect: Self::DEFAULT_CONNECT,
             attempt: None,
             operation: None,
         }
     }
 
-    /// Sets the connect timeout.
-    #[must_use]
-    pub fn with_connect(mut self, connect: Duration) -> Self {
-        self.connect = connect;
-        self
-    }
-
-    /// Sets the per-attempt timeout.
+    /// Sets the per-attempt timeout (`None`: no limit).
     #[must_use]
     pub fn with_attempt(mut self, attempt: Option<Duration>) -> Self {
         self.attempt = attempt;
         self
     }
 
-    /// Sets the whole-operation timeout.
+    /// Sets the whole-operation timeout (`None`: no limit).
     #[must_use]
     pub fn with_operation(mut self, operation: Option<Duration>) -> Self {
         self.operation = operation;
         self
     }
 
-    /// True if the dispatcher needs a timer to enforce this configuration.
-    pub(crate) fn needs_timer(&self) -> bool {
+    /// The per-attempt timeout, if any.
+    pub fn attempt(&self) -> Option<Duration> {
+        self.attempt
+    }
+
+    /// The whole-operation timeout, if any.
+    pub fn operation(&self) -> Option<Duration> {
+        self.operation
+    }
+
+    /// True if a driver needs a timer to enforce this configuration.
+    pub fn needs_timer(&self) -> bool {
         self.attempt.is_some() || self.operation.is_some()
     }
 }
@@ -80,7 +81,6 @@ impl TimeoutConfig {
 impl Default for TimeoutConfig {
     fn default() -> Self {
         Self {
-            connect: Self::DEFAULT_CONNECT,
             attempt: Some(Self::DEFAULT_ATTEMPT),
             operation: Some(Self::DEFAULT_OPERATION),
         }

@@ -327,8 +327,8 @@ fn per_request_timeout_override() {
     );
     assert_eq!(time.slept(), vec![secs(2)]);
     // The dispatcher's own settings are unchanged.
-    assert_eq!(d.timeout_config().attempt, Some(secs(30)));
-    assert_eq!(d.retry_config(), &RetryConfig::disabled());
+    assert_eq!(d.timeouts().attempt(), Some(secs(30)));
+    assert_eq!(d.retry(), &RetryConfig::disabled());
 }
 
 #[test]

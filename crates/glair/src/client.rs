@@ -12,7 +12,8 @@ use glair_types::{
     ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness, SessionKind,
 };
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
+use crate::options::{Settings, resolve_config};
 use crate::sessions::Sessions;
 
 /// The environment variables [`Client::from_env`] reads.
@@ -111,87 +112,258 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .field("credentials", &self.inner.credentials)
-            .field("retry", self.inner.dispatcher.retry_config())
-            .field("timeouts", self.inner.dispatcher.timeout_config())
+            .field("retry", self.inner.dispatcher.retry())
+            .field("timeouts", self.inner.dispatcher.timeouts())
             .field("transport", self.inner.dispatcher.transport())
             .finish()
     }
 }
 
+/// The settings both clients' builders share ([`ClientBuilder`] and, with the `blocking`
+/// feature, `glair::blocking::ClientBuilder`), and their checks.
+#[derive(Default, Clone)]
+pub(crate) struct CommonBuilder {
+    pub(crate) api_key: Option<String>,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) settings: Settings,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) max_response_body_bytes: Option<u64>,
+    pub(crate) clock: Option<SharedClock>,
+    pub(crate) jitter: Option<SharedJitter>,
+}
+
+/// What [`CommonBuilder::resolve`] checked.
+pub(crate) struct Resolved {
+    pub(crate) config: ApiConfig,
+    pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+}
+
+impl CommonBuilder {
+    pub(crate) fn load_env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+        let read = |name: &str| get(name).filter(|v| !v.is_empty());
+        self.api_key = self.api_key.or_else(|| read(env_vars::API_KEY));
+        self.username = self.username.or_else(|| read(env_vars::USERNAME));
+        self.password = self.password.or_else(|| read(env_vars::PASSWORD));
+        let mut from_env = Settings::new();
+        if let Some(url) = read(env_vars::BASE_URL) {
+            from_env = from_env.base_url(url);
+        }
+        if let Some(version) = read(env_vars::API_VERSION) {
+            from_env = from_env.api_version(version);
+        }
+        self.settings = std::mem::take(&mut self.settings).take_unset_from(&from_env);
+        self
+    }
+
+    /// Checks credentials and the base URL, and applies the defaults under the settings.
+    pub(crate) fn resolve(&self) -> Result<Resolved, Error> {
+        let credentials = match self.settings.credentials_set() {
+            Some(c) => c.clone(),
+            None => match (&self.api_key, &self.username, &self.password) {
+                (Some(k), Some(u), Some(p)) => Credentials::new(k, u, p)?,
+                _ => {
+                    let missing: Vec<&str> = [
+                        (
+                            self.api_key.is_none(),
+                            "api key (.api_key() or GLAIR_API_KEY)",
+                        ),
+                        (
+                            self.username.is_none(),
+                            "username (.username() or GLAIR_USERNAME)",
+                        ),
+                        (
+                            self.password.is_none(),
+                            "password (.password() or GLAIR_PASSWORD)",
+                        ),
+                    ]
+                    .into_iter()
+                    .filter_map(|(absent, what)| absent.then_some(what))
+                    .collect();
+                    return Err(InvalidInput::new(
+                        "credentials",
+                        format!("missing {}", missing.join(", ")),
+                    )
+                    .into());
+                }
+            },
+        };
+        let config = resolve_config(
+            self.settings.base_url_set(),
+            self.settings.api_version_set(),
+            self.settings.allows_plain_http(),
+        )?;
+        Ok(Resolved {
+            config,
+            credentials,
+            retry: self.settings.retry_over(&RetryConfig::default()),
+            timeouts: self.settings.timeouts_over(&TimeoutConfig::default()),
+        })
+    }
+}
+
+impl fmt::Debug for CommonBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |o: bool| if o { "<redacted>" } else { "<unset>" };
+        f.debug_struct("CommonBuilder")
+            .field("api_key", &set(self.api_key.is_some()))
+            .field("username", &set(self.username.is_some()))
+            .field("password", &set(self.password.is_some()))
+            .field("settings", &self.settings)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_body_bytes", &self.max_response_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The setters both clients' builders share: one name and one implementation per setting.
+macro_rules! common_builder_setters {
+    () => {
+        /// The API key, sent as `x-api-key`.
+        pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+            self.common.api_key = Some(api_key.into());
+            self
+        }
+
+        /// The username for HTTP Basic authentication.
+        pub fn username(mut self, username: impl Into<String>) -> Self {
+            self.common.username = Some(username.into());
+            self
+        }
+
+        /// The password for HTTP Basic authentication.
+        pub fn password(mut self, password: impl Into<String>) -> Self {
+            self.common.password = Some(password.into());
+            self
+        }
+
+        /// All of these [`Settings`](crate::Settings) at once: each field set there replaces
+        /// what was set before; fields unset there keep their values.
+        pub fn settings(mut self, settings: $crate::Settings) -> Self {
+            self.common.settings = settings.take_unset_from(&self.common.settings);
+            self
+        }
+
+        /// All three credentials at once (takes precedence over the single setters); see
+        /// [`Settings::credentials`](crate::Settings::credentials).
+        pub fn credentials(self, credentials: glair_types::Credentials) -> Self {
+            self.with_settings(|s| s.credentials(credentials))
+        }
+
+        /// See [`Settings::base_url`](crate::Settings::base_url).
+        pub fn base_url(self, base_url: impl Into<String>) -> Self {
+            self.with_settings(|s| s.base_url(base_url))
+        }
+
+        /// See [`Settings::api_version`](crate::Settings::api_version).
+        pub fn api_version(self, api_version: impl Into<String>) -> Self {
+            self.with_settings(|s| s.api_version(api_version))
+        }
+
+        /// See [`Settings::allow_plain_http`](crate::Settings::allow_plain_http).
+        pub fn allow_plain_http(self, allow: bool) -> Self {
+            self.with_settings(|s| s.allow_plain_http(allow))
+        }
+
+        /// See [`Settings::retry`](crate::Settings::retry).
+        pub fn retry(self, retry: glair_core::RetryConfig) -> Self {
+            self.with_settings(|s| s.retry(retry))
+        }
+
+        /// See [`Settings::max_attempts`](crate::Settings::max_attempts).
+        pub fn max_attempts(self, max_attempts: u32) -> Self {
+            self.with_settings(|s| s.max_attempts(max_attempts))
+        }
+
+        /// See [`Settings::timeouts`](crate::Settings::timeouts).
+        pub fn timeouts(self, timeouts: glair_core::TimeoutConfig) -> Self {
+            self.with_settings(|s| s.timeouts(timeouts))
+        }
+
+        /// See [`Settings::attempt_timeout`](crate::Settings::attempt_timeout).
+        pub fn attempt_timeout(self, timeout: std::time::Duration) -> Self {
+            self.with_settings(|s| s.attempt_timeout(timeout))
+        }
+
+        /// See [`Settings::operation_timeout`](crate::Settings::operation_timeout).
+        pub fn operation_timeout(self, timeout: std::time::Duration) -> Self {
+            self.with_settings(|s| s.operation_timeout(timeout))
+        }
+
+        /// How long the default transport may take to connect (default 10 s). A transport
+        /// setting: a transport given with `transport` has its own.
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.common.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// The largest response body the default transport accepts (default 4 MiB); a larger
+        /// or endless body fails with a transport error instead of exhausting memory.
+        pub fn max_response_body_bytes(mut self, limit: u64) -> Self {
+            self.common.max_response_body_bytes = Some(limit);
+            self
+        }
+
+        /// The clock used for deadlines and for judging expiry in `wait` (default: the
+        /// system clock).
+        pub fn clock(mut self, clock: glair_core::SharedClock) -> Self {
+            self.common.clock = Some(clock);
+            self
+        }
+
+        /// The randomness used for backoff jitter (default: a seeded generator).
+        pub fn jitter(mut self, jitter: glair_core::SharedJitter) -> Self {
+            self.common.jitter = Some(jitter);
+            self
+        }
+
+        /// Fills every setting not given yet from the environment ([`env_vars`](crate::env_vars)).
+        pub fn load_env(self) -> Self {
+            self.load_env_from(|name| std::env::var(name).ok())
+        }
+
+        /// Like `load_env`, reading variables through `get` (for tests and for
+        /// configuration systems other than the process environment).
+        pub fn load_env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+            self.common = self.common.load_env_from(get);
+            self
+        }
+
+        fn with_settings(mut self, set: impl FnOnce($crate::Settings) -> $crate::Settings) -> Self {
+            self.common.settings = set(std::mem::take(&mut self.common.settings));
+            self
+        }
+    };
+}
+#[cfg(feature = "blocking-client")]
+pub(crate) use common_builder_setters;
+
 /// Configures a [`Client`]. Nothing is checked until [`build`](ClientBuilder::build), which
 /// reports every problem with the field it concerns.
 ///
-/// Defaults: base URL `https://api.vision.glair.ai`, API version `v1`, the hyper transport
-/// (feature `hyper`), timeouts of 10 s to connect, 30 s per attempt and 60 s per operation, and
-/// up to 3 attempts with exponential backoff and full jitter (see `glair_core::retry` for which
-/// failures are retried for which method).
+/// The settings that calls can also override per handle are a [`Settings`]; the setters of
+/// the same names write into the builder's, and [`settings`](ClientBuilder::settings) sets
+/// several at once. Defaults: base URL `https://api.vision.glair.ai`, API version `v1`, the
+/// hyper transport (feature `hyper`) with a 10 s connect timeout, 30 s per attempt and 60 s
+/// per operation, and up to 3 attempts with exponential backoff and full jitter (see
+/// `glair_core::classify` for which failures are retried for which method).
+///
+/// `Debug` shows no credential and no user name or password inside the base URL.
 #[derive(Default, Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    credentials: Option<Credentials>,
-    base_url: Option<String>,
-    api_version: Option<String>,
-    allow_plain_http: bool,
+    common: CommonBuilder,
     transport: Option<SharedTransport>,
-    retry: Option<RetryConfig>,
-    timeouts: Option<TimeoutConfig>,
-    max_response_body_bytes: Option<u64>,
     sleep: Option<SharedSleep>,
-    clock: Option<SharedClock>,
-    jitter: Option<SharedJitter>,
 }
 
 impl ClientBuilder {
-    /// The API key, sent as `x-api-key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// The username for HTTP Basic authentication.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// The password for HTTP Basic authentication.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// All three credentials at once (takes precedence over the single setters).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// The base URL, e.g. `https://api.vision.glair.ai` or a local emulator's
-    /// `http://127.0.0.1:8080`. Plain `http://` is refused for non-loopback hosts unless
-    /// [`allow_plain_http`](ClientBuilder::allow_plain_http) is set.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// The API version (default `v1`).
-    pub fn api_version(mut self, api_version: impl Into<String>) -> Self {
-        self.api_version = Some(api_version.into());
-        self
-    }
-
-    /// Accepts a plain `http://` base URL to a host that is not loopback. Credentials then
-    /// travel unencrypted: only for a hop that something else encrypts.
-    pub fn allow_plain_http(mut self, allow: bool) -> Self {
-        self.allow_plain_http = allow;
-        self
-    }
+    common_builder_setters!();
 
     /// Sends requests through `transport` instead of the default hyper transport: reqwest, a
-    /// WASM fetch, a blocking socket, a test double — anything implementing
-    /// [`Transport`].
+    /// WASM fetch, a test double — anything implementing [`Transport`]. (For a blocking
+    /// socket, use `glair::blocking::Client` and a `BlockingTransport`.)
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(SharedTransport::new(transport));
         self
@@ -203,67 +375,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Retry settings.
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// The most attempts per call, the first included (1 disables retries).
-    pub fn max_attempts(mut self, max_attempts: u32) -> Self {
-        let retry = self.retry.take().unwrap_or_default();
-        self.retry = Some(retry.with_max_attempts(max_attempts));
-        self
-    }
-
-    /// All timeouts at once.
-    pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
-        self.timeouts = Some(timeouts);
-        self
-    }
-
-    /// How long the default transport may take to connect.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        let mut t = self.timeouts.unwrap_or_default();
-        t.connect = timeout;
-        self.timeouts = Some(t);
-        self
-    }
-
-    /// How long one attempt may take, from sending to the last byte of the body.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        let mut t = self.timeouts.unwrap_or_default();
-        t.attempt = Some(timeout);
-        self.timeouts = Some(t);
-        self
-    }
-
-    /// How long a whole call may take, retries and the waits between them included.
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        let mut t = self.timeouts.unwrap_or_default();
-        t.operation = Some(timeout);
-        self.timeouts = Some(t);
-        self
-    }
-
-    /// The largest response body the default transport accepts (default 4 MiB); a larger or
-    /// endless body fails with a transport error instead of exhausting memory.
-    pub fn max_response_body_bytes(mut self, limit: u64) -> Self {
-        self.max_response_body_bytes = Some(limit);
-        self
-    }
-
-    /// The timer used between retries and for timeouts (default: tokio's, with the `hyper`
-    /// feature). Tests pass `glair_core::FakeTime` here.
+    /// The timer used between retries, for timeouts and for the pauses of `wait` (default:
+    /// tokio's, with the `hyper` feature). Tests pass `glair_core::FakeTime` here.
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
-        self
-    }
-
-    /// The clock used for budgets and for judging expiry in
-    /// [`wait`](crate::Sessions::wait) (default: the system clock).
-    pub fn clock(mut self, clock: SharedClock) -> Self {
-        self.clock = Some(clock);
         self
     }
 
@@ -277,159 +392,79 @@ impl ClientBuilder {
             .clock(SharedClock::new(time))
     }
 
-    /// The randomness used for backoff jitter (default: a seeded generator).
-    pub fn jitter(mut self, jitter: SharedJitter) -> Self {
-        self.jitter = Some(jitter);
-        self
-    }
-
-    /// Fills every setting not given yet from the environment ([`env_vars`]).
-    pub fn load_env(self) -> Self {
-        self.load_env_from(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`load_env`](ClientBuilder::load_env), reading variables through `get` (for tests
-    /// and for configuration systems other than the process environment).
-    pub fn load_env_from(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
-        let read = |name: &str| get(name).filter(|v| !v.is_empty());
-        self.api_key = self.api_key.or_else(|| read(env_vars::API_KEY));
-        self.username = self.username.or_else(|| read(env_vars::USERNAME));
-        self.password = self.password.or_else(|| read(env_vars::PASSWORD));
-        self.base_url = self.base_url.or_else(|| read(env_vars::BASE_URL));
-        self.api_version = self.api_version.or_else(|| read(env_vars::API_VERSION));
-        self
-    }
-
     /// Checks the configuration and builds the client.
     ///
     /// Fails, naming what to fix, on missing or invalid credentials, an invalid base URL or
-    /// version, plain HTTP to a remote host, or no transport (a build without the `hyper`
-    /// feature must pass one).
+    /// version, plain HTTP to a remote host, no transport (a build without the `hyper`
+    /// feature must pass one), or retries or timeouts configured with no timer
+    /// ([`ConfigError::MissingTimer`](crate::ConfigError::MissingTimer)).
     pub fn build(self) -> Result<Client, Error> {
-        let credentials = match self.credentials {
-            Some(c) => c,
-            None => {
-                let missing: Vec<&str> = [
-                    (
-                        self.api_key.is_none(),
-                        "api key (.api_key() or GLAIR_API_KEY)",
-                    ),
-                    (
-                        self.username.is_none(),
-                        "username (.username() or GLAIR_USERNAME)",
-                    ),
-                    (
-                        self.password.is_none(),
-                        "password (.password() or GLAIR_PASSWORD)",
-                    ),
-                ]
-                .into_iter()
-                .filter_map(|(absent, what)| absent.then_some(what))
-                .collect();
-                match (&self.api_key, &self.username, &self.password) {
-                    (Some(k), Some(u), Some(p)) => Credentials::new(k, u, p)?,
-                    _ => {
-                        return Err(InvalidInput::new(
-                            "credentials",
-                            format!("missing {}", missing.join(", ")),
-                        )
-                        .into());
-                    }
-                }
-            }
-        };
-        let config = resolve_config(
-            self.base_url.as_deref(),
-            self.api_version.as_deref(),
-            self.allow_plain_http,
-        )?;
-        let timeouts = self.timeouts.unwrap_or_default();
+        let resolved = self.common.resolve()?;
         let transport = match self.transport {
             Some(t) => t,
-            None => default_transport(timeouts.connect, self.max_response_body_bytes)?,
+            None => default_transport(
+                self.common.connect_timeout,
+                self.common.max_response_body_bytes,
+            )?,
         };
         let mut dispatcher = Dispatcher::builder(transport)
-            .retry(self.retry.unwrap_or_default())
-            .timeouts(timeouts);
+            .retry(resolved.retry)
+            .timeouts(resolved.timeouts);
         if let Some(sleep) = self.sleep {
             dispatcher = dispatcher.sleep(sleep);
         }
-        if let Some(clock) = self.clock {
+        if let Some(clock) = self.common.clock {
             dispatcher = dispatcher.clock(clock);
         }
-        if let Some(jitter) = self.jitter {
+        if let Some(jitter) = self.common.jitter {
             dispatcher = dispatcher.jitter(jitter);
         }
         let dispatcher = dispatcher.build().map_err(|e| match e {
-            glair_core::BuildError::MissingSleep { needed_for } => Error::Config(format!(
-                "{needed_for} need a timer: pass one with ClientBuilder::sleep or \
-                 ClientBuilder::time, disable them, or enable the `hyper` feature"
-            )),
-            other => Error::Config(other.to_string()),
+            glair_core::BuildError::MissingSleep { .. } => {
+                Error::Config(ConfigError::MissingTimer {
+                    needed_for: "retries and timeouts",
+                })
+            }
+            other => Error::Config(ConfigError::Transport(other)),
         })?;
         Ok(Client {
             inner: Arc::new(Inner {
-                config,
-                credentials,
+                config: resolved.config,
+                credentials: resolved.credentials,
                 dispatcher,
             }),
         })
     }
 }
 
-/// Builds an [`ApiConfig`] from optional parts, applying the plain-HTTP policy.
-pub(crate) fn resolve_config(
-    base_url: Option<&str>,
-    api_version: Option<&str>,
-    allow_plain_http: bool,
-) -> Result<ApiConfig, InvalidInput> {
-    let config = match base_url {
-        None => ApiConfig::default(),
-        Some(url) if allow_plain_http => ApiConfig::allowing_plain_http(url)?,
-        Some(url) => ApiConfig::new(url)?,
-    };
-    match api_version {
-        Some(v) => config.with_api_version(v),
-        None => Ok(config),
-    }
-}
-
 #[cfg(feature = "hyper")]
 fn default_transport(
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     max_body: Option<u64>,
 ) -> Result<SharedTransport, Error> {
-    let mut builder = glair_core::HyperTransport::builder().connect_timeout(connect_timeout);
+    let mut builder = glair_core::HyperTransport::builder();
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
     if let Some(limit) = max_body {
         builder = builder.max_response_body_bytes(limit);
     }
-    let transport = builder.build().map_err(|e| Error::Config(e.to_string()))?;
+    let transport = builder
+        .build()
+        .map_err(|e| Error::Config(ConfigError::Transport(e)))?;
     Ok(SharedTransport::new(transport))
 }
 
 #[cfg(not(feature = "hyper"))]
-fn default_transport(_: Duration, _: Option<u64>) -> Result<SharedTransport, Error> {
-    Err(Error::Config(
-        "no transport: this build has no default transport (the `hyper` feature is off); \
-         pass one with ClientBuilder::transport"
-            .into(),
-    ))
+fn default_transport(_: Option<Duration>, _: Option<u64>) -> Result<SharedTransport, Error> {
+    Err(Error::Config(ConfigError::NoTransport { feature: "hyper" }))
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = |o: bool| if o { "<redacted>" } else { "<unset>" };
         f.debug_struct("ClientBuilder")
-            .field("api_key", &set(self.api_key.is_some()))
-            .field("username", &set(self.username.is_some()))
-            .field("password", &set(self.password.is_some()))
-            .field("credentials", &self.credentials)
-            .field("base_url", &self.base_url)
-            .field("api_version", &self.api_version)
-            .field("allow_plain_http", &self.allow_plain_http)
+            .field("common", &self.common)
             .field("transport", &self.transport)
-            .field("retry", &self.retry)
-            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use glair_core::{DispatchError, TransportError, TransportErrorKind};
+use glair_core::{
+    AttemptOutcome, BuildError, DispatchError, TransportError, classify, classify_transport_error,
+};
 use glair_types::{ApiError, DecodeError, InvalidInput, ResponseError};
 use http::StatusCode;
 
@@ -47,7 +49,40 @@ pub enum Error {
     /// The client cannot do this as configured (for example no timer for retries in a build
     /// without the `hyper` feature).
     #[error("glair client configuration: {0}")]
-    Config(String),
+    Config(#[from] ConfigError),
+    /// A response problem this version of the SDK has no more specific variant for.
+    #[error(transparent)]
+    Response(ResponseError),
+}
+
+/// Why a client cannot be built, or cannot make a call, as configured.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A timer is needed (for retries, timeouts or the pauses of a wait) and none works here:
+    /// none was given and none is available by default, or the default one needs a tokio
+    /// runtime and the call was made outside one.
+    #[error(
+        "{needed_for} need a timer and none works here: run inside a tokio runtime (the default \
+         timer is tokio's), pass one with ClientBuilder::sleep or ClientBuilder::time, turn \
+         retries and timeouts off, or use glair::blocking::Client (feature `blocking`)"
+    )]
+    MissingTimer {
+        /// What needed it: "retries and timeouts", "wait".
+        needed_for: &'static str,
+    },
+    /// No transport was given and this build has no default one.
+    #[error(
+        "no transport: this build has no default transport (enable the `{feature}` feature), \
+         so pass one with ClientBuilder::transport"
+    )]
+    NoTransport {
+        /// The feature that provides the default transport.
+        feature: &'static str,
+    },
+    /// The default transport could not be built.
+    #[error("the default transport could not be built: {0}")]
+    Transport(#[source] BuildError),
 }
 
 /// Which timeout ran out.
@@ -98,15 +133,15 @@ impl Error {
     ///
     /// Retrying a *create* that failed this way can create a second session if the first one
     /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
+    ///
+    /// The answer comes from the one classifier the SDK's own retries use
+    /// ([`glair_core::classify`](mod@glair_core::classify)).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(e) => e.is_transient(),
-            Self::Transport { source, .. } => matches!(
-                source.kind(),
-                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
-            ),
-            Self::Timeout { .. } => true,
-            Self::Decode(_) | Self::InvalidInput(_) | Self::Config(_) => false,
+            Self::Transport { source, .. } => classify_transport_error(source).is_transient(),
+            Self::Timeout { .. } => classify(&AttemptOutcome::AttemptTimedOut).is_transient(),
+            Self::Decode(_) | Self::InvalidInput(_) | Self::Config(_) | Self::Response(_) => false,
         }
     }
 
@@ -130,16 +165,15 @@ impl From<ResponseError> for Error {
         match e {
             ResponseError::Api(e) => Self::Api(e),
             ResponseError::Decode(e) => Self::Decode(e),
-            // ResponseError is non_exhaustive; a future variant still reads as a decode problem.
+            // ResponseError is non_exhaustive; a future variant is kept as it is.
             #[allow(unreachable_patterns)]
-            other => Self::Config(other.to_string()),
+            other => Self::Response(other),
         }
     }
 }
 
 impl From<DispatchError> for Error {
     fn from(e: DispatchError) -> Self {
-        let attempts = e.attempts();
         match e {
             DispatchError::Transport { source, attempts } => Self::Transport { source, attempts },
             DispatchError::AttemptTimeout { timeout, attempts } => Self::Timeout {
@@ -152,7 +186,18 @@ impl From<DispatchError> for Error {
                 after: timeout,
                 attempts,
             },
-            other => Self::Config(format!("{other} ({attempts} attempt(s) made)")),
+            DispatchError::MissingSleep => Self::Config(ConfigError::MissingTimer {
+                needed_for: "retries and timeouts",
+            }),
+            // DispatchError is non_exhaustive; a future variant reads as a transport failure.
+            #[allow(unreachable_patterns)]
+            other => Self::Transport {
+                attempts: other.attempts(),
+                source: TransportError::new(
+                    glair_core::TransportErrorKind::Other,
+                    other.to_string(),
+                ),
+            },
         }
     }
 }

@@ -65,6 +65,9 @@
 //!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
 //!   `glair_core::HyperTransport`, passed with [`ClientBuilder::transport`].
 //! - `native-roots`: also trust the operating system's certificate store.
+//! - `blocking`: [`blocking::Client`](crate::blocking), the blocking client, with its default
+//!   transport (ureq 3 with rustls); no tokio, no hyper.
+//! - `blocking-client`: the blocking client alone, for your own `BlockingTransport`.
 //! - `mock`: [`MockTransport`](glair_core::MockTransport) and
 //!   [`FakeTime`](glair_core::FakeTime), for testing code that uses this SDK.
 //!
@@ -76,7 +79,13 @@
 //! `Retry-After`: retrieves on connection errors, timeouts, 429, 500, 502, 503 and 504; creates
 //! only when the request provably never reached GLAIR or GLAIR answered 429 — so a retry can
 //! never create a second session. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
-//! 60 s per call.
+//! 60 s per call. One classifier decides all of this ([`glair_core::classify`](mod@glair_core::classify)), and
+//! [`Error::is_retryable`] asks the same one.
+//!
+//! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
+//! handle, with [`Sessions::with_settings`]; they merge field by field, per call over client
+//! over defaults. The connect timeout is the transport's
+//! ([`ClientBuilder::connect_timeout`] for the default transport).
 //!
 //! ## For transport authors
 //! A custom [`Transport`] needs no crates beyond this one: the request and response types come
@@ -103,6 +112,8 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking-client")]
+pub mod blocking;
 mod client;
 mod error;
 mod options;
@@ -110,8 +121,8 @@ mod sessions;
 mod wait;
 
 pub use client::{Client, ClientBuilder, env_vars};
-pub use error::{Error, TimeoutScope};
-pub use options::RequestOptions;
+pub use error::{ConfigError, Error, TimeoutScope};
+pub use options::Settings;
 pub use sessions::Sessions;
 pub use wait::{WaitOptions, WaitOutcome};
 

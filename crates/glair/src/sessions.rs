@@ -2,17 +2,17 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Instant;
 
-use bytes::Bytes;
 use glair_types::{
-    ApiConfig, CreateSession, Credentials, InvalidInput, ResponseError, RetrieveSession, Session,
-    SessionId, SessionKind, decode_retrieved_session, decode_session,
+    CreateSession, EndpointRequest, RetrieveSession, Session, SessionId, SessionKind,
 };
 use tracing::Instrument;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::options::RequestOptions;
+use crate::options::CallSettings;
+use crate::options::Settings;
 use crate::wait::{WaitOptions, WaitOutcome, wait_for};
 
 /// The hosted sessions of kind `K`, reached through a [`Client`]: for passive liveness,
@@ -24,7 +24,7 @@ use crate::wait::{WaitOptions, WaitOutcome, wait_for};
 /// [`retrieve`](Sessions::retrieve).
 pub struct Sessions<K: SessionKind> {
     client: Client,
-    options: RequestOptions,
+    settings: Settings,
     kind: PhantomData<K>,
 }
 
@@ -32,7 +32,7 @@ impl<K: SessionKind> Clone for Sessions<K> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
-            options: self.options.clone(),
+            settings: self.settings.clone(),
             kind: PhantomData,
         }
     }
@@ -42,7 +42,7 @@ impl<K: SessionKind> fmt::Debug for Sessions<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sessions")
             .field("kind", &K::NAME)
-            .field("options", &self.options)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
@@ -51,16 +51,23 @@ impl<K: SessionKind> Sessions<K> {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            settings: Settings::default(),
             kind: PhantomData,
         }
     }
 
-    /// The same handle with per-request overrides (credentials, base URL, API version,
-    /// timeouts, retries) for every call made through it.
-    pub fn with_options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
+    /// The same handle with its own [`Settings`] (credentials, base URL, API version,
+    /// timeouts, retries) for every call made through it, merged field by field over the
+    /// client's (see [`Settings`](crate::Settings#merge)).
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
         self
+    }
+
+    /// This handle's own settings (empty unless [`with_settings`](Sessions::with_settings)
+    /// was used).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Creates a session. Send the user to the returned session's `url`; read its id with
@@ -70,25 +77,24 @@ impl<K: SessionKind> Sessions<K> {
     /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
     pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
         let span = tracing::debug_span!("glair.create", kind = K::NAME);
-        self.call(
-            |config, credentials| request.to_http_request(config, credentials),
-            decode_session::<K>,
-        )
-        .instrument(span)
-        .await
+        self.call_before(&request, None).instrument(span).await
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
+        self.retrieve_before(&sid, None).await
+    }
+
+    /// Retrieves a session, giving up at `deadline` (a poll of `wait`).
+    pub(crate) async fn retrieve_before(
+        &self,
+        sid: &SessionId,
+        deadline: Option<Instant>,
+    ) -> Result<Session<K>, Error> {
         let span = tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str());
-        let request = RetrieveSession::<K>::new(sid);
-        self.call(
-            |config, credentials| request.to_http_request(config, credentials),
-            |response| decode_retrieved_session::<K>(response, request.sid()),
-        )
-        .instrument(span)
-        .await
+        let request = RetrieveSession::<K>::new(sid.clone());
+        self.call_before(&request, deadline).instrument(span).await
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
@@ -109,10 +115,13 @@ impl<K: SessionKind> Sessions<K> {
     /// Polls the session until it is finished, it expires, or `options.max_wait` passes —
     /// whichever comes first — and says which happened.
     ///
-    /// Polls start at `options.interval` and grow to `options.max_interval`. Transient
-    /// failures of one poll (timeouts, connection errors, 429/5xx) do not end the wait; any
-    /// other error does. Prefer the redirect to `success_url` over polling where you can: it
-    /// costs no requests.
+    /// `max_wait` bounds the whole wait, a poll in flight included: each poll gives up when
+    /// the time left runs out, and the outcome is then [`WaitOutcome::TimedOut`] with the
+    /// session as last seen, if any poll answered — unless the last poll failed for another
+    /// reason (a refused connection, a 503), which is then returned as the error. Pauses start at `options.interval` and
+    /// grow by half to `options.max_interval`. Transient failures of one poll (timeouts,
+    /// connection errors, 429/5xx) do not end the wait; any other error does. Prefer the
+    /// redirect to `success_url` over polling where you can: it costs no requests.
     pub async fn wait(
         &self,
         sid: impl AsRef<str>,
@@ -127,19 +136,27 @@ impl<K: SessionKind> Sessions<K> {
         &self.client
     }
 
-    /// Builds the request with the effective settings, sends it, decodes the answer.
-    async fn call(
+    /// Builds the request with the effective settings, sends it, and decodes the answer as
+    /// the endpoint's description says; gives up at `deadline` when one is given.
+    async fn call_before<R>(
         &self,
-        build: impl FnOnce(&ApiConfig, &Credentials) -> Result<http::Request<Bytes>, InvalidInput>,
-        decode: impl FnOnce(&http::Response<Bytes>) -> Result<Session<K>, ResponseError>,
-    ) -> Result<Session<K>, Error> {
-        let resolved = self.options.resolve(&self.client)?;
-        let request = build(&resolved.config, resolved.credentials)?;
-        let response = self
-            .client
-            .dispatcher()
-            .send_with(request, &resolved.send)
-            .await?;
-        Ok(decode(&response)?)
+        request: &R,
+        deadline: Option<Instant>,
+    ) -> Result<Session<K>, Error>
+    where
+        R: EndpointRequest<Response = Session<K>>,
+    {
+        let dispatcher = self.client.dispatcher();
+        let call = CallSettings::over(
+            &self.settings,
+            self.client.config(),
+            self.client.credentials(),
+            dispatcher.retry(),
+            dispatcher.timeouts(),
+            deadline,
+        )?;
+        let http_request = request.to_http_request(&call.config, call.credentials)?;
+        let response = dispatcher.send_with(http_request, &call.send).await?;
+        Ok(request.decode(&response)?.into_value())
     }
 }

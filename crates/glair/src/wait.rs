@@ -1,12 +1,15 @@
 //! Waiting for a session to finish by polling.
+//!
+//! The schedule and the deadline are glair-core's sans-IO [`PollPlan`]; [`Waiting`] adds what
+//! the plan does not know — how a polled session stands ([`judge`]) and the session last seen
+//! — and both drivers (the async [`wait_for`] here, the blocking client's) loop over it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
-use glair_core::Clock as _;
-use glair_core::Sleep as _;
+use glair_core::{Clock as _, PollPlan, PollStep, Sleep as _};
 use glair_types::{Session, SessionId, SessionKind};
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::sessions::Sessions;
 
 /// How [`Sessions::wait`] polls.
@@ -64,22 +67,26 @@ pub enum WaitOutcome<K: SessionKind> {
     Finished(Session<K>),
     /// The session expired before the user finished.
     Expired(Session<K>),
-    /// `max_wait` passed; the session is still pending.
-    TimedOut(Session<K>),
+    /// `max_wait` passed first: the session as last seen (still pending), or `None` when no
+    /// poll answered in time (for example a server that accepts and never answers).
+    TimedOut(Option<Session<K>>),
 }
 
 impl<K: SessionKind> WaitOutcome<K> {
-    /// The session as last seen.
-    pub fn session(&self) -> &Session<K> {
+    /// The session as last seen; `None` only for a [`TimedOut`](WaitOutcome::TimedOut) wait
+    /// in which no poll answered.
+    pub fn session(&self) -> Option<&Session<K>> {
         match self {
-            Self::Finished(s) | Self::Expired(s) | Self::TimedOut(s) => s,
+            Self::Finished(s) | Self::Expired(s) => Some(s),
+            Self::TimedOut(s) => s.as_ref(),
         }
     }
 
-    /// The session as last seen, owned.
-    pub fn into_session(self) -> Session<K> {
+    /// The session as last seen, owned (see [`session`](WaitOutcome::session)).
+    pub fn into_session(self) -> Option<Session<K>> {
         match self {
-            Self::Finished(s) | Self::Expired(s) | Self::TimedOut(s) => s,
+            Self::Finished(s) | Self::Expired(s) => Some(s),
+            Self::TimedOut(s) => s,
         }
     }
 
@@ -98,6 +105,125 @@ impl<K: SessionKind> WaitOutcome<K> {
     }
 }
 
+/// How one polled session stands. The one place `wait` judges a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Finished,
+    Expired,
+    /// Still pending; it expires on its own after `expires_in`, if known.
+    Pending {
+        expires_in: Option<Duration>,
+    },
+}
+
+/// Judges `session`: expiry by the service's own clock (the response's `Date`) when it said
+/// what time it was, else by `now`, the caller's wall clock. The service's clock is the one
+/// that ends a session; a client clock that is off must neither end a wait early nor wait on
+/// a dead session.
+pub(crate) fn judge<K: SessionKind>(session: &Session<K>, now: SystemTime) -> Standing {
+    if session.is_finished() {
+        Standing::Finished
+    } else if session.has_expired(now) {
+        Standing::Expired
+    } else {
+        Standing::Pending {
+            expires_in: session.expires_in().or_else(|| {
+                session
+                    .expires_at()
+                    .and_then(|at| at.duration_since(now).ok())
+            }),
+        }
+    }
+}
+
+/// What a wait's driver does next.
+#[derive(Debug)]
+pub(crate) enum WaitStep<K: SessionKind> {
+    /// Poll, giving up at this deadline.
+    Poll(Option<Instant>),
+    /// Pause this long, then call [`Waiting::begin_poll`].
+    Pause(Duration),
+    /// The wait is over.
+    Done(Result<WaitOutcome<K>, Error>),
+}
+
+/// One wait's state: the plan, the session last seen and the last poll's failure. No I/O, no
+/// clock.
+#[derive(Debug)]
+pub(crate) struct Waiting<K: SessionKind> {
+    plan: PollPlan,
+    last_seen: Option<Session<K>>,
+    last_failure: Option<Error>,
+}
+
+impl<K: SessionKind> Waiting<K> {
+    pub(crate) fn new(options: &WaitOptions, now: Instant) -> Self {
+        Self {
+            plan: PollPlan::new(
+                options.interval,
+                options.max_interval,
+                options.max_wait,
+                now,
+            ),
+            last_seen: None,
+            last_failure: None,
+        }
+    }
+
+    /// The deadline passed. If the last poll failed for a reason other than time running out
+    /// (a refused connection, a 503), that failure is the news and is returned; otherwise the
+    /// wait timed out, with the session as last seen.
+    fn timed_out(&mut self) -> WaitStep<K> {
+        match self.last_failure.take() {
+            Some(failure) if !failure.is_timeout() => WaitStep::Done(Err(failure)),
+            _ => WaitStep::Done(Ok(WaitOutcome::TimedOut(self.last_seen.take()))),
+        }
+    }
+
+    pub(crate) fn begin_poll(&mut self, now: Instant) -> WaitStep<K> {
+        match self.plan.begin_poll(now) {
+            PollStep::Poll { deadline } => WaitStep::Poll(deadline),
+            _ => self.timed_out(),
+        }
+    }
+
+    /// Feeds a poll's result, observed at `now` (monotonic) and `wall` (for expiry).
+    pub(crate) fn on_poll(
+        &mut self,
+        polled: Result<Session<K>, Error>,
+        now: Instant,
+        wall: SystemTime,
+    ) -> WaitStep<K> {
+        let step = match polled {
+            Ok(session) => {
+                self.last_failure = None;
+                match judge(&session, wall) {
+                    Standing::Finished => {
+                        return WaitStep::Done(Ok(WaitOutcome::Finished(session)));
+                    }
+                    Standing::Expired => return WaitStep::Done(Ok(WaitOutcome::Expired(session))),
+                    Standing::Pending { expires_in } => {
+                        tracing::trace!(poll = self.plan.polls(), status = %session.status, "session pending");
+                        self.last_seen = Some(session);
+                        self.plan.on_pending(now, expires_in)
+                    }
+                }
+            }
+            Err(e) if e.is_retryable() => {
+                tracing::debug!(poll = self.plan.polls(), error = %e, "poll failed; will poll again");
+                self.last_failure = Some(e);
+                self.plan.on_transient_failure(now)
+            }
+            Err(e) => return WaitStep::Done(Err(e)),
+        };
+        match step {
+            PollStep::Pause(pause) => WaitStep::Pause(pause),
+            _ => self.timed_out(),
+        }
+    }
+}
+
+/// The async driver of a wait.
 pub(crate) async fn wait_for<K: SessionKind>(
     sessions: &Sessions<K>,
     sid: &SessionId,
@@ -105,59 +231,22 @@ pub(crate) async fn wait_for<K: SessionKind>(
 ) -> Result<WaitOutcome<K>, Error> {
     let dispatcher = sessions.client().dispatcher();
     if !dispatcher.has_timer() {
-        return Err(Error::Config(
-            "wait needs a timer to pause between polls: pass one with ClientBuilder::sleep \
-             (or enable the `hyper` feature)"
-                .into(),
-        ));
+        return Err(ConfigError::MissingTimer { needed_for: "wait" }.into());
     }
     let clock = dispatcher.clock();
-    let sleep = dispatcher.sleep();
-    let started = clock.now();
-    let mut interval = options.interval.max(Duration::from_millis(1));
-    let mut polls: u32 = 0;
+    let mut waiting = Waiting::new(options, clock.now());
+    let mut step = waiting.begin_poll(clock.now());
     loop {
-        polls += 1;
-        let retrieved = sessions.retrieve(sid).await;
-        let elapsed = clock.now().saturating_duration_since(started);
-        let session = match retrieved {
-            Ok(session) => session,
-            Err(e) if e.is_retryable() && elapsed < options.max_wait => {
-                tracing::debug!(poll = polls, error = %e, "poll failed; will poll again");
-                let pause = interval.min(options.max_wait - elapsed);
-                sleep.sleep(pause).await;
-                interval = next_interval(interval, options.max_interval);
-                continue;
+        step = match step {
+            WaitStep::Poll(deadline) => {
+                let polled = sessions.retrieve_before(sid, deadline).await;
+                waiting.on_poll(polled, clock.now(), clock.system_now())
             }
-            Err(e) => return Err(e),
+            WaitStep::Pause(pause) => {
+                dispatcher.sleep().sleep(pause).await;
+                waiting.begin_poll(clock.now())
+            }
+            WaitStep::Done(outcome) => return outcome,
         };
-        if session.is_finished() {
-            return Ok(WaitOutcome::Finished(session));
-        }
-        let now = clock.system_now();
-        // Expiry by the service's clock (its Date header) when it said, else by ours.
-        if session.has_expired(now) {
-            return Ok(WaitOutcome::Expired(session));
-        }
-        if elapsed >= options.max_wait {
-            return Ok(WaitOutcome::TimedOut(session));
-        }
-        // Never sleep past the deadline or (by more than a moment) past the expiry.
-        let mut pause = interval.min(options.max_wait - elapsed);
-        let until_expiry = session.expires_in().or_else(|| {
-            session
-                .expires_at()
-                .and_then(|at| at.duration_since(now).ok())
-        });
-        if let Some(until_expiry) = until_expiry {
-            pause = pause.min(until_expiry + Duration::from_millis(1));
-        }
-        tracing::trace!(poll = polls, ?pause, status = %session.status, "session pending");
-        sleep.sleep(pause).await;
-        interval = next_interval(interval, options.max_interval);
     }
-}
-
-fn next_interval(current: Duration, max: Duration) -> Duration {
-    (current + current / 2).min(max.max(current))
 }

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use glair::core::{FakeTime, FixedJitter, MockTransport, SharedJitter, TransportErrorKind};
 use glair::{
-    Client, CreatePassiveLivenessSession, Credentials, Error, RequestOptions, RetryConfig,
-    SessionStatus, SpoofLevel, TimeoutScope, TransportError, WaitOptions, WaitOutcome,
+    Client, CreatePassiveLivenessSession, Credentials, Error, RetryConfig, SessionStatus, Settings,
+    SpoofLevel, TimeoutScope, TransportError, WaitOptions, WaitOutcome,
 };
 
 const SID: &str = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
@@ -291,13 +291,13 @@ async fn a_hanging_transport_ends_in_a_timeout() {
 async fn per_request_overrides_change_credentials_endpoint_and_retries() {
     let (mock, _, client) = setup();
     mock.push_json(200, &pending());
-    let options = RequestOptions::new()
+    let options = Settings::new()
         .credentials(Credentials::new("other-key", "other-user", "other-pass").unwrap())
         .base_url("http://127.0.0.1:9/proxy")
         .api_version("v2");
     client
         .passive_liveness_sessions()
-        .with_options(options)
+        .with_settings(options)
         .retrieve(SID)
         .await
         .unwrap();
@@ -313,7 +313,7 @@ async fn per_request_overrides_change_credentials_endpoint_and_retries() {
     }
     let err = client
         .passive_liveness_sessions()
-        .with_options(RequestOptions::new().retry(RetryConfig::disabled()))
+        .with_settings(Settings::new().retry(RetryConfig::disabled()))
         .retrieve(SID)
         .await
         .unwrap_err();
@@ -322,7 +322,7 @@ async fn per_request_overrides_change_credentials_endpoint_and_retries() {
 
     let err = client
         .passive_liveness_sessions()
-        .with_options(RequestOptions::new().base_url("http://glair.example.com"))
+        .with_settings(Settings::new().base_url("http://glair.example.com"))
         .retrieve(SID)
         .await
         .unwrap_err();
@@ -478,7 +478,7 @@ fn debug_output_never_shows_secrets() {
     let shown = format!(
         "{builder:?} {client:?} {:?} {:?}",
         client.passive_liveness_sessions(),
-        RequestOptions::new()
+        Settings::new()
             .credentials(Credentials::new("dbg-api-key", "dbg-user", "dbg-password").unwrap())
     );
     for secret in [
@@ -532,4 +532,219 @@ fn wait_without_a_timer_is_a_configuration_error_not_a_hang() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("ClientBuilder::sleep"), "{err}");
+}
+
+#[tokio::test]
+async fn wait_keeps_max_wait_when_a_poll_hangs() {
+    let (mock, time, client) = setup();
+    mock.push_hang();
+    let outcome = client
+        .passive_liveness_sessions()
+        .wait(SID, WaitOptions::new().max_wait(Duration::from_secs(2)))
+        .await
+        .unwrap();
+    // The poll in flight was given up at max_wait, not at the 30 s attempt timeout.
+    assert!(
+        matches!(outcome, WaitOutcome::TimedOut(None)),
+        "{outcome:?}"
+    );
+    assert!(outcome.session().is_none());
+    assert_eq!(time.elapsed(), Duration::from_secs(2));
+    assert_eq!(mock.request_count(), 1);
+}
+
+#[tokio::test]
+async fn wait_after_a_pending_poll_then_a_hang_keeps_the_session_last_seen() {
+    let (mock, time, client) = setup();
+    mock.push_json(200, &pending());
+    mock.push_hang();
+    let outcome = client
+        .passive_liveness_sessions()
+        .wait(
+            SID,
+            WaitOptions::new()
+                .interval(Duration::from_secs(1))
+                .max_wait(Duration::from_secs(5)),
+        )
+        .await
+        .unwrap();
+    let WaitOutcome::TimedOut(Some(session)) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(session.status, SessionStatus::Pending);
+    assert_eq!(time.elapsed(), Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn huge_wait_intervals_do_not_panic() {
+    let (mock, time, client) = setup();
+    mock.push_json(200, &pending());
+    mock.push_json(200, &pending());
+    let outcome = client
+        .passive_liveness_sessions()
+        .wait(
+            SID,
+            WaitOptions::new()
+                .interval(Duration::MAX)
+                .max_interval(Duration::MAX)
+                .max_wait(Duration::from_secs(60)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, WaitOutcome::TimedOut(Some(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(time.elapsed(), Duration::from_secs(60));
+    assert_eq!(mock.request_count(), 1);
+}
+
+#[tokio::test]
+async fn handle_settings_merge_over_the_clients() {
+    let mock = MockTransport::new();
+    let time = FakeTime::new(start());
+    let client = Client::builder()
+        .credentials(Credentials::new("k", "u", "p").unwrap())
+        .transport(mock.clone())
+        .time(time.clone())
+        .jitter(SharedJitter::new(FixedJitter(1.0)))
+        .max_attempts(5)
+        .retry(RetryConfig::default().with_max_attempts(4))
+        .build()
+        .unwrap();
+    // The later setter wins on the client: 4 attempts.
+    for _ in 0..4 {
+        mock.push_json(503, "{}");
+    }
+    let err = client
+        .passive_liveness_sessions()
+        .retrieve(SID)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(mock.request_count(), 4);
+    // A handle that sets only the operation timeout keeps the client's 4 attempts, and its
+    // 1 s budget cuts the retries short (backoffs 200 ms, 400 ms, then 800 ms would pass it).
+    for _ in 0..4 {
+        mock.push_json(503, "{}");
+    }
+    let sessions = client
+        .passive_liveness_sessions()
+        .with_settings(Settings::new().operation_timeout(Duration::from_secs(1)));
+    sessions.retrieve(SID).await.unwrap_err();
+    assert_eq!(mock.request_count(), 4 + 3);
+    assert!(sessions.settings().operation_timeout_set().is_some());
+}
+
+#[test]
+fn the_facade_and_the_types_crate_ask_the_one_classifier() {
+    use glair::core::{Classification, classify_status, classify_transport_error};
+    for kind in [
+        TransportErrorKind::Connect,
+        TransportErrorKind::Timeout,
+        TransportErrorKind::Io,
+        TransportErrorKind::Tls,
+        TransportErrorKind::Other,
+        TransportErrorKind::BodyTooLarge { limit: 1 },
+    ] {
+        let source = TransportError::new(kind, "x");
+        let expected = classify_transport_error(&source).is_transient();
+        let err = Error::Transport {
+            source,
+            attempts: 1,
+        };
+        assert_eq!(err.is_retryable(), expected, "{kind:?}");
+    }
+    assert_eq!(
+        classify_status(http::StatusCode::TOO_MANY_REQUESTS),
+        Classification::Transient {
+            not_processed: true
+        }
+    );
+}
+
+#[tokio::test]
+async fn api_errors_are_transient_exactly_when_the_classifier_says() {
+    let (mock, _, client) = setup();
+    for code in [400u16, 401, 404, 409, 429, 500, 501, 502, 503, 504] {
+        for _ in 0..3 {
+            mock.push_json(code, "{}");
+        }
+        let err = client
+            .passive_liveness_sessions()
+            .with_settings(Settings::new().max_attempts(1))
+            .retrieve(SID)
+            .await
+            .unwrap_err();
+        let status = http::StatusCode::from_u16(code).unwrap();
+        let expected = glair::core::classify_status(status).is_transient();
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(api.is_transient(), expected, "{code}");
+        assert_eq!(err.is_retryable(), expected, "{code}");
+        while mock.remaining_replies() > 0 {
+            let _ = client
+                .passive_liveness_sessions()
+                .with_settings(Settings::new().max_attempts(1))
+                .retrieve(SID)
+                .await;
+        }
+    }
+}
+
+#[test]
+fn debug_never_shows_url_userinfo() {
+    let builder = Client::builder()
+        .base_url("https://alice:hunter2@glair.example")
+        .api_key("k");
+    let settings = Settings::new().base_url("https://bob:pa55@glair.example/x");
+    let shown = format!("{builder:?} {settings:?}");
+    for secret in ["alice", "hunter2", "bob", "pa55"] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+    assert!(shown.contains("https://glair.example"), "{shown}");
+    // And the base URL with userinfo is refused at build, naming the field, not the value.
+    let err = builder
+        .username("u")
+        .password("p")
+        .transport(MockTransport::new())
+        .build()
+        .unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn wait_until_the_deadline_against_refused_connections_returns_the_failure() {
+    let (mock, _, client) = setup();
+    for _ in 0..200 {
+        mock.push_error(TransportError::new(TransportErrorKind::Connect, "refused"));
+    }
+    let err = client
+        .passive_liveness_sessions()
+        .wait(SID, WaitOptions::new().max_wait(Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+}
+
+/// With the default (tokio) timer, a call made outside any tokio runtime fails at once with a
+/// configuration error naming the fix: no thread is started to stand in for the timer.
+#[cfg(feature = "hyper")]
+#[test]
+fn outside_a_runtime_the_default_timer_says_so_instead_of_starting_threads() {
+    let mock = MockTransport::new();
+    mock.push_json(200, &pending());
+    let client = Client::builder()
+        .credentials(Credentials::new("k", "u", "p").unwrap())
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+    let err = pollster::block_on(client.passive_liveness_sessions().retrieve(SID)).unwrap_err();
+    assert!(
+        matches!(err, Error::Config(glair::ConfigError::MissingTimer { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("blocking"), "{err}");
+    assert_eq!(mock.request_count(), 0);
 }
