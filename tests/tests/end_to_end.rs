@@ -274,8 +274,11 @@ async fn every_kind_and_outcome_decodes_to_its_verdict() {
     let url = "https://app.example/done";
     for (outcome, passive, active, ocr) in [
         ("live", "live", "matched", "read"),
-        ("spoof", "spoof", "not_matched", "read"),
+        // For the OCR kinds, a picture of something else: SUCCESS with every field empty.
+        ("spoof", "spoof", "not_matched", "not_read"),
         ("no-face", "inconclusive", "inconclusive", "not_read"),
+        ("moderate", "inconclusive", "inconclusive", "read"),
+        ("many-faces", "inconclusive", "inconclusive", "not_read"),
     ] {
         let p = finish(&h, CreateSession::<PassiveLiveness>::new(url), outcome).await;
         assert_eq!(p.verdict().unwrap().label(), passive, "{outcome}");

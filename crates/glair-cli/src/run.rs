@@ -142,6 +142,9 @@ pub(crate) fn wait_result<K: SessionKind>(outcome: &WaitOutcome<K>) -> (&'static
 /// The session as GLAIR sent it (every field kept), plus `"sid"` (the one asked for on
 /// retrieve and wait, the one in `url` on create) and, once finished, `"verdict"` (with
 /// `"verdict_reason"` when there is one).
+/// The output keys the CLI adds; the service's own keys of those names are dropped.
+pub(crate) const CLI_KEYS: &[&str] = &["sid", "verdict", "verdict_reason", "wait_outcome"];
+
 pub(crate) fn session_json<K: SessionKind>(session: &Session<K>) -> Map<String, Value> {
     let mut json = match serde_json::from_slice::<Value>(session.raw_json()) {
         Ok(Value::Object(map)) => map,
@@ -151,6 +154,11 @@ pub(crate) fn session_json<K: SessionKind>(session: &Session<K>) -> Map<String, 
             _ => Map::new(),
         },
     };
+    // These keys are the CLI's own: one the service sent (today none; a tampering proxy, or
+    // GLAIR tomorrow) must not pass for the CLI's judgement.
+    for key in CLI_KEYS {
+        json.remove(*key);
+    }
     json.insert(
         "sid".to_owned(),
         Value::String(session.sid().as_str().to_owned()),
@@ -271,6 +279,23 @@ mod tests {
     }
 
     #[test]
+    fn keys_of_the_cli_sent_by_the_service_are_dropped() {
+        let body = r#"{"status":"PENDING","url":"https://x.example/p/abc123","success_url":"https://a.example/","result":null,"verdict":"live","verdict_reason":"trust me","sid":"other","wait_outcome":"finished"}"#;
+        let json = session_json(&session(body));
+        assert_eq!(json["sid"], "abc123");
+        for key in ["verdict", "verdict_reason", "wait_outcome"] {
+            assert!(!json.contains_key(key), "{key}: {json:?}");
+        }
+        let finished = body.replace("PENDING", "FINISHED").replace(
+            "null",
+            r#"{"status":"success","result":{"spoof_percentage":0.9,"status":"HIGH"}}"#,
+        );
+        let json = session_json(&session(&finished));
+        assert_eq!(json["verdict"], "spoof");
+        assert!(!json.contains_key("verdict_reason"));
+    }
+
+    #[test]
     fn output_has_the_requested_sid_and_the_verdict() {
         let body = r#"{"status":"FINISHED","url":"https://x.example/","success_url":"https://a.example/","result":{"status":"failed","result":{"spoof_percentage":0,"status":"face not detected"}}}"#;
         let sid = SessionId::new("given").unwrap();
@@ -279,12 +304,7 @@ mod tests {
         let json = session_json(&s);
         assert_eq!(json["sid"], "given");
         assert_eq!(json["verdict"], "inconclusive");
-        assert!(
-            json["verdict_reason"]
-                .as_str()
-                .unwrap()
-                .contains("did not succeed")
-        );
+        assert_eq!(json["verdict_reason"], "no face was detected");
         let live = body
             .replace(r#""failed""#, r#""success""#)
             .replace("face not detected", "LOW");

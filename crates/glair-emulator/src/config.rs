@@ -9,7 +9,8 @@ use crate::{DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 /// How a session ends when it is completed without an explicit outcome (by the hosted page's
 /// submit, or by the control endpoint without a body).
 ///
-/// Parses from (and displays as) `"live"`, `"spoof"` or `"no-face"`.
+/// Parses from (and displays as) `"live"`, `"spoof"`, `"no-face"`, `"moderate"` or
+/// `"many-faces"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Outcome {
     /// A live person (passive liveness: spoof level `LOW`; active liveness: `MATCH`; OCR
@@ -21,15 +22,32 @@ pub enum Outcome {
     Spoof,
     /// Nothing usable in the picture (liveness: `face not detected`; OCR kinds: `FAILED`).
     NoFace,
+    /// An uncertain check (passive liveness: `MODERATE`, the documentation's 0.5678; active
+    /// liveness: `hand not detected`; OCR kinds: a readable card read with low confidence).
+    Moderate,
+    /// More than one face in the picture (liveness: `too many faces detected`; OCR kinds:
+    /// `FAILED`).
+    ManyFaces,
 }
 
 impl Outcome {
-    /// The wire name: `"live"`, `"spoof"` or `"no-face"`.
+    /// Every outcome, in the order the docs list them.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Live,
+        Outcome::Spoof,
+        Outcome::NoFace,
+        Outcome::Moderate,
+        Outcome::ManyFaces,
+    ];
+
+    /// The wire name: `"live"`, `"spoof"`, `"no-face"`, `"moderate"` or `"many-faces"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Live => "live",
             Outcome::Spoof => "spoof",
             Outcome::NoFace => "no-face",
+            Outcome::Moderate => "moderate",
+            Outcome::ManyFaces => "many-faces",
         }
     }
 }
@@ -48,18 +66,20 @@ impl FromStr for Outcome {
             "live" => Ok(Outcome::Live),
             "spoof" => Ok(Outcome::Spoof),
             "no-face" => Ok(Outcome::NoFace),
+            "moderate" => Ok(Outcome::Moderate),
+            "many-faces" => Ok(Outcome::ManyFaces),
             _ => Err(ParseOutcomeError(())),
         }
     }
 }
 
-/// The error of parsing an [`Outcome`] from anything but `live`, `spoof` or `no-face`.
+/// The error of parsing an [`Outcome`] from anything but its five names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseOutcomeError(());
 
 impl fmt::Display for ParseOutcomeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown outcome: expected one of live, spoof, no-face")
+        f.write_str("unknown outcome: expected one of live, spoof, no-face, moderate, many-faces")
     }
 }
 
@@ -207,7 +227,7 @@ mod tests {
 
     #[test]
     fn outcome_round_trips() {
-        for o in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
+        for o in Outcome::ALL {
             assert_eq!(o.as_str().parse::<Outcome>(), Ok(o));
             assert_eq!(o.to_string(), o.as_str());
         }

@@ -249,6 +249,13 @@ fn passive_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Va
         Outcome::NoFace => {
             json!({"status": "failed", "result": {"spoof_percentage": 0, "status": "face not detected"}})
         }
+        // The documentation's moderate sample.
+        Outcome::Moderate => {
+            json!({"status": "success", "result": {"spoof_percentage": 0.5678, "status": "MODERATE"}})
+        }
+        Outcome::ManyFaces => {
+            json!({"status": "failed", "result": {"spoof_percentage": 0, "status": "too many faces detected"}})
+        }
     }
 }
 
@@ -260,41 +267,88 @@ fn active_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Val
             "result": {"gesture_status": "NOT_MATCH", "detected_gesture": "HEAD_RIGHT"}}),
         Outcome::NoFace => json!({"status": "failed",
             "result": {"gesture_status": "face not detected", "detected_gesture": null}}),
+        Outcome::Moderate => json!({"status": "success",
+            "result": {"gesture_status": "hand not detected", "detected_gesture": null}}),
+        Outcome::ManyFaces => json!({"status": "failed",
+            "result": {"gesture_status": "too many faces detected", "detected_gesture": null}}),
     }
 }
 
-/// The 17 fields of the emulator's KTP, or all of them empty (confidence 0).
-fn ktp_read(readable: bool) -> Value {
-    let fields = [
-        ("nik", "3171011708900001", 99),
-        ("nama", "BUDI SANTOSO", 99),
-        ("tempatLahir", "JAKARTA", 98),
-        ("tanggalLahir", "17-08-1990", 98),
-        ("jenisKelamin", "LAKI-LAKI", 99),
-        ("golonganDarah", "O", 95),
-        ("alamat", "JL. MERDEKA BARAT NO. 1", 97),
-        ("rtRw", "001/002", 96),
-        ("kelurahanDesa", "GAMBIR", 97),
-        ("kecamatan", "GAMBIR", 98),
-        ("kotaKabupaten", "JAKARTA PUSAT", 98),
-        ("provinsi", "DKI JAKARTA", 99),
-        ("agama", "ISLAM", 98),
-        ("statusPerkawinan", "KAWIN", 97),
-        ("pekerjaan", "KARYAWAN SWASTA", 96),
-        ("kewarganegaraan", "WNI", 99),
-        ("berlakuHingga", "SEUMUR HIDUP", 99),
-    ];
-    let mut read = Map::new();
-    for (key, value, confidence) in fields {
-        let value = if readable {
-            field(value, confidence)
-        } else {
-            field("", 0)
-        };
-        read.insert(key.to_owned(), value);
-    }
-    Value::Object(read)
+/// How well a document was read, by outcome.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Every field read with high confidence.
+    Full,
+    /// Every field read, each with confidence 60 (an uncertain read).
+    Low,
+    /// Every field empty with confidence 0: a picture of something else.
+    Empty,
 }
+
+impl Reading {
+    fn of(outcome: Outcome) -> Option<Self> {
+        match outcome {
+            Outcome::Live => Some(Reading::Full),
+            Outcome::Moderate => Some(Reading::Low),
+            Outcome::Spoof => Some(Reading::Empty),
+            Outcome::NoFace | Outcome::ManyFaces => None,
+        }
+    }
+
+    /// The `read` object of `fields` (key, value, confidence) read this well.
+    fn read(self, fields: &[(&str, &str, u8)]) -> Value {
+        let mut read = Map::new();
+        for &(key, value, confidence) in fields {
+            let field = match self {
+                Reading::Full => field(value, confidence),
+                Reading::Low => field(value, 60),
+                Reading::Empty => field("", 0),
+            };
+            read.insert(key.to_owned(), field);
+        }
+        Value::Object(read)
+    }
+
+    fn reason(self) -> &'static str {
+        match self {
+            Reading::Full | Reading::Low => READ_OK,
+            Reading::Empty => READ_INVALID,
+        }
+    }
+}
+
+/// The 17 fields of the emulator's KTP.
+const KTP_FIELDS: [(&str, &str, u8); 17] = [
+    ("nik", "3171011708900001", 99),
+    ("nama", "BUDI SANTOSO", 99),
+    ("tempatLahir", "JAKARTA", 98),
+    ("tanggalLahir", "17-08-1990", 98),
+    ("jenisKelamin", "LAKI-LAKI", 99),
+    ("golonganDarah", "O", 95),
+    ("alamat", "JL. MERDEKA BARAT NO. 1", 97),
+    ("rtRw", "001/002", 96),
+    ("kelurahanDesa", "GAMBIR", 97),
+    ("kecamatan", "GAMBIR", 98),
+    ("kotaKabupaten", "JAKARTA PUSAT", 98),
+    ("provinsi", "DKI JAKARTA", 99),
+    ("agama", "ISLAM", 98),
+    ("statusPerkawinan", "KAWIN", 97),
+    ("pekerjaan", "KARYAWAN SWASTA", 96),
+    ("kewarganegaraan", "WNI", 99),
+    ("berlakuHingga", "SEUMUR HIDUP", 99),
+];
+
+/// The vendor documentation's NPWP sample, its data verbatim.
+const NPWP_FIELDS: [(&str, &str, u8); 4] = [
+    (
+        "alamat",
+        "JL. PELELANGAN IKAN NO. RT.002 RW.002\nKEL.MA,JAKERTA KEC.BALONGAN\nINDRAMAYU, JAWA BARAT",
+        97,
+    ),
+    ("nama", "BERSATU", 99),
+    ("nik", "", 0),
+    ("noNpwp", "70.943.997.0-437.000", 99),
+];
 
 /// A 1×1 JPEG and PNG, base64: the cropped photo and signature.
 const PHOTO_B64: &str = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
@@ -302,24 +356,23 @@ const SIGN_B64: &str =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
 
 fn ktp_result(outcome: Outcome, extras: &Map<String, Value>) -> Value {
-    let qualities = extras.get("qualities_detector") == Some(&Value::Bool(true));
-    let mut result = match outcome {
-        Outcome::Live => json!({"status": "SUCCESS", "reason": READ_OK, "read": ktp_read(true),
-            "images": {"photo": PHOTO_B64, "sign": SIGN_B64}}),
-        Outcome::Spoof => {
-            json!({"status": "SUCCESS", "reason": READ_INVALID, "read": ktp_read(false),
-            "images": {"photo": "", "sign": ""}})
-        }
-        Outcome::NoFace => json!({"status": "FAILED", "reason": READ_FAILED}),
+    let Some(reading) = Reading::of(outcome) else {
+        return json!({"status": "FAILED", "reason": READ_FAILED});
     };
-    if qualities && outcome != Outcome::NoFace {
-        let is_ktp = outcome == Outcome::Live;
+    let images = match reading {
+        Reading::Empty => json!({"photo": "", "sign": ""}),
+        Reading::Full | Reading::Low => json!({"photo": PHOTO_B64, "sign": SIGN_B64}),
+    };
+    let mut result = json!({"status": "SUCCESS", "reason": reading.reason(),
+        "read": reading.read(&KTP_FIELDS), "images": images});
+    if extras.get("qualities_detector") == Some(&Value::Bool(true)) {
+        let is_ktp = reading != Reading::Empty;
         if let Some(obj) = result.as_object_mut() {
             obj.insert(
                 "qualities".to_owned(),
-                json!({"is_blurred": false, "is_bright": false, "is_copy": !is_ktp,
-                       "is_cropped": false, "is_dark": false, "is_flash": false,
-                       "is_ktp": is_ktp, "is_rotated": false}),
+                json!({"is_blurred": reading == Reading::Low, "is_bright": false,
+                       "is_copy": !is_ktp, "is_cropped": false, "is_dark": false,
+                       "is_flash": false, "is_ktp": is_ktp, "is_rotated": false}),
             );
         }
     }
@@ -327,18 +380,10 @@ fn ktp_result(outcome: Outcome, extras: &Map<String, Value>) -> Value {
 }
 
 fn npwp_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
-    match outcome {
-        // The vendor documentation's NPWP sample, verbatim in its data.
-        Outcome::Live => json!({"status": "SUCCESS", "reason": READ_OK, "read": {
-            "alamat": field("JL. PELELANGAN IKAN NO. RT.002 RW.002\nKEL.MA,JAKERTA KEC.BALONGAN\nINDRAMAYU, JAWA BARAT", 97),
-            "nama": field("BERSATU", 99),
-            "nik": field("", 0),
-            "noNpwp": field("70.943.997.0-437.000", 99),
-        }}),
-        Outcome::Spoof => json!({"status": "SUCCESS", "reason": READ_INVALID, "read": {
-            "alamat": field("", 0), "nama": field("", 0), "nik": field("", 0), "noNpwp": field("", 0),
-        }}),
-        Outcome::NoFace => json!({"status": "FAILED", "reason": READ_FAILED}),
+    match Reading::of(outcome) {
+        Some(reading) => json!({"status": "SUCCESS", "reason": reading.reason(),
+            "read": reading.read(&NPWP_FIELDS)}),
+        None => json!({"status": "FAILED", "reason": READ_FAILED}),
     }
 }
 
@@ -414,7 +459,7 @@ mod tests {
     #[test]
     fn fixtures_are_deterministic() {
         for kind in KINDS {
-            for o in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
+            for o in Outcome::ALL {
                 let a = (kind.fixture)(o, &Map::new());
                 assert_eq!(a, (kind.fixture)(o, &Map::new()));
                 let status = a["status"].as_str().unwrap();

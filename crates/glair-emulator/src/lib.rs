@@ -23,7 +23,7 @@
 //! ```
 //!
 //! The binary: `glair-emulator [--addr 127.0.0.1:8080] [--api-key K] [--username U]
-//! [--password P] [--outcome live|spoof|no-face] [--public-url URL] [--max-sessions N]
+//! [--password P] [--outcome live|spoof|no-face|moderate|many-faces] [--public-url URL] [--max-sessions N]
 //! [--expired-retention-ms MS] [--body-read-timeout-ms MS] [--max-connections N]` (the limits
 //! are described under [Lifetime and limits](#lifetime-and-limits)). It prints exactly one line,
 //! `listening on http://HOST:PORT`, to stdout once it is bound (`--addr 127.0.0.1:0` picks a free
@@ -50,8 +50,10 @@
 //! accepts exactly the documented test credentials [`DEFAULT_API_KEY`], [`DEFAULT_USERNAME`] and
 //! [`DEFAULT_PASSWORD`]; with [`EmulatorConfig::credentials`] (or the `--api-key`, `--username`,
 //! `--password` flags, each overriding its own default) it accepts only those. A failure is
-//! `401 {"message": …}` saying whether the API key is missing or invalid, or the Basic
-//! credentials are missing, malformed or wrong. Secrets are never echoed in bodies or logs.
+//! `401` with GLAIR's body `{"error": "Access to this API has been disallowed"}`; the
+//! `x-emulator-auth-problem` header says whether the API key is missing or invalid, or the
+//! Basic credentials are missing, malformed or wrong. Secrets are never echoed in bodies or
+//! logs.
 //! Hosted pages need no credentials: the unguessable sid is the capability.
 //!
 //! # Session kinds
@@ -105,6 +107,8 @@
 //! | `live` | `{"status":"success","result":{"spoof_percentage":0.02611,"status":"LOW"}}` |
 //! | `spoof` | `{"status":"success","result":{"spoof_percentage":0.99768,"status":"HIGH"}}` |
 //! | `no-face` | `{"status":"failed","result":{"spoof_percentage":0,"status":"face not detected"}}` |
+//! | `moderate` | `{"status":"success","result":{"spoof_percentage":0.5678,"status":"MODERATE"}}` |
+//! | `many-faces` | `{"status":"failed","result":{"spoof_percentage":0,"status":"too many faces detected"}}` |
 //!
 //! The other kinds, in the shapes GLAIR documents (the vendor's live-tested key names):
 //!
@@ -113,6 +117,8 @@
 //! | `live` | `{"status":"success","result":{"gesture_status":"MATCH","detected_gesture":"HEAD_LEFT"}}` | `{"status":"SUCCESS","reason":"File Successfully Read","read":{…}}`, every field `{"confidence":…,"value":…}` |
 //! | `spoof` | `{"status":"success","result":{"gesture_status":"NOT_MATCH","detected_gesture":"HEAD_RIGHT"}}` | `SUCCESS` with `"reason":"File successfully read. Some fields are invalid."` and every field empty (confidence 0): a picture of something else |
 //! | `no-face` | `{"status":"failed","result":{"gesture_status":"face not detected","detected_gesture":null}}` | `{"status":"FAILED","reason":"File could not be read"}` (GLAIR documents no text for this; the emulator's own) |
+//! | `moderate` | `{"status":"success","result":{"gesture_status":"hand not detected","detected_gesture":null}}` | as `live`, every confidence 60 |
+//! | `many-faces` | `{"status":"failed","result":{"gesture_status":"too many faces detected","detected_gesture":null}}` | as `no-face` |
 //!
 //! KTP's `read` has the 17 camelCase fields (`nik`, `nama`, `tempatLahir`, …), plus `images`
 //! (`photo`, `sign`: base64) and, when `qualities_detector` is true, `qualities` with the eight
@@ -172,7 +178,7 @@
 //! checked). Control requests are not counted in the stats and never faulted.
 //!
 //! * `POST /_emulator/{API resource}/{sid}/complete`, e.g.
-//!   `/_emulator/ktp-sessions/{sid}/complete`, optional body `{"outcome":"live"|"spoof"|"no-face"}`
+//!   `/_emulator/ktp-sessions/{sid}/complete`, optional body `{"outcome":"live"|"spoof"|"no-face"|"moderate"|"many-faces"}`
 //!   (default: the configured outcome) → `200` session object; `404` unknown sid, `409` already
 //!   finished, `410` expired.
 //! * `POST /_emulator/clock/advance` `{"ms": N}` → `{"now_ms": …}`. The emulator clock is the
@@ -200,7 +206,7 @@
 //! delivered instead of the real response, or, for `delay`, before it), `method` (e.g. `"POST"`)
 //! and `route` (`"create"` = any collection route, `"retrieve"` = any session route, a route
 //! template such as `/face/v1/passive-liveness-sessions` or
-//! `/face/v1/ktp-sessions/{sid}`, an exact path, or a stats key such as
+//! `/ocr/v1/ktp-sessions/{sid}`, an exact path, or a stats key such as
 //! `POST /ocr/v1/npwp-sessions`). Unknown fields are rejected with `400`.
 //!
 //! Faults form a FIFO queue. Each API request (never a control or page request) takes the first

@@ -38,7 +38,7 @@ struct Args {
 
     /// How sessions end when completed by the hosted page or without an explicit outcome.
     #[arg(long, env = "GLAIR_EMULATOR_OUTCOME", default_value = "live",
-          value_parser = ["live", "spoof", "no-face"])]
+          value_parser = ["live", "spoof", "no-face", "moderate", "many-faces"])]
     outcome: String,
 
     /// Base of the sessions' `url` field [default: http://HOST:PORT of the bound address].

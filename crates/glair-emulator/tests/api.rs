@@ -295,7 +295,7 @@ async fn finished_results_have_the_documented_key_sets() {
         "is_rotated",
     ];
     let emulator = start().await;
-    for outcome in [Outcome::Live, Outcome::Spoof, Outcome::NoFace] {
+    for outcome in Outcome::ALL {
         let finish = |path: &'static str, resource: &'static str, body: Value| {
             let emulator = &emulator;
             async move {

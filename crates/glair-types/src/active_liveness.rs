@@ -217,9 +217,11 @@ impl fmt::Display for GestureVerdict {
 impl fmt::Display for GestureInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GestureInconclusive::CheckFailed(status) => {
-                write!(f, "the check did not succeed (status {status})")
-            }
+            GestureInconclusive::CheckFailed(status) => write!(
+                f,
+                "the check did not succeed (status {:?})",
+                crate::error::bounded(status.as_str())
+            ),
             GestureInconclusive::NoResult => f.write_str("the check returned no assessment"),
             GestureInconclusive::Status(status) => write!(
                 f,

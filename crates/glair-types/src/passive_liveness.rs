@@ -45,7 +45,8 @@ pub enum SpoofLevel {
 
 impl SpoofLevel {
     /// The value as the service spells it (`"unknown"` for [`SpoofLevel::Unknown`], whose real
-    /// text is in [`SpoofCheck::level_text`]).
+    /// text is in [`SpoofCheck::level_text`]; `"unknown"` does not parse back with `FromStr`,
+    /// which accepts only the documented levels).
     pub fn as_str(self) -> &'static str {
         match self {
             SpoofLevel::High => "HIGH",

@@ -10,7 +10,9 @@
 use std::fmt;
 
 use crate::error::InvalidInput;
-use crate::passive_liveness::{CheckStatus, PassiveLivenessResult, SpoofLevel};
+use crate::passive_liveness::{
+    CheckStatus, PassiveLivenessResult, SpoofCheck, SpoofLevel, SpoofProbability,
+};
 
 /// What a verdict has in common, whatever the check: a short label for logs and JSON, the
 /// reason when the answer is not a plain yes or no, and whether it is the positive answer.
@@ -31,8 +33,8 @@ pub trait Verdict: fmt::Debug + fmt::Display + Clone + PartialEq + Send + Sync {
 pub enum LivenessVerdict {
     /// A live person: the check ran and the policy accepts its level (and score).
     Live,
-    /// A spoof (a photo, a screen, a mask): the level is `HIGH`, or the score is above the
-    /// policy's limit.
+    /// A spoof (a photo, a screen, a mask): GLAIR's level is `HIGH` (and the policy does not
+    /// accept it).
     Spoof,
     /// Neither: the check did not run, found no single face, or gave a level the policy does
     /// not decide on. Ask the user to try again, or review by hand; never treat it as live.
@@ -58,6 +60,16 @@ pub enum LivenessInconclusive {
     LevelNotAccepted(SpoofLevel),
     /// The policy sets a maximum spoof probability, and the result carried no probability.
     NoSpoofScore,
+    /// The spoof probability is not a number in `[0, 1]` (only possible for a result built by
+    /// hand: decoding refuses such values).
+    InvalidSpoofScore,
+    /// The spoof probability is above the policy's maximum, at a level that is not `HIGH`.
+    SpoofScoreAboveLimit {
+        /// The probability reported.
+        probability: SpoofProbability,
+        /// The policy's maximum.
+        limit: SpoofProbability,
+    },
 }
 
 impl LivenessVerdict {
@@ -100,9 +112,11 @@ impl fmt::Display for LivenessVerdict {
 impl fmt::Display for LivenessInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LivenessInconclusive::CheckFailed(status) => {
-                write!(f, "the check did not succeed (status {status})")
-            }
+            LivenessInconclusive::CheckFailed(status) => write!(
+                f,
+                "the check did not succeed (status {:?})",
+                crate::error::bounded(status.as_str())
+            ),
             LivenessInconclusive::NoResult => f.write_str("the check returned no assessment"),
             LivenessInconclusive::FaceNotDetected => f.write_str("no face was detected"),
             LivenessInconclusive::TooManyFacesDetected => {
@@ -120,6 +134,13 @@ impl fmt::Display for LivenessInconclusive {
             LivenessInconclusive::NoSpoofScore => {
                 f.write_str("the policy needs a spoof probability and none was returned")
             }
+            LivenessInconclusive::InvalidSpoofScore => {
+                f.write_str("the spoof probability is not a number between 0 and 1")
+            }
+            LivenessInconclusive::SpoofScoreAboveLimit { probability, limit } => write!(
+                f,
+                "the spoof probability {probability} is above the accepted {limit}"
+            ),
         }
     }
 }
@@ -127,18 +148,21 @@ impl fmt::Display for LivenessInconclusive {
 /// The rule that turns a passive liveness result into a [`LivenessVerdict`].
 ///
 /// In this order:
-/// 1. the outer status is not `success` → inconclusive (`CheckFailed`), whatever the score;
-/// 2. no assessment → inconclusive (`NoResult`);
-/// 3. level `face not detected`, `too many faces detected`, or a level this SDK does not know
-///    → inconclusive — no policy can make these live;
-/// 4. level `HIGH`, unless accepted → **spoof**;
-/// 5. with a maximum spoof probability set: no probability → inconclusive (`NoSpoofScore`);
-///    a probability above the maximum → **spoof**;
-/// 6. an accepted level → **live**;
-/// 7. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`).
+/// 1. level `face not detected` or `too many faces detected` → inconclusive with that reason,
+///    whatever the status and the score — no policy can make these live;
+/// 2. the outer status is not `success` → inconclusive (`CheckFailed`), whatever the score;
+/// 3. no assessment → inconclusive (`NoResult`); a level this SDK does not know →
+///    inconclusive (`UnknownLevel`);
+/// 4. a probability that is not a number in `[0, 1]` → inconclusive (`InvalidSpoofScore`);
+/// 5. level `HIGH`, unless accepted → **spoof**;
+/// 6. with a maximum spoof probability set: no probability → inconclusive (`NoSpoofScore`);
+///    a probability above the maximum → inconclusive (`SpoofScoreAboveLimit`);
+/// 7. an accepted level → **live**;
+/// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`).
 ///
-/// The default accepts only `LOW`, sets no maximum probability, calls `HIGH` a spoof and
-/// `MODERATE` inconclusive: GLAIR calls `MODERATE` uncertain, and an uncertain check should
+/// Only GLAIR's own `HIGH` makes a spoof. The default accepts only `LOW`, sets no maximum
+/// probability, calls `HIGH` a spoof and `MODERATE` inconclusive: GLAIR calls `MODERATE`
+/// uncertain, and an uncertain check — like a score above a stricter limit of yours — should
 /// lead to a retry or a manual review, not to an automatic yes or an accusation of fraud.
 ///
 /// ```
@@ -206,8 +230,8 @@ impl LivenessPolicy {
         Ok(self)
     }
 
-    /// The highest spoof probability (in `[0, 1]`) still accepted as live. A result above it
-    /// is a spoof; a result without a probability is inconclusive.
+    /// The highest spoof probability (in `[0, 1]`) still accepted as live. A result above it,
+    /// or without a probability, is inconclusive (not a spoof: only GLAIR's `HIGH` is).
     pub fn max_spoof_probability(mut self, max: f64) -> Result<Self, InvalidInput> {
         if !(0.0..=1.0).contains(&max) {
             return Err(InvalidInput::new(
@@ -238,6 +262,14 @@ impl LivenessPolicy {
     pub fn judge(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
         use LivenessInconclusive as Why;
         let inconclusive = LivenessVerdict::Inconclusive;
+        let level = result.result.as_ref().map(SpoofCheck::level);
+        match level {
+            Some(SpoofLevel::FaceNotDetected) => return inconclusive(Why::FaceNotDetected),
+            Some(SpoofLevel::TooManyFacesDetected) => {
+                return inconclusive(Why::TooManyFacesDetected);
+            }
+            _ => {}
+        }
         if result.status != CheckStatus::Success {
             return inconclusive(Why::CheckFailed(result.status.clone()));
         }
@@ -245,19 +277,28 @@ impl LivenessPolicy {
             return inconclusive(Why::NoResult);
         };
         let level = check.level();
-        match level {
-            SpoofLevel::FaceNotDetected => return inconclusive(Why::FaceNotDetected),
-            SpoofLevel::TooManyFacesDetected => return inconclusive(Why::TooManyFacesDetected),
-            SpoofLevel::Unknown => {
-                return inconclusive(Why::UnknownLevel(check.level_text().to_owned()));
-            }
-            SpoofLevel::High if !self.accepts(level) => return LivenessVerdict::Spoof,
-            _ => {}
+        if level == SpoofLevel::Unknown {
+            return inconclusive(Why::UnknownLevel(check.level_text().to_owned()));
         }
-        if let Some(max) = self.max_spoof_probability {
-            match check.spoof_percentage {
+        let probability = match check.spoof_percentage {
+            None => None,
+            Some(p) => match SpoofProbability::new(p) {
+                Some(p) => Some(p),
+                None => return inconclusive(Why::InvalidSpoofScore),
+            },
+        };
+        if level == SpoofLevel::High && !self.accepts(level) {
+            return LivenessVerdict::Spoof;
+        }
+        if let Some(limit) = self.max_spoof_probability.and_then(SpoofProbability::new) {
+            match probability {
                 None => return inconclusive(Why::NoSpoofScore),
-                Some(p) if p > max => return LivenessVerdict::Spoof,
+                Some(p) if p.value() > limit.value() => {
+                    return inconclusive(Why::SpoofScoreAboveLimit {
+                        probability: p,
+                        limit,
+                    });
+                }
                 Some(_) => {}
             }
         }

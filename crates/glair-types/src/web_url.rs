@@ -97,15 +97,18 @@ pub(crate) fn check_web_url(field: &'static str, value: &str) -> Result<CheckedU
 /// use glair_types::redact_userinfo;
 ///
 /// assert_eq!(redact_userinfo("https://user:pw@example.com/x"), "https://***@example.com/x");
-/// assert_eq!(redact_userinfo("https://example.com/a@b"), "https://example.com/a@b");
+/// assert_eq!(redact_userinfo("https://u:pa/ss@example.com"), "https://***@example.com");
+/// assert_eq!(redact_userinfo("https://example.com/a"), "https://example.com/a");
 /// ```
 pub fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
     let (scheme_end, rest) = match url.find("://") {
         Some(i) => (i + 3, &url[i + 3..]),
         None => (0, url),
     };
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_len].rfind('@') {
+    // Up to the last `@` anywhere: a password with an unescaped `/`, `?` or `#` in it ends the
+    // authority early for a parser, and must not leak through that gap. A path or query that
+    // holds an `@` is redacted too: too much is hidden rather than too little.
+    match rest.rfind('@') {
         Some(at) => std::borrow::Cow::Owned(format!("{}***{}", &url[..scheme_end], &rest[at..])),
         None => std::borrow::Cow::Borrowed(url),
     }
@@ -117,9 +120,16 @@ pub fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
 fn check_port(authority: &str) -> Result<(), String> {
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
     let port = match host_port.strip_prefix('[') {
-        Some(bracketed) => bracketed
-            .split_once(']')
-            .and_then(|(_, after)| after.strip_prefix(':')),
+        Some(bracketed) => match bracketed.split_once(']') {
+            // After `[v6]` only nothing or `:port` may follow (`http::Uri` would read
+            // `[::1]x:70000` as host `[::1]` on the default port).
+            Some((_, "")) => None,
+            Some((_, after)) => match after.strip_prefix(':') {
+                Some(port) => Some(port),
+                None => return Err("has text after its [IPv6] host".to_owned()),
+            },
+            None => return Err("has an unclosed [ in its host".to_owned()),
+        },
         None => host_port.rsplit_once(':').map(|(_, port)| port),
     };
     let Some(port) = port else { return Ok(()) };
@@ -130,10 +140,8 @@ fn check_port(authority: &str) -> Result<(), String> {
     if valid {
         Ok(())
     } else {
-        Err(format!(
-            "has port {:?}; a port must be a number from 1 to 65535",
-            crate::error::bounded(port)
-        ))
+        // The text is not quoted: it may be part of a password (`user:pa/ss@host`).
+        Err("has an invalid port: a port must be a number from 1 to 65535".to_owned())
     }
 }
 
@@ -176,6 +184,9 @@ mod tests {
             ("http://127.0.0.1:4294967297/", "from 1 to 65535"),
             ("http://[::1]:70000/", "from 1 to 65535"),
             ("https://example.com:/", "from 1 to 65535"),
+            ("http://[::1]x:70000/", "after its [IPv6] host"),
+            ("http://[::1]x:0/", "after its [IPv6] host"),
+            ("https://u:hun/ter2@x.example", "from 1 to 65535"),
         ];
         for (input, expected) in cases {
             let err = check_web_url("cancel_url", input).unwrap_err();
@@ -193,20 +204,33 @@ mod tests {
 
     #[test]
     fn error_never_echoes_the_value() {
-        let err = check_web_url("success_url", "https://user:hunter2@example.com/").unwrap_err();
-        assert!(!err.to_string().contains("hunter2"));
+        for url in [
+            "https://user:hunter2@example.com/",
+            "https://u:hun/ter2@x.example",
+            "https://u:hun?ter2@x.example",
+            "https://u:hun#ter2@x.example",
+            "https://u:hun:ter2@x.example",
+            "http://[::1]hunter2:1/",
+        ] {
+            if let Err(err) = check_web_url("success_url", url) {
+                for piece in ["hunter2", "hun", "ter2"] {
+                    assert!(!err.to_string().contains(piece), "{url}: {err}");
+                }
+            }
+        }
     }
 
     #[test]
     fn userinfo_is_redacted() {
         for (input, expected) in [
             ("https://u:p@h.example", "https://***@h.example"),
-            (
-                "http://a@b@h.example:80/p?q=@",
-                "http://***@h.example:80/p?q=@",
-            ),
+            ("http://a@b@h.example:80/p?q=@", "http://***@"),
             ("u:secret@h.example/x", "***@h.example/x"),
-            ("https://h.example/?to=a@b", "https://h.example/?to=a@b"),
+            ("https://u:pa/ss@h.example/", "https://***@h.example/"),
+            ("https://u:p?w@h.example", "https://***@h.example"),
+            ("https://u:p#w@h.example", "https://***@h.example"),
+            ("https://h.example/?to=a@b", "https://***@b"),
+            ("https://h.example/a", "https://h.example/a"),
             ("not a url", "not a url"),
             ("", ""),
         ] {

@@ -34,10 +34,10 @@ fn the_default_policy_on_every_documented_case() {
             result("success", Some((Some(0.5678), "MODERATE"))),
             LivenessVerdict::Inconclusive(Why::LevelNotAccepted(SpoofLevel::Moderate)),
         ),
-        // The case that started it: a failed check with a score of 0 is not live.
+        // The case that started it: a failed check with a score of 0 is not live, and says why.
         (
             result("failed", Some((Some(0.0), "face not detected"))),
-            LivenessVerdict::Inconclusive(Why::CheckFailed(CheckStatus::Failed)),
+            LivenessVerdict::Inconclusive(Why::FaceNotDetected),
         ),
         (
             result("failed", Some((Some(0.0), "LOW"))),
@@ -123,8 +123,21 @@ fn configured_policies() {
         result("success", Some((Some(0.05), "LOW"))).verdict_with(&capped),
         LivenessVerdict::Live
     );
+    // Above a limit of the caller's own: not live, but no accusation either.
     assert_eq!(
-        result("success", Some((Some(0.2), "LOW"))).verdict_with(&capped),
+        result("success", Some((Some(0.2), "LOW")))
+            .verdict_with(&capped)
+            .label(),
+        "inconclusive"
+    );
+    assert_eq!(
+        result("success", Some((Some(0.5678), "MODERATE")))
+            .verdict_with(&capped)
+            .label(),
+        "inconclusive"
+    );
+    assert_eq!(
+        result("success", Some((Some(0.99), "HIGH"))).verdict_with(&capped),
         LivenessVerdict::Spoof
     );
     assert_eq!(
@@ -201,10 +214,26 @@ fn gesture_and_ocr_verdicts() {
             .all(|c| !matches!(c, GestureCode::Unknown(_)))
     );
 
-    let ktp: KtpOcr =
-        serde_json::from_str(r#"{"status":"SUCCESS","reason":"File Successfully Read","read":{}}"#)
-            .unwrap();
+    let ktp: KtpOcr = serde_json::from_str(r#"{"status":"SUCCESS","reason":"File Successfully Read","read":{"nama":{"value":"BUDI","confidence":99}}}"#).unwrap();
     assert_eq!(ktp.verdict(), OcrVerdict::Read);
+    // GLAIR's answer to a picture of something else: SUCCESS, every field empty.
+    let other: KtpOcr = serde_json::from_str(r#"{"status":"SUCCESS","reason":"File successfully read. Some fields are invalid.","read":{"nama":{"value":"","confidence":0},"nik":{"value":" ","confidence":0}}}"#).unwrap();
+    assert_eq!(other.verdict().label(), "not_read");
+    assert!(
+        other
+            .verdict()
+            .reason()
+            .unwrap()
+            .contains("no field holds a reading")
+    );
+    let empty: KtpOcr = serde_json::from_str(r#"{"status":"SUCCESS","read":{}}"#).unwrap();
+    assert!(!empty.verdict().is_read());
+    // A quality check that says "not a KTP" wins over readable fields.
+    let not_ktp: KtpOcr = serde_json::from_str(r#"{"status":"SUCCESS","read":{"nama":{"value":"BUDI","confidence":99}},"qualities":{"is_ktp":false}}"#).unwrap();
+    assert_eq!(not_ktp.verdict().label(), "not_read");
+    let long_status: NpwpOcr =
+        serde_json::from_value(serde_json::json!({"status": "F".repeat(60_000)})).unwrap();
+    assert!(long_status.verdict().to_string().len() < 700);
     let npwp: NpwpOcr =
         serde_json::from_str(r#"{"status":"FAILED","reason":"File could not be read"}"#).unwrap();
     assert!(!npwp.verdict().is_read());
@@ -275,9 +304,22 @@ proptest! {
     fn never_live_without_a_successful_single_face_score(
         status in prop_oneof![Just("failed".to_owned()), "[a-z]{0,10}"],
         p in proptest::option::of(0.0f64..=1.0),
+        raw in proptest::option::of(any::<f64>()),
         level in any_level_text(),
         policy in any_policy(),
     ) {
+        // Results built by hand may carry any float (decoding refuses those outside [0, 1]).
+        for p_raw in [raw] {
+            let r = PassiveLivenessResult::new(
+                CheckStatus::from(status.as_str()),
+                Some(SpoofCheck::new(p_raw, SpoofLevel::from_wire(&level))),
+            );
+            let v = r.verdict_with(&policy);
+            if v.is_live() {
+                prop_assert!(p_raw.is_none_or(|p| (0.0..=1.0).contains(&p)), "{r:?} => {v}");
+                prop_assert!(policy.spoof_probability_limit().is_none() || p_raw.is_some());
+            }
+        }
         let r = result(&status, Some((p, &level)));
         let known_scored = matches!(r.spoof_level(), Some(SpoofLevel::Low | SpoofLevel::Moderate | SpoofLevel::High));
         let verdict = r.verdict_with(&policy);

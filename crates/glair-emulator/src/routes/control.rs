@@ -115,7 +115,7 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
                     },
                     Err(e) => {
                         return bad_request(&format!(
-                            "expected {{\"outcome\": \"live\"|\"spoof\"|\"no-face\"}}: {e}"
+                            "expected {{\"outcome\": \"live\"|\"spoof\"|\"no-face\"|\"moderate\"|\"many-faces\"}}: {e}"
                         ));
                     }
                 }

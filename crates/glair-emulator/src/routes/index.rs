@@ -229,7 +229,7 @@ the session's <code>url</code> is its hosted page, and the page redirects to
 <h2>Control API</h2>
 <p>Same credentials as the API.</p>
 <table>
-<tr><td><code>POST /_emulator/{{resource}}/{{sid}}/complete</code></td><td>finish a session; optional <code>{{"outcome": "live" | "spoof" | "no-face"}}</code></td></tr>
+<tr><td><code>POST /_emulator/{{resource}}/{{sid}}/complete</code></td><td>finish a session; optional <code>{{"outcome": "live" | "spoof" | "no-face" | "moderate" | "many-faces"}}</code></td></tr>
 <tr><td><code>POST /_emulator/clock/advance</code></td><td>move the clock forward: <code>{{"ms": N}}</code></td></tr>
 <tr><td><code>POST /_emulator/faults</code>, <code>DELETE /_emulator/faults</code></td><td>queue or clear injected faults (status, delay, hang, reset, malformed, oversized)</td></tr>
 <tr><td><code>GET /_emulator/stats</code></td><td>sessions created, held and evicted; API requests per route</td></tr>

@@ -37,6 +37,13 @@ pub struct OcrResult<R> {
     pub read: Option<R>,
 }
 
+impl<R: Serialize> OcrResult<R> {
+    /// Whether the document was read: see [`OcrVerdict`].
+    pub fn verdict(&self) -> OcrVerdict {
+        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref())
+    }
+}
+
 impl<R> OcrResult<R> {
     /// Builds a result (for tests and fixtures).
     pub fn new(status: OcrStatus, reason: Option<String>, read: Option<R>) -> Self {
@@ -46,20 +53,18 @@ impl<R> OcrResult<R> {
             read,
         }
     }
-
-    /// Whether the document was read: see [`OcrVerdict`].
-    pub fn verdict(&self) -> OcrVerdict {
-        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.is_some())
-    }
 }
 
 /// Whether an OCR answer holds a reading the caller can use.
 ///
 /// The rule, the same for every document: a document is [`Read`](OcrVerdict::Read) only when
-/// the status is `SUCCESS` **and** a `read` object came back. Anything else is
-/// [`NotRead`](OcrVerdict::NotRead) with the reason. A `SUCCESS` whose `reason` says some
-/// fields are invalid (GLAIR's answer to a picture of another document) still counts as read:
-/// check the fields you rely on, and their confidence, before trusting them.
+/// the status is `SUCCESS`, a `read` object came back, and at least one of its fields holds a
+/// reading. GLAIR answers a picture of another document with `SUCCESS`, the reason "File
+/// successfully read. Some fields are invalid." and every field empty: that is
+/// [`NotRead`](OcrVerdict::NotRead) ([`OcrNotRead::NoReading`]). So is a KTP whose quality
+/// check says it is not a KTP (`qualities.is_ktp: false`). Read means the service read
+/// something, not that the document is genuine: check the fields you rely on, their
+/// confidence, and (for KTP) the other quality flags, such as `is_copy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OcrVerdict {
@@ -82,16 +87,28 @@ pub enum OcrNotRead {
     },
     /// The status was `SUCCESS` but no `read` object came back.
     NoFields,
+    /// The status was `SUCCESS` but no field holds a reading (every value empty): GLAIR's
+    /// answer to a picture of something else. The service's reason is kept.
+    NoReading(Option<String>),
+    /// The quality check says the picture is not the document asked for (KTP `is_ktp: false`).
+    NotTheDocument,
     /// The session finished without a result.
     NoResult,
 }
 
 impl OcrVerdict {
-    pub(crate) fn judge(status: &OcrStatus, reason: Option<&str>, has_read: bool) -> Self {
-        match status {
-            OcrStatus::Success if has_read => OcrVerdict::Read,
-            OcrStatus::Success => OcrVerdict::NotRead(OcrNotRead::NoFields),
-            other => OcrVerdict::NotRead(OcrNotRead::Status {
+    pub(crate) fn judge<R: Serialize>(
+        status: &OcrStatus,
+        reason: Option<&str>,
+        read: Option<&R>,
+    ) -> Self {
+        match (status, read) {
+            (OcrStatus::Success, None) => OcrVerdict::NotRead(OcrNotRead::NoFields),
+            (OcrStatus::Success, Some(read)) if !has_reading(read) => {
+                OcrVerdict::NotRead(OcrNotRead::NoReading(reason.map(str::to_owned)))
+            }
+            (OcrStatus::Success, Some(_)) => OcrVerdict::Read,
+            (other, _) => OcrVerdict::NotRead(OcrNotRead::Status {
                 status: other.clone(),
                 reason: reason.map(str::to_owned),
             }),
@@ -139,13 +156,54 @@ impl fmt::Display for OcrNotRead {
             OcrNotRead::Status {
                 status,
                 reason: Some(reason),
-            } => write!(f, "status {status} ({})", crate::error::bounded(reason)),
+            } => write!(
+                f,
+                "status {} ({})",
+                crate::error::bounded(status.as_str()),
+                crate::error::bounded(reason)
+            ),
             OcrNotRead::Status {
                 status,
                 reason: None,
-            } => write!(f, "status {status}"),
+            } => write!(f, "status {}", crate::error::bounded(status.as_str())),
+            OcrNotRead::NoReading(Some(reason)) => write!(
+                f,
+                "no field holds a reading ({})",
+                crate::error::bounded(reason)
+            ),
+            OcrNotRead::NoReading(None) => f.write_str("no field holds a reading"),
+            OcrNotRead::NotTheDocument => {
+                f.write_str("the quality check says the picture is not the document asked for")
+            }
             OcrNotRead::NoFields => f.write_str("status SUCCESS but no fields were returned"),
             OcrNotRead::NoResult => f.write_str("the session finished without a result"),
         }
     }
+}
+
+/// Whether any field of a `read` object holds a reading: a non-empty `value` (or `text`, as
+/// plate readings call it), or a numeric one, anywhere in it. One rule for every document,
+/// whatever its model: it looks at the model's own wire form.
+fn has_reading<R: Serialize>(read: &R) -> bool {
+    fn any(value: &serde_json::Value, depth: usize) -> bool {
+        use serde_json::Value;
+        // The models are a few levels deep; the bound only guards the recursion.
+        if depth > 16 {
+            return false;
+        }
+        match value {
+            Value::Object(map) => map.iter().any(|(key, v)| {
+                let reading = matches!(key.as_str(), "value" | "text")
+                    && match v {
+                        Value::String(s) => !s.trim().is_empty(),
+                        Value::Number(_) | Value::Bool(_) => true,
+                        _ => false,
+                    };
+                reading || any(v, depth + 1)
+            }),
+            Value::Array(items) => items.iter().any(|v| any(v, depth + 1)),
+            _ => false,
+        }
+    }
+    serde_json::to_value(read).is_ok_and(|v| any(&v, 0))
 }

@@ -1,6 +1,8 @@
 //! The object GLAIR returns for every field an OCR endpoint reads.
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// One field read from a document: the reading and how sure the reader is.
 ///
@@ -13,28 +15,54 @@ use serde::{Deserialize, Serialize};
 /// `confidence_text`, `polygon` and `page_index`. Both decode; the newer keys are optional.
 /// `V` is the type of `value`: text for identity documents, a number for amounts on invoices
 /// and receipts (as the Go SDK types them).
+///
+/// Decoding is lenient where the sources disagree on types: a `value` that is a number where
+/// text is expected becomes its text, and a confidence sent as a numeric string becomes a
+/// number; anything else of the wrong type decodes as `None` rather than failing the whole
+/// response (the raw JSON keeps it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "V: DeserializeOwned"))]
 #[non_exhaustive]
 pub struct OcrField<V = String> {
     /// The reading; absent when the service sent none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<V>,
     /// How sure the reader is of `value`, as a percentage (0–100). An empty reading usually
     /// comes with confidence 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confidence: Option<f64>,
     /// The reading before GLAIR normalised it (newer responses only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_original: Option<String>,
     /// How sure the text recogniser is of the characters (newer responses only; the vendor's
-    /// documentation calls it a number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// documentation calls it a number, one unpublished SDK a string: both decode).
+    #[serde(
+        default,
+        deserialize_with = "lenient_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub confidence_text: Option<f64>,
     /// Where the field was found: corner points `[x, y]` (newer responses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub polygon: Option<Vec<[f64; 2]>>,
     /// Which page of the upload the field is on, from 0 (newer responses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_number_as",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_index: Option<u32>,
 }
 
@@ -65,6 +93,63 @@ impl OcrField<String> {
     }
 }
 
+/// `V` from whatever JSON came; a number or boolean where `V` wants text is tried as its text;
+/// anything else that does not fit is `None`.
+fn lenient_value<'de, D, V>(deserializer: D) -> Result<Option<V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    if let Ok(v) = V::deserialize(&value) {
+        return Ok(Some(v));
+    }
+    Ok(match &value {
+        Value::Number(_) | Value::Bool(_) => V::deserialize(Value::String(value.to_string())).ok(),
+        _ => None,
+    })
+}
+
+/// A number, or a string holding one (`"0.9"`); anything else is `None`.
+pub(crate) fn lenient_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<f64>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    })
+}
+
+/// A whole number that fits `T`, or a string holding one; anything else is `None`.
+fn lenient_number_as<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+    .and_then(|n| T::try_from(n).ok()))
+}
+
+/// A boolean, or the strings `"true"`/`"false"`; anything else is `None`.
+pub(crate) fn lenient_bool<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Bool(b) => Some(b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +173,26 @@ mod tests {
 
         let amount: OcrField<i64> = serde_json::from_str(r#"{"value":150000}"#).unwrap();
         assert_eq!(amount.value(), Some(&150_000));
+    }
+
+    #[test]
+    fn mistyped_keys_never_fail_the_field() {
+        let f: OcrField = serde_json::from_str(
+            r#"{"value":3171234567890123,"confidence":"99","confidence_text":"0.9","page_index":"2","polygon":"none"}"#,
+        )
+        .unwrap();
+        assert_eq!(f.text(), Some("3171234567890123"));
+        assert_eq!(f.confidence, Some(99.0));
+        assert_eq!(f.confidence_text, Some(0.9));
+        assert_eq!(f.page_index, Some(2));
+        assert_eq!(f.polygon, None);
+        let f: OcrField = serde_json::from_str(
+            r#"{"value":{"nested":1},"confidence":[1],"confidence_text":"NaN","page_index":-1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (f.value, f.confidence, f.confidence_text, f.page_index),
+            (None, None, None, None)
+        );
     }
 }

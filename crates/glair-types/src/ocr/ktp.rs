@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::envelope::{OcrStatus, OcrVerdict};
+use super::envelope::{OcrNotRead, OcrStatus, OcrVerdict};
 use super::field::OcrField;
 
 /// A KTP read: the OCR envelope with the card's fields, the cropped photo and signature, and
@@ -43,9 +43,17 @@ impl KtpOcr {
         }
     }
 
-    /// Whether the card was read: see [`OcrVerdict`].
+    /// Whether the card was read: see [`OcrVerdict`]. A quality check that says the picture is
+    /// not a KTP (`is_ktp: false`) makes it not read, whatever the fields say.
     pub fn verdict(&self) -> OcrVerdict {
-        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.is_some())
+        let verdict = OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref());
+        match self.qualities {
+            Some(KtpQualities {
+                is_ktp: Some(false),
+                ..
+            }) if verdict.is_read() => OcrVerdict::NotRead(OcrNotRead::NotTheDocument),
+            _ => verdict,
+        }
     }
 }
 
@@ -123,35 +131,72 @@ pub struct KtpImages {
 /// `is_ktp`: that the picture is a KTP at all).
 ///
 /// The eight keys the live API returns, plus `is_taken_from_screen`, which only the newer
-/// documentation lists. Each is optional: a key GLAIR leaves out decodes as `None`.
+/// documentation lists. Each is optional: a key GLAIR leaves out decodes as `None`, and so does
+/// one of another type; `"true"`/`"false"` strings are read as booleans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct KtpQualities {
     /// The picture is blurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_blurred: Option<bool>,
     /// The picture is too bright.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_bright: Option<bool>,
     /// The card is a photocopy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_copy: Option<bool>,
     /// The card is cut off at the picture's edge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_cropped: Option<bool>,
     /// The picture is too dark.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_dark: Option<bool>,
     /// A flash glare covers part of the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_flash: Option<bool>,
     /// The picture shows a KTP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_ktp: Option<bool>,
     /// The card is rotated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_rotated: Option<bool>,
     /// The picture was taken of a screen (newer responses only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::field::lenient_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_taken_from_screen: Option<bool>,
 }

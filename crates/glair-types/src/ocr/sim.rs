@@ -31,7 +31,7 @@ pub struct SimOcr {
 impl SimOcr {
     /// Whether the licence was read: see [`OcrVerdict`].
     pub fn verdict(&self) -> OcrVerdict {
-        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.is_some())
+        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref())
     }
 }
 
