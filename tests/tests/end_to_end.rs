@@ -346,3 +346,42 @@ async fn a_clock_advance_past_expiry_ends_the_wait_as_expired() {
         "{left:?}"
     );
 }
+
+/// The default client — hyper transport, retries, timeouts, `wait`'s pauses — on a tokio
+/// runtime built without the time driver: it works, and never panics ("timers are disabled").
+#[test]
+fn the_default_client_works_on_a_runtime_without_the_time_driver() {
+    let emulator_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let h = emulator_runtime.block_on(Harness::start());
+    let client = h.client();
+    let no_timer = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    no_timer.block_on(async {
+        let sessions = client.passive_liveness_sessions();
+        let created = sessions
+            .create(CreatePassiveLivenessSession::new(
+                "https://app.example/done",
+            ))
+            .await
+            .unwrap();
+        let again = sessions.retrieve(created.sid()).await.unwrap();
+        assert_eq!(again.status, SessionStatus::Pending);
+        let outcome = sessions
+            .wait(
+                created.sid(),
+                WaitOptions::new()
+                    .interval(Duration::from_millis(20))
+                    .max_wait(Duration::from_millis(300)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome.as_str(), "timed_out");
+    });
+    drop(h);
+}

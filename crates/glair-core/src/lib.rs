@@ -60,8 +60,10 @@
 //! because connections are made there. The async dispatcher races each attempt against an
 //! injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock` feature,
 //! `FakeTime` provides both, so that retries and timeouts are tested without real waits.
-//! No timer starts an OS thread: `TokioSleep` needs a tokio runtime, and a call that needs a
-//! timer where none works fails with [`DispatchError::MissingSleep`].
+//! No timer starts an OS thread of its own: `TokioSleep` sleeps on futures-timer's one shared
+//! timer thread (so a tokio runtime without its time driver works too) and is available
+//! inside a tokio runtime; a call that needs a timer where none works fails with
+//! [`DispatchError::MissingSleep`].
 //!
 //! # Secrets
 //!

@@ -50,14 +50,17 @@ impl Clock for SystemClock {
     }
 }
 
-/// Sleeps with `tokio::time::sleep` (the runtime must have its time driver enabled, as
-/// `#[tokio::main]` runtimes do).
+/// The default timer of the hyper transport's clients, for tokio runtimes.
 ///
-/// It needs a tokio runtime where its futures are polled, and it never starts a thread of its
-/// own: outside a runtime, [`is_available`](Sleep::is_available) is false, and the
-/// dispatcher fails a call that needs a timer with
-/// [`DispatchError::MissingSleep`](crate::DispatchError::MissingSleep) instead of waiting. For
-/// a program without an async runtime, use the blocking driver
+/// It sleeps on futures-timer's one shared timer thread (the same one the hyper transport's
+/// connect timeout uses), not on tokio's time driver: a tokio runtime built without
+/// `enable_time()` would make `tokio::time::sleep` panic, and this works on it all the same.
+/// No timer ever starts a thread of its own.
+///
+/// It is [available](Sleep::is_available) only inside a tokio runtime, because the hyper
+/// transport it goes with needs one; outside a runtime the dispatcher fails a call that
+/// needs a timer with [`DispatchError::MissingSleep`](crate::DispatchError::MissingSleep)
+/// instead of waiting. For a program without an async runtime, use the blocking driver
 /// (`BlockingDispatcher`, feature `blocking`; `glair::blocking::Client`) or pass your
 /// executor's own [`Sleep`].
 #[cfg(feature = "hyper")]
@@ -68,16 +71,7 @@ pub struct TokioSleep;
 #[cfg(feature = "hyper")]
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
-        // Nothing happens until the first poll, so the runtime is looked up where the future
-        // runs, not where it was created. Outside a runtime the future never completes
-        // (drivers check `is_available` first; tokio's own `sleep` would panic).
-        Box::pin(async move {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                tokio::time::sleep(duration).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        })
+        Box::pin(futures_timer::Delay::new(duration))
     }
 
     fn is_available(&self) -> bool {
