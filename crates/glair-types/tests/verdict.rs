@@ -309,16 +309,14 @@ proptest! {
         policy in any_policy(),
     ) {
         // Results built by hand may carry any float (decoding refuses those outside [0, 1]).
-        for p_raw in [raw] {
-            let r = PassiveLivenessResult::new(
-                CheckStatus::from(status.as_str()),
-                Some(SpoofCheck::new(p_raw, SpoofLevel::from_wire(&level))),
-            );
-            let v = r.verdict_with(&policy);
-            if v.is_live() {
-                prop_assert!(p_raw.is_none_or(|p| (0.0..=1.0).contains(&p)), "{r:?} => {v}");
-                prop_assert!(policy.spoof_probability_limit().is_none() || p_raw.is_some());
-            }
+        let by_hand = PassiveLivenessResult::new(
+            CheckStatus::from(status.as_str()),
+            Some(SpoofCheck::new(raw, SpoofLevel::from_wire(&level))),
+        );
+        let v = by_hand.verdict_with(&policy);
+        if v.is_live() {
+            prop_assert!(raw.is_none_or(|p| (0.0..=1.0).contains(&p)), "{by_hand:?} => {v}");
+            prop_assert!(policy.spoof_probability_limit().is_none() || raw.is_some());
         }
         let r = result(&status, Some((p, &level)));
         let known_scored = matches!(r.spoof_level(), Some(SpoofLevel::Low | SpoofLevel::Moderate | SpoofLevel::High));
