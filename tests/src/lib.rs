@@ -127,3 +127,9 @@ impl Harness {
         self.emulator.stats()
     }
 }
+
+/// The repository README, whose Rust example is compiled as a doctest (this crate is not
+/// published, so it may reach outside its own folder).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RootReadme;

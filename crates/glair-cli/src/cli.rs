@@ -42,19 +42,19 @@ pub(crate) struct Cli {
 #[derive(Clone, Args)]
 pub(crate) struct Globals {
     /// GLAIR's base URL.
+    // GLAIR_BASE_URL and GLAIR_API_VERSION are read by `build_client`, not by clap: clap would
+    // print an env-given option in error usage lines as if it had been typed (and could show
+    // its value, which may carry user:password@, in --help).
     #[arg(
         long,
         global = true,
-        env = "GLAIR_BASE_URL",
-        // A URL may carry user:password@; --help must not print it.
-        hide_env_values = true,
         value_name = "URL",
-        help = "GLAIR's base URL [default: https://api.vision.glair.ai]"
+        help = "GLAIR's base URL [default: https://api.vision.glair.ai] [env: GLAIR_BASE_URL]"
     )]
     pub(crate) base_url: Option<String>,
 
-    /// The API version [default: v1]
-    #[arg(long, global = true, env = "GLAIR_API_VERSION", value_name = "V")]
+    /// The API version [default: v1] [env: GLAIR_API_VERSION]
+    #[arg(long, global = true, value_name = "V")]
     pub(crate) api_version: Option<String>,
 
     /// Bound on each API call, retries included; for `wait`, on each poll [default: 60s]

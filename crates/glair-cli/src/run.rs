@@ -213,12 +213,19 @@ pub(crate) fn build_client(
         .api_key(api_key)
         .username(username)
         .password(password);
-    // clap already read GLAIR_BASE_URL and GLAIR_API_VERSION, an option winning over the
-    // variable; an empty value means "use the default".
-    if let Some(base_url) = globals.base_url.as_deref().filter(|v| !v.is_empty()) {
+    // An option wins over its variable; an empty value means "use the default".
+    let base_url = match &globals.base_url {
+        Some(given) => Some(given.clone()),
+        None => env("GLAIR_BASE_URL")?,
+    };
+    if let Some(base_url) = base_url.as_deref().filter(|v| !v.is_empty()) {
         builder = builder.base_url(base_url);
     }
-    if let Some(version) = globals.api_version.as_deref().filter(|v| !v.is_empty()) {
+    let version = match &globals.api_version {
+        Some(given) => Some(given.clone()),
+        None => env("GLAIR_API_VERSION")?,
+    };
+    if let Some(version) = version.as_deref().filter(|v| !v.is_empty()) {
         builder = builder.api_version(version);
     }
     if let Some(timeout) = globals.timeout {

@@ -362,6 +362,18 @@ fn help_never_prints_a_base_url_password_from_the_environment() {
 }
 
 #[test]
+fn usage_lines_do_not_show_options_given_by_the_environment() {
+    let out = run(bare()
+        .env("GLAIR_BASE_URL", "http://127.0.0.1:9")
+        .env("GLAIR_API_VERSION", "v1")
+        .args(["passive-liveness-sessions", "create"]));
+    let message = out.failure(2);
+    assert!(message.contains("--success-url"), "{message}");
+    assert!(!out.stderr.contains("--base-url"), "{}", out.stderr);
+    assert!(!out.stderr.contains("--api-version"), "{}", out.stderr);
+}
+
+#[test]
 fn options_win_over_the_environment() {
     let env = Env::start();
     let bogus = format!("http://127.0.0.1:{}", closed_port());
@@ -509,7 +521,9 @@ fn bad_durations_are_usage_errors() {
         let out = run(env.glair().args(&args));
         let message = out.failure(2);
         assert!(
-            message.contains("invalid duration '5x': use a number followed by ms, s, m or h"),
+            message.contains(
+                "invalid duration '5x': use numbers with units, e.g. 500ms, 2s, 1m30s or 1h"
+            ),
             "{message}"
         );
     }

@@ -69,7 +69,7 @@ impl ApiConfig {
             return Err(InvalidInput::new(
                 "base_url",
                 "uses plain http:// to a host that is not loopback, so credentials would \
-                 travel unencrypted; use https:// or opt in explicitly to plain HTTP",
+                 travel unencrypted: use https://",
             ));
         }
         Ok(Self {

@@ -97,12 +97,13 @@ pub enum TimeoutScope {
 
 fn describe_timeout(scope: TimeoutScope, after: Duration, attempts: u32) -> String {
     let which = match scope {
-        TimeoutScope::Attempt => "per-attempt timeout",
-        TimeoutScope::Operation => "operation timeout (all attempts included)",
+        TimeoutScope::Attempt => "for one attempt",
+        TimeoutScope::Operation => "for the whole call",
     };
+    let tries = if attempts == 1 { "attempt" } else { "attempts" };
     format!(
-        "GLAIR did not answer within the {after:?} {which} ({attempts} attempt(s) made); \
-         raise the timeout or check connectivity"
+        "GLAIR did not answer within {after:?} {which} ({attempts} {tries}); raise the \
+         timeout or check connectivity"
     )
 }
 

@@ -498,8 +498,22 @@ fn timeout_scope_is_reported() {
         after: Duration::from_secs(60),
         attempts: 3,
     };
-    assert!(err.to_string().contains("operation timeout"));
+    assert_eq!(
+        err.to_string(),
+        "GLAIR did not answer within 60s for the whole call (3 attempts); raise the timeout or \
+         check connectivity"
+    );
     assert!(err.is_retryable());
+    let one = Error::Timeout {
+        scope: TimeoutScope::Attempt,
+        after: Duration::from_secs(30),
+        attempts: 1,
+    };
+    assert!(
+        one.to_string()
+            .contains("within 30s for one attempt (1 attempt)"),
+        "{one}"
+    );
 }
 
 /// Only without the `hyper` feature can a client lack a timer: CI runs this file with
