@@ -94,6 +94,25 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An API error with this status and message, as the service might answer (for tests and
+    /// fixtures; the SDK builds them from responses). The message is cut to
+    /// [`BODY_EXCERPT_LIMIT`] bytes; the body excerpt is the message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        let message = bounded_owned(message.into());
+        Self {
+            status,
+            request_id: None,
+            body_excerpt: message.clone(),
+            message,
+        }
+    }
+
+    /// The same error with a `Request-Id` (cut to 128 characters, as from a response).
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into().chars().take(128).collect());
+        self
+    }
+
     /// The HTTP status the service answered with.
     pub fn status(&self) -> StatusCode {
         self.status

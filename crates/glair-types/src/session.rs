@@ -193,6 +193,33 @@ impl<K: SessionKind> Session<K> {
         }
     }
 
+    /// The same session with this result and status `FINISHED` (for tests and fixtures).
+    pub fn with_result(mut self, result: K::Result) -> Self {
+        self.status = SessionStatus::Finished;
+        self.result = Some(result);
+        self
+    }
+
+    /// The same session expiring at `expired` (for tests and fixtures).
+    pub fn with_expiry(mut self, expired: EpochMillis) -> Self {
+        self.expired = Some(expired);
+        self
+    }
+
+    /// The same session with a `cancel_url` (for tests and fixtures).
+    pub fn with_cancel_url(mut self, cancel_url: impl Into<String>) -> Self {
+        self.cancel_url = Some(cancel_url.into());
+        self
+    }
+
+    /// The session as the service would send it: its JSON body (the fields GLAIR sends; the
+    /// sid is in `url`). For serving a session from a mock transport.
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serializing plain strings, numbers and the result model cannot fail; an empty
+        // object is the total fallback.
+        serde_json::to_vec(self).unwrap_or_else(|_| b"{}".to_vec())
+    }
+
     pub(crate) fn with_service_date(mut self, date: Option<SystemTime>) -> Self {
         self.service_date = date;
         self

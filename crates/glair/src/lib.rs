@@ -68,8 +68,8 @@
 //! - `blocking`: [`blocking::Client`](crate::blocking), the blocking client, with its default
 //!   transport (ureq 3 with rustls); no tokio, no hyper.
 //! - `blocking-client`: the blocking client alone, for your own `BlockingTransport`.
-//! - `mock`: [`MockTransport`](glair_core::MockTransport) and
-//!   [`FakeTime`](glair_core::FakeTime), for testing code that uses this SDK.
+//! - `mock`: `glair::mock` — the mock transport, fake time, and session and error fixtures,
+//!   for testing code that uses this SDK (see "Testing your code" below).
 //!
 //! With `default-features = false` nothing of hyper, rustls or tokio is compiled: pass your
 //! own [`Transport`] to [`ClientBuilder::transport`].
@@ -86,6 +86,33 @@
 //! handle, with [`Sessions::with_settings`]; they merge field by field, per call over client
 //! over defaults. The connect timeout is the transport's
 //! ([`ClientBuilder::connect_timeout`] for the default transport).
+//!
+//! ## Handling errors
+//! Every call returns one [`Error`] type. Its `Display` is a message a person can act on, and
+//! it answers the questions code asks: [`Error::status`] and [`Error::request_id`] (quote it to
+//! GLAIR support) for API errors, [`Error::is_timeout`], and [`Error::is_retryable`] — whether
+//! the same call may succeed later (the SDK has already retried what was safe; a create is
+//! never repeated once it may have reached GLAIR, so never retry a create yourself after a
+//! timeout without first checking for the session).
+//!
+//! ```no_run
+//! # async fn run(client: glair::Client) {
+//! match client.passive_liveness_sessions().retrieve("Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z").await {
+//!     Ok(session) => println!("{:?}", session.verdict()),
+//!     Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => println!("no such session"),
+//!     Err(e) if e.is_retryable() => println!("try again later: {e}"),
+//!     Err(e) => println!("failed: {e} (Request-Id: {:?})", e.request_id()),
+//! }
+//! # }
+//! ```
+//!
+//! ## Testing your code
+//! With the `mock` feature, [`mock`](crate::mock) has everything a unit test of your own code
+//! needs: `MockTransport` (scripted replies, recorded requests), `FakeTime` (retries and waits
+//! without waiting), and fixtures — `mock::session`, results, `mock::reply` and
+//! `mock::error_reply` with [`ApiError::new`] — so a test builds a finished, live session in
+//! one line and needs no JSON strings. For tests over real HTTP, `glair-emulator` serves the
+//! whole API on loopback.
 //!
 //! ## For transport authors
 //! A custom [`Transport`] needs no crates beyond this one: the request and response types come
@@ -116,6 +143,9 @@
 pub mod blocking;
 mod client;
 mod error;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod options;
 mod sessions;
 mod wait;
