@@ -65,7 +65,7 @@
 //!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
 //!   `glair_core::HyperTransport`, passed with [`ClientBuilder::transport`].
 //! - `native-roots`: also trust the operating system's certificate store.
-//! - `blocking`: [`blocking::Client`](crate::blocking), the blocking client, with its default
+//! - `blocking`: `glair::blocking::Client`, the blocking client, with its default
 //!   transport (ureq 3 with rustls); no tokio, no hyper.
 //! - `blocking-client`: the blocking client alone, for your own `BlockingTransport`.
 //! - `mock`: `glair::mock` — the mock transport, fake time, and session and error fixtures,
@@ -107,7 +107,7 @@
 //! ```
 //!
 //! ## Testing your code
-//! With the `mock` feature, [`mock`](crate::mock) has everything a unit test of your own code
+//! With the `mock` feature, `glair::mock` has everything a unit test of your own code
 //! needs: `MockTransport` (scripted replies, recorded requests), `FakeTime` (retries and waits
 //! without waiting), and fixtures — `mock::session`, results, `mock::reply` and
 //! `mock::error_reply` with [`ApiError::new`] — so a test builds a finished, live session in
