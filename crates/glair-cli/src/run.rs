@@ -1,9 +1,12 @@
 //! Running a verb for a session kind: one generic implementation for every kind.
 
 use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
-use glair::{Client, Error, Session, SessionId, SessionKind, Verdict, WaitOptions, WaitOutcome};
+use glair::{
+    Client, Error, Session, SessionId, SessionKind, Verdict, WaitOptions, WaitOutcome, WaitProgress,
+};
 use serde_json::{Map, Value};
 
 use crate::cli::{CreateExtras, Globals, Verb};
@@ -109,7 +112,21 @@ where
             let options = WaitOptions::new()
                 .interval(args.interval)
                 .max_wait(args.max_wait);
-            let outcome = sessions.wait(&sid, options).await?;
+            // Progress on stderr only for a person watching a terminal; scripts and pipes see
+            // nothing but the final JSON.
+            let show = std::io::stderr().is_terminal();
+            let outcome = sessions
+                .wait_with_progress(&sid, options, |progress| {
+                    if show {
+                        report_progress(&mut std::io::stderr(), progress);
+                    }
+                })
+                .await;
+            if show {
+                // End the progress line before the result or the error.
+                let _ = writeln!(std::io::stderr());
+            }
+            let outcome = outcome?;
             let (label, exit) = wait_result(&outcome);
             // A wait that timed out before any poll answered has no session to show: print the
             // sid alone.
@@ -127,6 +144,27 @@ where
             })
         }
     }
+}
+
+/// Writes one progress line of a wait, over the previous one (`\r`, then the line cleared).
+pub(crate) fn report_progress(out: &mut impl Write, progress: &WaitProgress) {
+    let status = progress
+        .status
+        .as_ref()
+        .map_or("no answer yet", |s| s.as_str());
+    let mut line = format!(
+        "\r\x1b[2Kwaiting: {} poll{}, {}s elapsed, {status}",
+        progress.polls,
+        if progress.polls == 1 { "" } else { "s" },
+        progress.elapsed.as_secs()
+    );
+    if let Some(failure) = &progress.failure {
+        // One line, bounded: the message of a transient failure.
+        let failure: String = one_line(failure).chars().take(80).collect();
+        line.push_str(&format!(" (last poll failed: {failure})"));
+    }
+    let _ = out.write_all(line.as_bytes());
+    let _ = out.flush();
 }
 
 /// The `wait_outcome` label and the exit status for how a wait ended.
@@ -376,6 +414,27 @@ mod tests {
         g.base_url = Some("http://api.example.com".into());
         assert_eq!(build_client(&g, env).unwrap_err().exit, EXIT_USAGE);
         assert!(build_client(&globals(), env).is_ok());
+    }
+
+    #[test]
+    fn progress_lines_overwrite_each_other_and_stay_on_one_line() {
+        let mut out = Vec::new();
+        let mut progress = glair::WaitProgress::default();
+        progress.polls = 3;
+        progress.elapsed = Duration::from_millis(12_400);
+        progress.status = Some(glair::SessionStatus::Pending);
+        report_progress(&mut out, &progress);
+        let line = String::from_utf8(out).unwrap();
+        assert_eq!(line, "\r\x1b[2Kwaiting: 3 polls, 12s elapsed, PENDING");
+        let mut out = Vec::new();
+        progress.failure = Some(format!("503\nService Unavailable {}", "x".repeat(500)));
+        report_progress(&mut out, &progress);
+        let line = String::from_utf8(out).unwrap();
+        assert!(
+            line.contains("(last poll failed: 503 Service Unavailable"),
+            "{line}"
+        );
+        assert!(!line.contains('\n') && line.len() < 200, "{line}");
     }
 
     #[test]

@@ -373,6 +373,42 @@ fn usage_lines_do_not_show_options_given_by_the_environment() {
     assert!(!out.stderr.contains("--api-version"), "{}", out.stderr);
 }
 
+/// On a terminal (here a pseudo-terminal from util-linux's `script`, part of every Debian
+/// system), `wait` shows its progress on stderr; piped, as in every other test, stderr stays
+/// empty.
+#[test]
+fn wait_shows_progress_on_a_terminal_only() {
+    let env = Env::start();
+    let sid = env.create("passive-liveness-sessions");
+    let glair = env!("CARGO_BIN_EXE_glair");
+    let command =
+        format!("{glair} passive-liveness-sessions wait {sid} --interval 20ms --max-wait 300ms");
+    let out = run(Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("GLAIR_API_KEY", env.emulator.api_key())
+        .env("GLAIR_USERNAME", env.emulator.username())
+        .env("GLAIR_PASSWORD", env.emulator.password())
+        .env("GLAIR_BASE_URL", env.emulator.base_url()));
+    assert!(out.stdout.contains("waiting: 1 poll, "), "{out:?}");
+    assert!(out.stdout.contains("PENDING"), "{out:?}");
+    assert!(
+        out.stdout.contains(r#""wait_outcome":"timed_out""#),
+        "{out:?}"
+    );
+
+    let piped = run(env.glair().args([
+        "passive-liveness-sessions",
+        "wait",
+        &sid,
+        "--interval",
+        "20ms",
+        "--max-wait",
+        "100ms",
+    ]));
+    piped.json(3);
+    assert_eq!(piped.stderr, "", "nothing on a pipe");
+}
+
 #[test]
 fn options_win_over_the_environment() {
     let env = Env::start();

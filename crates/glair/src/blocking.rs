@@ -42,7 +42,7 @@ use crate::client::{CommonBuilder, common_builder_setters};
 use crate::error::ConfigError;
 use crate::error::Error;
 use crate::options::{CallSettings, Settings};
-use crate::wait::{WaitOptions, WaitOutcome, WaitStep, Waiting};
+use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, WaitStep, Waiting};
 
 /// A blocking GLAIR Vision client: cheap to clone (one `Arc`), safe to share across threads.
 #[derive(Clone)]
@@ -301,6 +301,17 @@ impl<K: SessionKind> Sessions<K> {
         sid: impl AsRef<str>,
         options: WaitOptions,
     ) -> Result<WaitOutcome<K>, Error> {
+        self.wait_with_progress(sid, options, |_| {})
+    }
+
+    /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
+    /// waiting (see [`crate::Sessions::wait_with_progress`]).
+    pub fn wait_with_progress(
+        &self,
+        sid: impl AsRef<str>,
+        options: WaitOptions,
+        mut on_poll: impl FnMut(&WaitProgress),
+    ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let _span =
             tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str()).entered();
@@ -312,7 +323,12 @@ impl<K: SessionKind> Sessions<K> {
             step = match step {
                 WaitStep::Poll(deadline) => {
                     let polled = self.retrieve_before(&sid, deadline);
-                    waiting.on_poll(polled, clock.now(), clock.system_now())
+                    let now = clock.now();
+                    let step = waiting.on_poll(polled, now, clock.system_now());
+                    if matches!(step, WaitStep::Pause(_)) {
+                        on_poll(&waiting.progress(now));
+                    }
+                    step
                 }
                 WaitStep::Pause(pause) => {
                     dispatcher.sleep().sleep(pause);

@@ -154,7 +154,7 @@ pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
 pub use options::Settings;
 pub use sessions::Sessions;
-pub use wait::{WaitOptions, WaitOutcome};
+pub use wait::{WaitOptions, WaitOutcome, WaitProgress};
 
 pub use glair_core::{
     RetryConfig, SharedClock, SharedSleep, SharedTransport, TimeoutConfig, Transport,

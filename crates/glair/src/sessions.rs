@@ -13,7 +13,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallSettings;
 use crate::options::Settings;
-use crate::wait::{WaitOptions, WaitOutcome, wait_for};
+use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, wait_for};
 
 /// The hosted sessions of kind `K`, reached through a [`Client`]: for passive liveness,
 /// [`Client::passive_liveness_sessions`].
@@ -127,9 +127,22 @@ impl<K: SessionKind> Sessions<K> {
         sid: impl AsRef<str>,
         options: WaitOptions,
     ) -> Result<WaitOutcome<K>, Error> {
+        self.wait_with_progress(sid, options, |_| {}).await
+    }
+
+    /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
+    /// waiting (the session still pending, or a transient failure), e.g. to show progress.
+    pub async fn wait_with_progress(
+        &self,
+        sid: impl AsRef<str>,
+        options: WaitOptions,
+        mut on_poll: impl FnMut(&WaitProgress) + Send,
+    ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
-        wait_for(self, &sid, &options).instrument(span).await
+        wait_for(self, &sid, &options, &mut on_poll)
+            .instrument(span)
+            .await
     }
 
     pub(crate) fn client(&self) -> &Client {

@@ -152,8 +152,24 @@ pub(crate) enum WaitStep<K: SessionKind> {
 #[derive(Debug)]
 pub(crate) struct Waiting<K: SessionKind> {
     plan: PollPlan,
+    started: Instant,
     last_seen: Option<Session<K>>,
     last_failure: Option<Error>,
+}
+
+/// How a wait is going, reported after each poll that leaves it waiting (see
+/// [`Sessions::wait_with_progress`](crate::Sessions::wait_with_progress)).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WaitProgress {
+    /// Polls made so far.
+    pub polls: u32,
+    /// Time since the wait began.
+    pub elapsed: Duration,
+    /// The session's status as last seen (`None` until a poll answers).
+    pub status: Option<glair_types::SessionStatus>,
+    /// Why the last poll failed, when it did (a transient failure; the wait goes on).
+    pub failure: Option<String>,
 }
 
 impl<K: SessionKind> Waiting<K> {
@@ -165,8 +181,19 @@ impl<K: SessionKind> Waiting<K> {
                 options.max_wait,
                 now,
             ),
+            started: now,
             last_seen: None,
             last_failure: None,
+        }
+    }
+
+    /// How the wait is going at `now`.
+    pub(crate) fn progress(&self, now: Instant) -> WaitProgress {
+        WaitProgress {
+            polls: self.plan.polls(),
+            elapsed: now.saturating_duration_since(self.started),
+            status: self.last_seen.as_ref().map(|s| s.status.clone()),
+            failure: self.last_failure.as_ref().map(ToString::to_string),
         }
     }
 
@@ -228,6 +255,7 @@ pub(crate) async fn wait_for<K: SessionKind>(
     sessions: &Sessions<K>,
     sid: &SessionId,
     options: &WaitOptions,
+    on_poll: &mut (dyn FnMut(&WaitProgress) + Send),
 ) -> Result<WaitOutcome<K>, Error> {
     let dispatcher = sessions.client().dispatcher();
     if !dispatcher.has_timer() {
@@ -240,7 +268,12 @@ pub(crate) async fn wait_for<K: SessionKind>(
         step = match step {
             WaitStep::Poll(deadline) => {
                 let polled = sessions.retrieve_before(sid, deadline).await;
-                waiting.on_poll(polled, clock.now(), clock.system_now())
+                let now = clock.now();
+                let step = waiting.on_poll(polled, now, clock.system_now());
+                if matches!(step, WaitStep::Pause(_)) {
+                    on_poll(&waiting.progress(now));
+                }
+                step
             }
             WaitStep::Pause(pause) => {
                 dispatcher.sleep().sleep(pause).await;

@@ -83,3 +83,33 @@ fn fixtures_refuse_bad_sids_instead_of_panicking() {
     let long = ApiError::new(http::StatusCode::BAD_REQUEST, "x".repeat(100_000));
     assert!(long.message().len() <= glair::types::BODY_EXCERPT_LIMIT + 3);
 }
+
+#[test]
+fn wait_reports_progress_after_every_poll_that_keeps_it_waiting() {
+    pollster::block_on(async {
+        let transport = MockTransport::new();
+        let pending = mock::session::<PassiveLiveness>(SID).unwrap();
+        transport.push(mock::reply(&pending));
+        transport.push(mock::reply(&pending));
+        let live = pending
+            .clone()
+            .with_result(mock::passive_liveness_result(SpoofLevel::Low, 0.02));
+        transport.push(mock::reply(&live));
+        let mut seen = Vec::new();
+        let outcome = client(&transport)
+            .passive_liveness_sessions()
+            .wait_with_progress(SID, glair::WaitOptions::new(), |p| seen.push(p.clone()))
+            .await
+            .unwrap();
+        assert_eq!(outcome.as_str(), "finished");
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[0].polls, 1);
+        assert_eq!(seen[1].polls, 2);
+        assert!(seen[1].elapsed >= seen[0].elapsed);
+        assert!(
+            seen.iter()
+                .all(|p| p.status == Some(glair::SessionStatus::Pending))
+        );
+        assert!(seen.iter().all(|p| p.failure.is_none()));
+    });
+}
