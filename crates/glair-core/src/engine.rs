@@ -169,6 +169,12 @@ impl Operation {
         }
         let left = self.deadline.map(|d| d.saturating_duration_since(now));
         if left.is_some_and(|left| left.is_zero()) {
+            // After a failed attempt the engine only pauses when the pause ends before the
+            // deadline; if the timer woke late, the news is still that attempt's failure (as
+            // when a pause would have reached the deadline), not a timeout.
+            if self.attempts > 0 {
+                return self.finish(Finish::Deliver(StopReason::BudgetExhausted));
+            }
             return self.operation_timed_out();
         }
         // The attempt's limit is its own timeout or the time left, whichever is shorter; when
@@ -399,6 +405,30 @@ mod tests {
             op.begin_attempt(start + ms(600)),
             Action::Finish(Finish::OperationTimedOut { timeout: ms(500) })
         );
+    }
+
+    #[test]
+    fn a_pause_that_overruns_the_deadline_delivers_the_last_failure() {
+        let start = Instant::now();
+        let timeouts = TimeoutConfig::default().with_operation(Some(ms(500)));
+        let mut op = Operation::new(&Method::GET, &RetryConfig::default(), &timeouts, start);
+        attempt(&mut op, start);
+        let refused = TransportError::new(TransportErrorKind::Connect, "connection refused");
+        let Action::Pause(pause) = op.on_outcome(
+            &AttemptOutcome::TransportError(&refused),
+            start + ms(10),
+            WALL,
+            1.0,
+        ) else {
+            panic!("expected a pause")
+        };
+        assert!(start + ms(10) + pause < start + ms(500));
+        // The timer woke late, past the deadline: the refusal is the news, not a timeout.
+        assert_eq!(
+            op.begin_attempt(start + ms(501)),
+            Action::Finish(Finish::Deliver(StopReason::BudgetExhausted))
+        );
+        assert_eq!(op.attempts(), 1);
     }
 
     #[test]

@@ -238,7 +238,13 @@ impl<K: SessionKind> Waiting<K> {
             }
             Err(e) if e.is_retryable() => {
                 tracing::debug!(poll = self.plan.polls(), error = %e, "poll failed; will poll again");
-                self.last_failure = Some(e);
+                // A poll cut short by the deadline tells nothing new: a failure seen before it
+                // (a refused connection) stays the news.
+                let keep_earlier =
+                    e.is_timeout() && self.last_failure.as_ref().is_some_and(|f| !f.is_timeout());
+                if !keep_earlier {
+                    self.last_failure = Some(e);
+                }
                 self.plan.on_transient_failure(now)
             }
             Err(e) => return WaitStep::Done(Err(e)),
@@ -281,5 +287,66 @@ pub(crate) async fn wait_for<K: SessionKind>(
             }
             WaitStep::Done(outcome) => return outcome,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use glair_core::{TransportError, TransportErrorKind};
+    use glair_types::PassiveLiveness;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    fn refused() -> Error {
+        Error::Transport {
+            source: TransportError::new(TransportErrorKind::Connect, "connection refused"),
+            attempts: 1,
+        }
+    }
+
+    fn cut_short() -> Error {
+        Error::Timeout {
+            scope: crate::error::TimeoutScope::Operation,
+            after: ms(1),
+            attempts: 1,
+        }
+    }
+
+    fn waiting(start: Instant) -> Waiting<PassiveLiveness> {
+        let options = WaitOptions::new().interval(ms(20)).max_wait(ms(200));
+        Waiting::new(&options, start)
+    }
+
+    #[test]
+    fn a_wait_ending_while_polls_fail_reports_the_failure_not_a_timeout() {
+        let start = Instant::now();
+        let wall = SystemTime::UNIX_EPOCH;
+        let mut w = waiting(start);
+        assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
+        assert!(matches!(
+            w.on_poll(Err(refused()), start + ms(150), wall),
+            WaitStep::Pause(_)
+        ));
+        assert!(matches!(w.begin_poll(start + ms(199)), WaitStep::Poll(_)));
+        // The last poll was cut short by the deadline: the refusal is still what is reported.
+        match w.on_poll(Err(cut_short()), start + ms(200), wall) {
+            WaitStep::Done(Err(e)) => assert!(!e.is_timeout(), "{e}"),
+            other => panic!("expected the refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wait_whose_polls_only_time_out_times_out() {
+        let start = Instant::now();
+        let wall = SystemTime::UNIX_EPOCH;
+        let mut w = waiting(start);
+        assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
+        assert!(matches!(
+            w.on_poll(Err(cut_short()), start + ms(200), wall),
+            WaitStep::Done(Ok(WaitOutcome::TimedOut(None)))
+        ));
     }
 }
