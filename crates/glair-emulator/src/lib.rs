@@ -262,6 +262,7 @@ mod body;
 mod clock;
 mod config;
 mod faults;
+mod fixtures;
 mod html;
 mod ids;
 mod kinds;
@@ -274,6 +275,7 @@ mod stats;
 mod store;
 mod tls;
 mod urls;
+mod vision;
 
 pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
 pub use limits::{
