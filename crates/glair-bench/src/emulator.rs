@@ -28,7 +28,9 @@ impl EmulatorProcess {
     /// Starts the binary and waits for its `listening on http://HOST:PORT` line.
     pub(crate) fn start(binary: &Path) -> Result<Self, BoxError> {
         let mut child = Command::new(binary)
-            .args(["--addr", "127.0.0.1:0"])
+            // Five rounds of create+retrieve pairs create about 140,000 sessions, more than
+            // the emulator's default cap of 100,000 (each takes a few KiB).
+            .args(["--addr", "127.0.0.1:0", "--max-sessions", "1000000"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -30,6 +30,10 @@ pub(crate) struct InstructionCount {
     pub(crate) requests: (u64, u64),
     /// Instructions the whole process executed in each.
     pub(crate) instructions: (u64, u64),
+    /// Where the long run's instructions went: inclusive counts of named parts, per request
+    /// (warm-up included in the division), from `callgrind_annotate --inclusive=yes`.
+    #[serde(default)]
+    pub(crate) breakdown: Vec<(String, f64)>,
 }
 
 impl InstructionCount {
@@ -89,12 +93,117 @@ pub(crate) fn count(
         total_instructions(&text).ok_or_else(|| format!("no totals in {}", out.display()).into())
     };
     let instructions = (run(short)?, run(long)?);
-    Ok(InstructionCount {
+    let mut count = InstructionCount {
         implementation: implementation.name().to_owned(),
         workload: workload.name().to_owned(),
         concurrency: CONCURRENCY,
         requests: (short, long),
         instructions,
+        breakdown: Vec::new(),
+    };
+    count.breakdown = breakdown(scratch, &count).unwrap_or_default();
+    Ok(count)
+}
+
+/// The callgrind output of a count's long run.
+fn long_run_file(scratch: &Path, count: &InstructionCount) -> std::path::PathBuf {
+    scratch.join(format!(
+        "callgrind.{}.{}.{}.out",
+        count.implementation, count.workload, count.requests.1
+    ))
+}
+
+/// The parts of a client's work the report names, as (label, functions whose inclusive
+/// counts add up to it). Function names are matched exactly after callgrind's `???:` prefix.
+fn parts(implementation: &str) -> &'static [(&'static str, &'static [&'static str])] {
+    match implementation {
+        "facade" => &[
+            (
+                "building the request (`EndpointRequest::to_http_request`)",
+                &["glair_types::endpoint::call::EndpointRequest::to_http_request"],
+            ),
+            (
+                "decoding the response (`EndpointRequest::decode`)",
+                &[
+                    "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::CreateSession<K>>::decode",
+                    "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::RetrieveSession<K>>::decode",
+                ],
+            ),
+            (
+                "the dispatcher with the transport (`Dispatcher::send_with`)",
+                &["glair_core::dispatcher::Dispatcher::send_with::{{closure}}"],
+            ),
+            (
+                "the transport (`HyperTransport::send`)",
+                &["<glair_core::hyper_transport::HyperTransport as glair_core::transport::Transport>::send::{{closure}}"],
+            ),
+            (
+                "hyper-util's client (`Client::send_request`)",
+                &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
+            ),
+            (
+                "the attempt timer's thread (futures-timer)",
+                &["futures_timer::native::global::run"],
+            ),
+        ],
+        "raw" => &[
+            (
+                "building the request (`RawRequests`)",
+                &[
+                    "glair_bench::client::RawRequests::create_request",
+                    "glair_bench::client::RawRequests::retrieve_request",
+                ],
+            ),
+            (
+                "decoding the response (`plain_session`)",
+                &["glair_bench::client::plain_session"],
+            ),
+            (
+                "hyper-util's client (`Client::send_request`)",
+                &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
+            ),
+        ],
+        _ => &[],
+    }
+}
+
+/// Runs `callgrind_annotate --inclusive=yes` on the count's long run and sums its parts.
+pub(crate) fn breakdown(
+    scratch: &Path,
+    count: &InstructionCount,
+) -> Result<Vec<(String, f64)>, BoxError> {
+    let file = long_run_file(scratch, count);
+    let output = Command::new("callgrind_annotate")
+        .args(["--inclusive=yes", "--threshold=100"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()?;
+    if !output.status.success() {
+        return Err(format!("callgrind_annotate failed on {}", file.display()).into());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let requests = (count.requests.1 + WARMUP) as f64;
+    Ok(parts(&count.implementation)
+        .iter()
+        .filter_map(|(label, functions)| {
+            let total: u64 = functions
+                .iter()
+                .map(|f| inclusive(&text, f).unwrap_or(0))
+                .sum();
+            (total > 0).then(|| ((*label).to_owned(), total as f64 / requests))
+        })
+        .collect())
+}
+
+/// The inclusive count of `function` in `callgrind_annotate` output: lines like
+/// `12,345 (1.00%)  ???:name [binary]`.
+fn inclusive(annotate: &str, function: &str) -> Option<u64> {
+    annotate.lines().find_map(|line| {
+        let (count, rest) = line.trim_start().split_once(' ')?;
+        let name = rest.split_once(":").map(|(_, n)| n)?;
+        let name = name.rsplit_once(" [").map_or(name, |(n, _)| n).trim();
+        (name == function).then(|| count.replace(',', "").parse().ok())?
     })
 }
 
@@ -124,7 +233,14 @@ mod tests {
             concurrency: 64,
             requests: (1000, 3000),
             instructions: (50_000_000, 130_000_000),
+            breakdown: Vec::new(),
         };
         assert_eq!(count.per_request(), Some(40_000.0));
+        let annotate = "203,041,300 (100.0%)  PROGRAM TOTALS\n 25,490,523 (12.55%)  ???:glair_types::endpoint::call::EndpointRequest::to_http_request [/x/glair-bench]\n";
+        assert_eq!(
+            inclusive(annotate, "glair_types::endpoint::call::EndpointRequest::to_http_request"),
+            Some(25_490_523)
+        );
+        assert_eq!(inclusive(annotate, "glair_types"), None);
     }
 }

@@ -15,10 +15,22 @@ use crate::{BoxError, say_err};
 pub(crate) fn rerender() -> Result<(), BoxError> {
     let root = workspace_root();
     let path = root.join("bench-scratch/results.json");
-    let results: Results = serde_json::from_str(
+    let mut results: Results = serde_json::from_str(
         &std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e} (run `all` first)", path.display()))?,
     )?;
+    // Profiles of a run made before the breakdown existed: taken from its callgrind files.
+    let scratch = root.join("bench-scratch");
+    let mut added = false;
+    for count in results.instructions.iter_mut().filter(|c| c.breakdown.is_empty()) {
+        if let Ok(parts) = crate::instructions::breakdown(&scratch, count) {
+            added |= !parts.is_empty();
+            count.breakdown = parts;
+        }
+    }
+    if added {
+        std::fs::write(&path, serde_json::to_string_pretty(&results)?)?;
+    }
     std::fs::write(root.join("BENCHMARKS.md"), render(&results))?;
     say_err("glair-bench: wrote BENCHMARKS.md");
     Ok(())
@@ -222,7 +234,7 @@ pub(crate) fn render(r: &Results) -> String {
          run: {} measured requests per client per cell after {} warm-up requests, {} round(s), {} \
          waits. `all` builds `glair-emulator` with `cargo build --release -p glair-emulator` and \
          runs it from `target/release` (next to `glair-bench`) as `glair-emulator --addr \
-         127.0.0.1:0`; it installs `{NODE_SDK}` with npm into `bench-scratch/node` when missing \
+         127.0.0.1:0 --max-sessions 1000000`; it installs `{NODE_SDK}` with npm into `bench-scratch/node` when missing \
          and writes `crates/glair-bench/node/driver.mjs` there.\n",
         r.requests, r.warmup, r.rounds, r.waits
     );
@@ -895,6 +907,18 @@ fn render_instructions(w: &mut String, r: &Results) {
         );
     }
     let _ = writeln!(w);
+    for c in r.instructions.iter().filter(|c| !c.breakdown.is_empty()) {
+        let _ = writeln!(
+            w,
+            "Where the {} client's instructions go ({}, inclusive counts per request of the \
+             long run, warm-up included; parts nest, so they do not add up):\n",
+            c.implementation, c.workload
+        );
+        for (label, per_request) in &c.breakdown {
+            let _ = writeln!(w, "- {label}: {}", thousands(*per_request));
+        }
+        let _ = writeln!(w);
+    }
 }
 
 fn render_scale(w: &mut String, r: &Results) {
@@ -1116,6 +1140,7 @@ mod tests {
                     concurrency: 64,
                     requests: (1000, 3000),
                     instructions: (100_000_000, 300_000_000),
+                    breakdown: vec![("building the request".into(), 4321.0)],
                 },
                 InstructionCount {
                     implementation: "raw".into(),
@@ -1123,6 +1148,7 @@ mod tests {
                     concurrency: 64,
                     requests: (1000, 3000),
                     instructions: (95_000_000, 285_000_000),
+                    breakdown: Vec::new(),
                 },
             ],
             emulator_idle_rss_kib: 1024,
@@ -1145,6 +1171,7 @@ mod tests {
             "| blocking client throughput ≥ 0.95× raw ureq at 16 thread(s) (retrieve) | 0.98× | met |"
         ));
         assert!(md.contains("| raw-blocking | 16 | 4,100 |"));
+        assert!(md.contains("- building the request: 4,321"));
         assert!(
             md.contains("| facade throughput ≥ 5× Node SDK at c=64 (retrieve) | 6.00× | met |")
         );

@@ -87,13 +87,14 @@ impl<K: SessionKind> CreateSession<K> {
         &mut self.fields
     }
 
-    /// The success URL as given.
-    pub fn get_success_url(&self) -> &str {
+    /// The success URL as given. (`_ref` as in `http::request::Builder::method_ref`: the
+    /// plain name is taken by a builder method or kept free for one.)
+    pub fn success_url_ref(&self) -> &str {
         &self.success_url
     }
 
-    /// The cancel URL as given, if any.
-    pub fn get_cancel_url(&self) -> Option<&str> {
+    /// The cancel URL as given, if any (`cancel_url` is the builder method that sets it).
+    pub fn cancel_url_ref(&self) -> Option<&str> {
         self.cancel_url.as_deref()
     }
 
