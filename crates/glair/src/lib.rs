@@ -141,17 +141,22 @@
 
 #[cfg(feature = "blocking-client")]
 pub mod blocking;
+mod call;
 mod client;
 mod error;
+mod files;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+mod namespaces;
 mod options;
 mod sessions;
 mod wait;
 
 pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
+pub use files::{FileError, FileProblem, read_image};
+pub use namespaces::{Face, Identity, Ocr};
 pub use options::Settings;
 pub use sessions::Sessions;
 pub use wait::{WaitOptions, WaitOutcome, WaitProgress};
@@ -167,6 +172,15 @@ pub use glair_types::{
     LivenessInconclusive, LivenessPolicy, LivenessVerdict, Npwp, PassiveLiveness,
     PassiveLivenessResult, PassiveLivenessSession, RawResult, Session, SessionId, SessionKind,
     SessionStatus, SpoofCheck, SpoofLevel, SpoofProbability, Verdict, ocr,
+};
+// The uploads API: request builders, images, answers and their policies.
+pub use glair_types::{
+    ActiveLivenessCheck, DateOfBirth, Decoded, Detected, FaceMatch, FaceMatchEncoding,
+    FaceMatchInconclusive, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult, FaceMatchVerdict,
+    FaceVerification, FaceVerificationResponse, FaceVerificationResult, FieldVerdicts,
+    IdentityField, IdentityInconclusive, IdentityPolicy, IdentityVerdict, IdentityVerification,
+    IdentityVerificationResponse, ImageFormat, ImageInput, MAX_IMAGE_BYTES, MatchStatusCode,
+    NotVerifiedReason, PassiveLivenessCheck, endpoints,
 };
 
 /// The sans-IO layer: models, request builders, decoders.
