@@ -2,8 +2,9 @@
 //! feature `blocking` adds the default transport, ureq 3 with rustls).
 //!
 //! [`Client`] mirrors [`glair::Client`](crate::Client): the same builder methods, the same
-//! accessors, the same [`Settings`] and their merge, and `create`, `retrieve`,
-//! `retrieve_from_redirect` and `wait` on [`Sessions`] — returning instead of awaiting. It is
+//! accessors, the same [`Settings`] and their merge, `create`, `retrieve`,
+//! `retrieve_from_redirect` and `wait` on [`Sessions`], and every method of [`Face`],
+//! [`Identity`] and [`Ocr`] — returning instead of awaiting, through the same call path. It is
 //! driven by the same sans-IO engine ([`glair_core::Operation`], [`glair_core::PollPlan`])
 //! through [`BlockingDispatcher`], so retries, the attempt and operation timeouts and `wait`'s
 //! `max_wait` hold exactly as they do for the async client: each attempt is handed the time it
