@@ -5,6 +5,8 @@
 //! - `raw`: hyper-util's pooled client sending byte-identical requests with hand-built
 //!   headers and decoding into a plain `#[derive(Deserialize)]` struct — what a hand-written
 //!   Rust client would do at best, so the practical limit for any Rust client.
+//! - `blocking` and `raw-blocking`: the same pair for blocking code, `glair::blocking::Client`
+//!   against ureq with hand-built requests (see [`crate::blocking_client`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +47,11 @@ pub(crate) enum Impl {
     Facade,
     /// Raw hyper-util with hand-built, byte-identical requests.
     Raw,
+    /// `glair::blocking::Client` with its default ureq transport, one thread per request in
+    /// flight.
+    Blocking,
+    /// ureq with hand-built, byte-identical requests, one thread per request in flight.
+    RawBlocking,
 }
 
 impl Impl {
@@ -52,7 +59,14 @@ impl Impl {
         match self {
             Impl::Facade => "facade",
             Impl::Raw => "raw",
+            Impl::Blocking => "blocking",
+            Impl::RawBlocking => "raw-blocking",
         }
+    }
+
+    /// Whether this client blocks (driven by threads, not tasks).
+    pub(crate) fn is_blocking(self) -> bool {
+        matches!(self, Impl::Blocking | Impl::RawBlocking)
     }
 }
 
@@ -109,7 +123,7 @@ pub(crate) struct ClientArgs {
 }
 
 /// One request's outcome: `Ok(Some(sid))` for a create.
-type Outcome = Result<Option<String>, String>;
+pub(crate) type Outcome = Result<Option<String>, String>;
 
 /// A client that can create and retrieve passive liveness sessions.
 #[derive(Debug, Clone)]
@@ -131,6 +145,9 @@ impl Driver {
                 Driver::Facade(Box::new(client.passive_liveness_sessions()))
             }
             Impl::Raw => Driver::Raw(Arc::new(RawClient::new(base_url)?)),
+            Impl::Blocking | Impl::RawBlocking => {
+                return Err("a blocking client is driven by threads, not this driver".into());
+            }
         })
     }
 
@@ -178,10 +195,9 @@ pub(crate) struct PlainSession {
     pub(crate) result: Option<serde_json::Value>,
 }
 
-/// Raw hyper-util with hand-built headers (computed once), the same bytes the facade sends.
+/// Hand-built requests (header values computed once): the same bytes the facade sends.
 #[derive(Debug)]
-pub(crate) struct RawClient {
-    client: HyperClient<HttpConnector, Full<Bytes>>,
+pub(crate) struct RawRequests {
     base_url: String,
     create_uri: Uri,
     authorization: HeaderValue,
@@ -192,13 +208,8 @@ pub(crate) struct RawClient {
     create_body: Bytes,
 }
 
-impl RawClient {
+impl RawRequests {
     pub(crate) fn new(base_url: &str) -> Result<Self, BoxError> {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        let client = HyperClient::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .build(connector);
         let basic =
             base64::engine::general_purpose::STANDARD.encode(format!("{USERNAME}:{PASSWORD}"));
         let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))?;
@@ -208,7 +219,6 @@ impl RawClient {
         let create_body =
             format!(r#"{{"success_url":"{SUCCESS_URL}","cancel_url":"{CANCEL_URL}"}}"#);
         Ok(Self {
-            client,
             base_url: base_url.trim_end_matches('/').to_owned(),
             create_uri: format!("{}{COLLECTION}", base_url.trim_end_matches('/')).parse()?,
             authorization,
@@ -243,6 +253,43 @@ impl RawClient {
         let uri: Uri = format!("{}{COLLECTION}/{sid}", self.base_url).parse()?;
         self.builder(Method::GET, uri).body(Bytes::new())
     }
+}
+
+/// A 200 whose body is a session is success; anything else is an error naming the status.
+pub(crate) fn plain_session(status: StatusCode, body: &[u8]) -> Result<PlainSession, String> {
+    if status != StatusCode::OK {
+        return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
+    }
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// Raw hyper-util sending [`RawRequests`].
+#[derive(Debug)]
+pub(crate) struct RawClient {
+    client: HyperClient<HttpConnector, Full<Bytes>>,
+    requests: RawRequests,
+}
+
+impl RawClient {
+    pub(crate) fn new(base_url: &str) -> Result<Self, BoxError> {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client = HyperClient::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .build(connector);
+        Ok(Self {
+            client,
+            requests: RawRequests::new(base_url)?,
+        })
+    }
+
+    pub(crate) fn create_request(&self) -> Request<Bytes> {
+        self.requests.create_request()
+    }
+
+    pub(crate) fn retrieve_request(&self, sid: &str) -> Result<Request<Bytes>, http::Error> {
+        self.requests.retrieve_request(sid)
+    }
 
     /// Sends a request; a 200 whose body is a session is success.
     pub(crate) async fn send_plain(&self, request: Request<Bytes>) -> Result<PlainSession, String> {
@@ -258,10 +305,7 @@ impl RawClient {
             .await
             .map_err(|e| e.to_string())?
             .to_bytes();
-        if status != StatusCode::OK {
-            return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
-        }
-        serde_json::from_slice(&body).map_err(|e| e.to_string())
+        plain_session(status, &body)
     }
 }
 
@@ -283,11 +327,53 @@ pub(crate) fn read_sids(path: &std::path::Path) -> Result<Vec<String>, BoxError>
 
 /// What one phase (warm-up or measured) produced.
 #[derive(Debug, Default)]
-struct PhaseResult {
-    latencies_ns: Vec<u64>,
-    requests: u64,
-    errors: u64,
-    first_error: Option<String>,
+pub(crate) struct PhaseResult {
+    pub(crate) latencies_ns: Vec<u64>,
+    pub(crate) requests: u64,
+    pub(crate) errors: u64,
+    pub(crate) first_error: Option<String>,
+}
+
+impl PhaseResult {
+    /// Room for the latencies of `ops` operations spread over `workers`.
+    pub(crate) fn for_share(ops: u64, workers: u32) -> Self {
+        Self {
+            latencies_ns: Vec::with_capacity(
+                usize::try_from(ops * 2 / u64::from(workers.max(1)) + 16).unwrap_or(0),
+            ),
+            ..Self::default()
+        }
+    }
+
+    /// Records one request that started at `started`.
+    pub(crate) fn record(&mut self, started: Instant, outcome: &Outcome) {
+        self.requests += 1;
+        match outcome {
+            Ok(_) => self
+                .latencies_ns
+                .push(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX)),
+            Err(e) => {
+                self.errors += 1;
+                self.first_error.get_or_insert_with(|| e.clone());
+            }
+        }
+    }
+
+    /// Adds one worker's share.
+    pub(crate) fn merge(&mut self, part: PhaseResult) {
+        self.latencies_ns.extend(part.latencies_ns);
+        self.requests += part.requests;
+        self.errors += part.errors;
+        if self.first_error.is_none() {
+            self.first_error = part.first_error;
+        }
+    }
+
+    /// A worker that died.
+    pub(crate) fn lost_worker(&mut self, why: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(why);
+    }
 }
 
 /// Runs `ops` operations with `concurrency` tasks pulling from one counter.
@@ -305,24 +391,7 @@ async fn run_phase(
         let next = Arc::clone(&next);
         let sids = Arc::clone(sids);
         tasks.push(tokio::spawn(async move {
-            let mut out = PhaseResult {
-                latencies_ns: Vec::with_capacity(
-                    usize::try_from(ops * 2 / u64::from(concurrency.max(1)) + 16).unwrap_or(0),
-                ),
-                ..PhaseResult::default()
-            };
-            let record = |started: Instant, outcome: &Outcome, out: &mut PhaseResult| {
-                out.requests += 1;
-                match outcome {
-                    Ok(_) => out
-                        .latencies_ns
-                        .push(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX)),
-                    Err(e) => {
-                        out.errors += 1;
-                        out.first_error.get_or_insert_with(|| e.clone());
-                    }
-                }
-            };
+            let mut out = PhaseResult::for_share(ops, concurrency);
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= ops {
@@ -332,11 +401,11 @@ async fn run_phase(
                     Workload::Pairs => {
                         let started = Instant::now();
                         let created = driver.create().await;
-                        record(started, &created, &mut out);
+                        out.record(started, &created);
                         if let Ok(Some(sid)) = created {
                             let started = Instant::now();
                             let retrieved = driver.retrieve(&sid).await;
-                            record(started, &retrieved, &mut out);
+                            out.record(started, &retrieved);
                         }
                     }
                     Workload::Retrieve => {
@@ -344,7 +413,7 @@ async fn run_phase(
                         let sid = sids.get(index).map_or("missing", String::as_str);
                         let started = Instant::now();
                         let retrieved = driver.retrieve(sid).await;
-                        record(started, &retrieved, &mut out);
+                        out.record(started, &retrieved);
                     }
                 }
             }
@@ -354,18 +423,8 @@ async fn run_phase(
     let mut total = PhaseResult::default();
     for task in tasks {
         match task.await {
-            Ok(part) => {
-                total.latencies_ns.extend(part.latencies_ns);
-                total.requests += part.requests;
-                total.errors += part.errors;
-                if total.first_error.is_none() {
-                    total.first_error = part.first_error;
-                }
-            }
-            Err(e) => {
-                total.errors += 1;
-                total.first_error.get_or_insert_with(|| e.to_string());
-            }
+            Ok(part) => total.merge(part),
+            Err(e) => total.lost_worker(e.to_string()),
         }
     }
     total
@@ -373,53 +432,88 @@ async fn run_phase(
 
 /// `glair-bench client`: runs the warm-up and the measured phase, prints one JSON line.
 pub(crate) fn run(args: &ClientArgs) -> Result<ClientReport, BoxError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     let sids = Arc::new(match (&args.sids_file, args.workload) {
         (Some(path), _) => read_sids(path)?,
         (None, Workload::Retrieve) => return Err("--workload retrieve needs --sids-file".into()),
         (None, Workload::Pairs) => Vec::new(),
     });
+    if args.implementation.is_blocking() {
+        return crate::blocking_client::run(args, &sids);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let driver = Driver::new(args.implementation, &args.base_url)?;
     let per_op = args.workload.requests_per_op();
     runtime.block_on(async {
+        let ops = |requests: u64| requests.div_ceil(per_op);
         let warm = run_phase(
             &driver,
             args.workload,
             &sids,
             args.concurrency,
-            args.warmup.div_ceil(per_op),
+            ops(args.warmup),
         )
         .await;
-        if warm.requests > 0 && warm.errors == warm.requests {
-            return Err(format!(
-                "every warm-up request failed: {}",
-                warm.first_error.unwrap_or_default()
-            )
-            .into());
-        }
-        let cpu_before = procfs::cpu_times("self").unwrap_or_default();
-        let on_cpu_before = procfs::on_cpu_s("self");
-        let started = Instant::now();
-        let mut result = run_phase(
+        check_warm_up(&warm)?;
+        let mark = Mark::now();
+        let result = run_phase(
             &driver,
             args.workload,
             &sids,
             args.concurrency,
-            args.requests.div_ceil(per_op),
+            ops(args.requests),
         )
         .await;
-        let wall_s = started.elapsed().as_secs_f64();
+        Ok(mark.report(args, result))
+    })
+}
+
+/// Refuses to measure a server that failed every warm-up request.
+pub(crate) fn check_warm_up(warm: &PhaseResult) -> Result<(), BoxError> {
+    if warm.requests > 0 && warm.errors == warm.requests {
+        return Err(format!(
+            "every warm-up request failed: {}",
+            warm.first_error.clone().unwrap_or_default()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The clocks at the start of the measured phase.
+pub(crate) struct Mark {
+    started: Instant,
+    cpu: procfs::CpuTimes,
+    on_cpu: Option<f64>,
+}
+
+impl Mark {
+    pub(crate) fn now() -> Self {
+        Self {
+            cpu: procfs::cpu_times("self").unwrap_or_default(),
+            on_cpu: procfs::on_cpu_s("self"),
+            started: Instant::now(),
+        }
+    }
+
+    /// The on-CPU time from the mark to a reading `end` of `procfs::on_cpu_s("self")`.
+    pub(crate) fn on_cpu_until(&self, end: Option<f64>) -> Option<f64> {
+        Some(end? - self.on_cpu?)
+    }
+
+    /// The measured phase's report, from its result and the clocks since the mark.
+    pub(crate) fn report(self, args: &ClientArgs, mut result: PhaseResult) -> ClientReport {
+        let wall_s = self.started.elapsed().as_secs_f64();
         let cpu = procfs::cpu_times("self")
             .unwrap_or_default()
-            .since(cpu_before);
-        let on_cpu = match (on_cpu_before, procfs::on_cpu_s("self")) {
+            .since(self.cpu);
+        let on_cpu = match (self.on_cpu, procfs::on_cpu_s("self")) {
             (Some(before), Some(after)) => Some(after - before),
             _ => None,
         };
         result.latencies_ns.sort_unstable();
-        Ok(ClientReport {
+        ClientReport {
             implementation: args.implementation.name().to_owned(),
             workload: args.workload.name().to_owned(),
             concurrency: args.concurrency,
@@ -433,8 +527,8 @@ pub(crate) fn run(args: &ClientArgs) -> Result<ClientReport, BoxError> {
             cpu_sys_s: cpu.sys_s,
             cpu_s: on_cpu,
             peak_rss_kib: procfs::peak_rss_kib(),
-        })
-    })
+        }
+    }
 }
 
 #[cfg(test)]

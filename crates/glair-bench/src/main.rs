@@ -18,9 +18,11 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod blocking_client;
 mod client;
 mod emulator;
 mod figures;
+mod instructions;
 mod measure;
 mod orchestrate;
 mod procfs;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Impl, Workload};
 use crate::emulator::{Control, EmulatorProcess};
 use crate::figures::{self, BinarySize, CleanBuild, DepCount, Machine};
+use crate::instructions::{self, InstructionCount};
 use crate::measure::ClientReport;
 use crate::waiters::WaitersReport;
 use crate::{BoxError, report};
@@ -21,6 +22,9 @@ pub(crate) const NODE_SDK: &str = "@glair/vision@0.0.1-beta.9";
 
 /// The concurrency levels of the load cells.
 pub(crate) const CONCURRENCIES: [u32; 2] = [1, 64];
+
+/// The concurrency levels (threads) of the blocking clients' cells.
+pub(crate) const BLOCKING_CONCURRENCIES: [u32; 2] = [1, 16];
 
 /// Sessions pre-created (and completed) for the retrieve-only workload.
 const RETRIEVE_SET: usize = 1000;
@@ -53,6 +57,16 @@ pub(crate) struct AllArgs {
     /// report then carries the last one `build-figures` measured, with its date).
     #[arg(long)]
     pub(crate) skip_clean_build: bool,
+    /// Leave out the instruction counts (valgrind's callgrind; about 2 minutes).
+    #[arg(long)]
+    pub(crate) skip_instructions: bool,
+    /// Measured requests of the short and the long callgrind run (the count per request is
+    /// the slope between them).
+    #[arg(long, num_args = 2, value_names = ["SHORT", "LONG"], default_values_t = [1000, 3000])]
+    pub(crate) instruction_requests: Vec<u64>,
+    /// Leave out the blocking clients.
+    #[arg(long)]
+    pub(crate) skip_blocking: bool,
     /// Do not run `cargo build --release -p glair-emulator` first (use the binary as it is).
     #[arg(long)]
     pub(crate) no_build: bool,
@@ -97,6 +111,9 @@ pub(crate) struct Results {
     pub(crate) micro: Vec<MicroMean>,
     pub(crate) micro_ran: bool,
     pub(crate) cells: Vec<Cell>,
+    /// Instructions per request under callgrind (empty when left out).
+    #[serde(default)]
+    pub(crate) instructions: Vec<InstructionCount>,
     pub(crate) emulator_idle_rss_kib: u64,
     pub(crate) emulator_final_rss_kib: u64,
     pub(crate) scale: Option<Scale>,
@@ -265,6 +282,64 @@ fn run_client(
     Ok(serde_json::from_str(line)?)
 }
 
+/// Runs one client in one cell and reads the emulator's view of it; on failure, a note.
+fn run_cell(
+    runtime: &tokio::runtime::Runtime,
+    control: &Control,
+    emulator: &EmulatorProcess,
+    (runner, node_driver): (Runner, Option<&Path>),
+    (base_url, sids_file): (&str, &Path),
+    (round, workload, concurrency): (u32, Workload, u32),
+    args: &AllArgs,
+) -> Result<Cell, String> {
+    let describe = |e: &dyn std::fmt::Display| {
+        format!(
+            "round {round}, {} c={concurrency} {}: {e}",
+            workload.name(),
+            runner.name()
+        )
+    };
+    let before = runtime
+        .block_on(control.counts())
+        .map_err(|e| describe(&e))?;
+    let cpu_before = emulator.cpu_s();
+    let report = run_client(
+        runner,
+        node_driver,
+        base_url,
+        workload,
+        concurrency,
+        args,
+        sids_file,
+    )
+    .map_err(|e| describe(&e))?;
+    let emulator_cpu_s = emulator.cpu_s() - cpu_before;
+    let after = runtime
+        .block_on(control.counts())
+        .map_err(|e| describe(&e))?;
+    let per_op = workload.requests_per_op();
+    let warm_sent = args.warmup.div_ceil(per_op) * per_op;
+    progress(&format!(
+        "round {round}/{} {:8} c={concurrency:<2} {:12}: {:>8.0} req/s  p50 {:>7.0} µs  p99 {:>7.0} µs  cpu {:>5.1} µs/req  rss {:>6.1} MiB  errors {}",
+        args.rounds,
+        workload.name(),
+        runner.name(),
+        report.throughput(),
+        report.p50_us,
+        report.p99_us,
+        report.cpu_us_per_request(),
+        report.peak_rss_kib as f64 / 1024.0,
+        report.errors,
+    ));
+    Ok(Cell {
+        round,
+        client_sent: warm_sent + report.requests,
+        emulator_requests: after.total - before.total,
+        emulator_cpu_s,
+        report,
+    })
+}
+
 /// `glair-bench all`.
 pub(crate) fn run_all(args: &AllArgs) -> Result<(), BoxError> {
     let started = Instant::now();
@@ -326,61 +401,86 @@ pub(crate) fn run_all(args: &AllArgs) -> Result<(), BoxError> {
     if node_driver.is_some() {
         runners.push(Runner::Node);
     }
+    // Each group's clients run back to back in every cell, so its ratios pair up per round.
+    let mut groups = vec![(runners, CONCURRENCIES)];
+    if !args.skip_blocking {
+        groups.push((
+            vec![
+                Runner::Rust(Impl::Blocking),
+                Runner::Rust(Impl::RawBlocking),
+            ],
+            BLOCKING_CONCURRENCIES,
+        ));
+    }
     let mut cells = Vec::new();
     for round in 1..=args.rounds {
         for workload in [Workload::Pairs, Workload::Retrieve] {
-            for concurrency in CONCURRENCIES {
-                // Rotate the order each round so no client always runs first.
-                let mut order = runners.clone();
-                let shift = usize::try_from(round - 1).unwrap_or(0) % order.len();
-                order.rotate_left(shift);
-                for runner in order {
-                    let before = runtime.block_on(control.counts())?;
-                    let cpu_before = emulator.cpu_s();
-                    let report = match run_client(
-                        runner,
-                        node_driver.as_deref(),
-                        &base_url,
-                        workload,
-                        concurrency,
-                        args,
-                        &sids_file,
-                    ) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let note = format!(
-                                "round {round}, {} c={concurrency} {}: {e}",
-                                workload.name(),
-                                runner.name()
-                            );
-                            progress(&note);
-                            notes.push(format!("A client run failed: {note}."));
-                            continue;
+            for (runners, concurrencies) in &groups {
+                for concurrency in *concurrencies {
+                    // Rotate the order each round so no client always runs first.
+                    let mut order = runners.clone();
+                    let shift = usize::try_from(round - 1).unwrap_or(0) % order.len();
+                    order.rotate_left(shift);
+                    for runner in order {
+                        let cell = run_cell(
+                            &runtime,
+                            &control,
+                            &emulator,
+                            (runner, node_driver.as_deref()),
+                            (&base_url, &sids_file),
+                            (round, workload, concurrency),
+                            args,
+                        );
+                        match cell {
+                            Ok(cell) => cells.push(cell),
+                            Err(note) => {
+                                progress(&note);
+                                notes.push(format!("A client run failed: {note}."));
+                            }
                         }
-                    };
-                    let emulator_cpu_s = emulator.cpu_s() - cpu_before;
-                    let after = runtime.block_on(control.counts())?;
-                    let per_op = workload.requests_per_op();
-                    let warm_sent = args.warmup.div_ceil(per_op) * per_op;
-                    progress(&format!(
-                        "round {round}/{} {:8} c={concurrency:<2} {:6}: {:>8.0} req/s  p50 {:>7.0} µs  p99 {:>7.0} µs  cpu {:>5.1} µs/req  rss {:>6.1} MiB  errors {}",
-                        args.rounds,
-                        workload.name(),
-                        runner.name(),
-                        report.throughput(),
-                        report.p50_us,
-                        report.p99_us,
-                        report.cpu_us_per_request(),
-                        report.peak_rss_kib as f64 / 1024.0,
-                        report.errors,
-                    ));
-                    cells.push(Cell {
-                        round,
-                        client_sent: warm_sent + report.requests,
-                        emulator_requests: after.total - before.total,
-                        emulator_cpu_s,
-                        report,
-                    });
+                    }
+                }
+            }
+        }
+    }
+
+    // 4b. Instruction counts.
+    let mut instruction_counts = Vec::new();
+    if args.skip_instructions {
+        notes.push("Instruction counts were left out of this run (--skip-instructions).".into());
+    } else if !instructions::available() {
+        notes.push("Instruction counts need valgrind, which is not installed here.".into());
+    } else {
+        let bench = std::env::current_exe()?;
+        let sizes = match args.instruction_requests[..] {
+            [short, long] if long > short => (short, long),
+            _ => return Err("--instruction-requests takes SHORT LONG with LONG > SHORT".into()),
+        };
+        for workload in [Workload::Pairs, Workload::Retrieve] {
+            for implementation in [Impl::Facade, Impl::Raw] {
+                progress(&format!(
+                    "callgrind: {} {} c={} ({} and {} requests)",
+                    implementation.name(),
+                    workload.name(),
+                    instructions::CONCURRENCY,
+                    sizes.0,
+                    sizes.1
+                ));
+                match instructions::count(
+                    &bench,
+                    &scratch,
+                    &base_url,
+                    &sids_file,
+                    implementation,
+                    workload,
+                    sizes,
+                ) {
+                    Ok(count) => instruction_counts.push(count),
+                    Err(e) => notes.push(format!(
+                        "The instruction count of {} {} failed: {e}.",
+                        implementation.name(),
+                        workload.name()
+                    )),
                 }
             }
         }
@@ -429,6 +529,7 @@ pub(crate) fn run_all(args: &AllArgs) -> Result<(), BoxError> {
         micro,
         micro_ran: !args.skip_micro,
         cells,
+        instructions: instruction_counts,
         emulator_idle_rss_kib,
         emulator_final_rss_kib,
         scale,

@@ -12,12 +12,18 @@ use bytes::Bytes;
 use http::{Request, Response};
 use ureq::Agent;
 
+mod resolver;
+
 use crate::blocking::BlockingTransport;
 use crate::error::{TransportError, TransportErrorKind};
 
+/// Idle connections kept for reuse, per host and in all (ureq's default is 3 per host).
+pub(crate) const MAX_IDLE_CONNECTIONS: usize = 32;
+
 /// A blocking HTTP/1.1 transport on ureq 3: connection pool, rustls (ring) with the webpki
 /// root certificates for `https://` (certificate verification cannot be switched off), a
-/// connect timeout (default 10 s), a response body limit (default 4 MiB).
+/// connect timeout (default 10 s), a response body limit (default 4 MiB), up to 32 idle
+/// connections kept for reuse.
 ///
 /// Like `HyperTransport`, it follows no redirects (a 3xx is returned as it is), treats no
 /// status as an error (the engine classifies them), and reads no proxy from the environment.
@@ -115,9 +121,20 @@ impl UreqTransportBuilder {
             .max_redirects_will_error(false)
             .proxy(None)
             .timeout_connect(Some(self.connect_timeout))
+            // ureq keeps 3 idle connections per host by default: a program calling from more
+            // threads would open and close a connection for most requests.
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .build();
+        // ureq's own connector (TCP, rustls) with a resolver that starts no thread per
+        // request (see `resolver`).
+        let agent = Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            resolver::CachingResolver::default(),
+        );
         UreqTransport {
-            agent: Agent::new_with_config(config),
+            agent,
             connect_timeout: self.connect_timeout,
             max_body: self.max_body,
         }

@@ -51,6 +51,7 @@ pub(crate) enum FaultAction {
 enum RouteFilter {
     AnyCreate,
     AnyRetrieve,
+    AnyVision,
     Route(RouteKey),
     Path(String),
 }
@@ -73,6 +74,7 @@ impl Fault {
             None => true,
             Some(RouteFilter::AnyCreate) => matches!(route, RouteKey::Collection(_)),
             Some(RouteFilter::AnyRetrieve) => matches!(route, RouteKey::Item(_)),
+            Some(RouteFilter::AnyVision) => matches!(route, RouteKey::Vision(_)),
             Some(RouteFilter::Route(r)) => *r == route,
             Some(RouteFilter::Path(p)) => p == path,
         }
@@ -205,6 +207,7 @@ fn parse_route(route: &str, method: &mut Option<Method>) -> Result<RouteFilter, 
     match route {
         "create" => return Ok(RouteFilter::AnyCreate),
         "retrieve" => return Ok(RouteFilter::AnyRetrieve),
+        "vision" => return Ok(RouteFilter::AnyVision),
         _ => {}
     }
     let path = match route.split_once(' ') {
@@ -222,10 +225,11 @@ fn parse_route(route: &str, method: &mut Option<Method>) -> Result<RouteFilter, 
         ApiRoute::Collection(kind) => Ok(RouteFilter::Route(RouteKey::Collection(kind.resource))),
         ApiRoute::Item(kind, "{sid}") => Ok(RouteFilter::Route(RouteKey::Item(kind.resource))),
         ApiRoute::Item(..) => Ok(RouteFilter::Path(path.to_owned())),
+        ApiRoute::Vision(r) => Ok(RouteFilter::Route(RouteKey::Vision(r.endpoint.id))),
         ApiRoute::BadVersion(..) | ApiRoute::Unknown => Err(
-            "route must be \"create\", \"retrieve\", an API route such as \
-             /face/v1/passive-liveness-sessions or /face/v1/passive-liveness-sessions/{sid}, \
-             or an exact API path"
+            "route must be \"create\", \"retrieve\", \"vision\", an API route such as \
+             /face/v1/passive-liveness-sessions, /face/v1/passive-liveness-sessions/{sid} or \
+             /face/v1/match, or an exact API path"
                 .into(),
         ),
     }

@@ -1,8 +1,9 @@
 //! The table of hosted session kinds. Adding a kind means adding one entry to [`KINDS`].
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::config::Outcome;
+use crate::fixtures::{self, ocr::Reading};
 
 /// The only API version served.
 pub(crate) const API_VERSION: &str = "v1";
@@ -221,175 +222,29 @@ impl Kind {
     }
 }
 
-// The finished results, in the shapes GLAIR documents (the facts file's §3.2, §3.3, §7.1 and
-// §7.2: the vendor's live-tested key names and its documentation samples), with fixed data per
-// outcome so tests can assert exact values. Where GLAIR documents no wording (the reason of a
-// failed OCR read), the text is the emulator's own choice.
-
-/// `{confidence, value}`, the OCR field object.
-fn field(value: &str, confidence: u8) -> Value {
-    json!({ "confidence": confidence, "value": value })
-}
-
-/// The reason GLAIR gives for a readable document.
-const READ_OK: &str = "File Successfully Read";
-/// The reason GLAIR gives for a picture of another kind of document (the plate docs' text).
-const READ_INVALID: &str = "File successfully read. Some fields are invalid.";
-/// The emulator's reason for a failed read (GLAIR documents no text for `FAILED`).
-const READ_FAILED: &str = "File could not be read";
+// The finished results: the same objects the direct endpoints answer (see `fixtures`).
 
 fn passive_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
-    match outcome {
-        Outcome::Live => {
-            json!({"status": "success", "result": {"spoof_percentage": 0.02611, "status": "LOW"}})
-        }
-        Outcome::Spoof => {
-            json!({"status": "success", "result": {"spoof_percentage": 0.99768, "status": "HIGH"}})
-        }
-        Outcome::NoFace => {
-            json!({"status": "failed", "result": {"spoof_percentage": 0, "status": "face not detected"}})
-        }
-        // The documentation's moderate sample.
-        Outcome::Moderate => {
-            json!({"status": "success", "result": {"spoof_percentage": 0.5678, "status": "MODERATE"}})
-        }
-        Outcome::ManyFaces => {
-            json!({"status": "failed", "result": {"spoof_percentage": 0, "status": "too many faces detected"}})
-        }
-    }
+    fixtures::face::passive_liveness(outcome)
 }
 
 fn active_liveness_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
-    match outcome {
-        Outcome::Live => json!({"status": "success",
-            "result": {"gesture_status": "MATCH", "detected_gesture": "HEAD_LEFT"}}),
-        Outcome::Spoof => json!({"status": "success",
-            "result": {"gesture_status": "NOT_MATCH", "detected_gesture": "HEAD_RIGHT"}}),
-        Outcome::NoFace => json!({"status": "failed",
-            "result": {"gesture_status": "face not detected", "detected_gesture": null}}),
-        Outcome::Moderate => json!({"status": "success",
-            "result": {"gesture_status": "hand not detected", "detected_gesture": null}}),
-        Outcome::ManyFaces => json!({"status": "failed",
-            "result": {"gesture_status": "too many faces detected", "detected_gesture": null}}),
-    }
+    fixtures::face::active_liveness(outcome, None)
 }
-
-/// How well a document was read, by outcome.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reading {
-    /// Every field read with high confidence.
-    Full,
-    /// Every field read, each with confidence 60 (an uncertain read).
-    Low,
-    /// Every field empty with confidence 0: a picture of something else.
-    Empty,
-}
-
-impl Reading {
-    fn of(outcome: Outcome) -> Option<Self> {
-        match outcome {
-            Outcome::Live => Some(Reading::Full),
-            Outcome::Moderate => Some(Reading::Low),
-            Outcome::Spoof => Some(Reading::Empty),
-            Outcome::NoFace | Outcome::ManyFaces => None,
-        }
-    }
-
-    /// The `read` object of `fields` (key, value, confidence) read this well.
-    fn read(self, fields: &[(&str, &str, u8)]) -> Value {
-        let mut read = Map::new();
-        for &(key, value, confidence) in fields {
-            let field = match self {
-                Reading::Full => field(value, confidence),
-                Reading::Low => field(value, 60),
-                Reading::Empty => field("", 0),
-            };
-            read.insert(key.to_owned(), field);
-        }
-        Value::Object(read)
-    }
-
-    fn reason(self) -> &'static str {
-        match self {
-            Reading::Full | Reading::Low => READ_OK,
-            Reading::Empty => READ_INVALID,
-        }
-    }
-}
-
-/// The 17 fields of the emulator's KTP.
-const KTP_FIELDS: [(&str, &str, u8); 17] = [
-    ("nik", "3171011708900001", 99),
-    ("nama", "BUDI SANTOSO", 99),
-    ("tempatLahir", "JAKARTA", 98),
-    ("tanggalLahir", "17-08-1990", 98),
-    ("jenisKelamin", "LAKI-LAKI", 99),
-    ("golonganDarah", "O", 95),
-    ("alamat", "JL. MERDEKA BARAT NO. 1", 97),
-    ("rtRw", "001/002", 96),
-    ("kelurahanDesa", "GAMBIR", 97),
-    ("kecamatan", "GAMBIR", 98),
-    ("kotaKabupaten", "JAKARTA PUSAT", 98),
-    ("provinsi", "DKI JAKARTA", 99),
-    ("agama", "ISLAM", 98),
-    ("statusPerkawinan", "KAWIN", 97),
-    ("pekerjaan", "KARYAWAN SWASTA", 96),
-    ("kewarganegaraan", "WNI", 99),
-    ("berlakuHingga", "SEUMUR HIDUP", 99),
-];
-
-/// The vendor documentation's NPWP sample, its data verbatim.
-const NPWP_FIELDS: [(&str, &str, u8); 4] = [
-    (
-        "alamat",
-        "JL. PELELANGAN IKAN NO. RT.002 RW.002\nKEL.MA,JAKERTA KEC.BALONGAN\nINDRAMAYU, JAWA BARAT",
-        97,
-    ),
-    ("nama", "BERSATU", 99),
-    ("nik", "", 0),
-    ("noNpwp", "70.943.997.0-437.000", 99),
-];
-
-/// A 1×1 JPEG and PNG, base64: the cropped photo and signature.
-const PHOTO_B64: &str = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
-const SIGN_B64: &str =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
 
 fn ktp_result(outcome: Outcome, extras: &Map<String, Value>) -> Value {
-    let Some(reading) = Reading::of(outcome) else {
-        return json!({"status": "FAILED", "reason": READ_FAILED});
-    };
-    let images = match reading {
-        Reading::Empty => json!({"photo": "", "sign": ""}),
-        Reading::Full | Reading::Low => json!({"photo": PHOTO_B64, "sign": SIGN_B64}),
-    };
-    let mut result = json!({"status": "SUCCESS", "reason": reading.reason(),
-        "read": reading.read(&KTP_FIELDS), "images": images});
-    if extras.get("qualities_detector") == Some(&Value::Bool(true)) {
-        let is_ktp = reading != Reading::Empty;
-        if let Some(obj) = result.as_object_mut() {
-            obj.insert(
-                "qualities".to_owned(),
-                json!({"is_blurred": reading == Reading::Low, "is_bright": false,
-                       "is_copy": !is_ktp, "is_cropped": false, "is_dark": false,
-                       "is_flash": false, "is_ktp": is_ktp, "is_rotated": false}),
-            );
-        }
-    }
-    result
+    let qualities = extras.get("qualities_detector") == Some(&Value::Bool(true));
+    fixtures::ocr::ktp(Reading::of(outcome), qualities)
 }
 
 fn npwp_result(outcome: Outcome, _extras: &Map<String, Value>) -> Value {
-    match Reading::of(outcome) {
-        Some(reading) => json!({"status": "SUCCESS", "reason": reading.reason(),
-            "read": reading.read(&NPWP_FIELDS)}),
-        None => json!({"status": "FAILED", "reason": READ_FAILED}),
-    }
+    fixtures::ocr::npwp(Reading::of(outcome))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn names_are_unique_and_path_safe() {

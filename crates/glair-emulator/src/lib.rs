@@ -1,8 +1,12 @@
-//! A local emulator of GLAIR Vision's hosted identity-session API and its hosted web pages.
+//! A local emulator of GLAIR Vision: its hosted identity sessions and their web pages, and its
+//! direct face, identity and OCR endpoints.
 //!
 //! `glair-emulator` is a real HTTP/1.1 server (hyper, keep-alive, no web framework) that speaks
-//! the same wire protocol as `https://api.vision.glair.ai` for the four hosted session kinds,
-//! serves the "prebuilt web page" that a session's `url` points at, and adds a small set of
+//! the same wire protocol as `https://api.vision.glair.ai` for the four hosted session kinds
+//! and for every other endpoint of the API (face match, passive and active liveness, identity
+//! verification with and without a face, OCR of 19 documents: see
+//! [Vision endpoints](#vision-endpoints)), serves the "prebuilt web page" that a session's `url`
+//! points at, and adds a small set of
 //! control endpoints so tests can finish sessions, move the clock, inject faults and read
 //! counters — all over loopback, with no network.
 //!
@@ -172,6 +176,74 @@
 //! A session is expired once the emulator clock reaches its `expired` instant
 //! (`now_ms >= expired`).
 //!
+//! # Vision endpoints
+//!
+//! Every non-session endpoint of the `glair_types::endpoints` catalog is served, from that
+//! catalog (paths, file parts and their accepted formats, required text fields), with one
+//! fixture builder per endpoint: F1 `POST /face/v1/match`, F2 `/face/v1/passive-liveness`,
+//! F3 `/face/v1/active-liveness` (text field `gesture-code`), I1 `/identity/v1/verification`,
+//! I2 `/identity/v1/face-verification`, and O1–O19 `/ocr/v1/{ktp, ktp/qualities, npwp, kk,
+//! stnk, bpkb, passport, plate, sim, general-document, invoice, receipt, bank-statement, skpr,
+//! singapore-nric, singapore-family-pass, singapore-work-permit, kitas-kitap,
+//! financial-statement}`. Requests are `multipart/form-data`; face match also takes the
+//! JSON-base64 form the vendor's Java SDK sends (`{"captured_image": "<base64>",
+//! "stored_image": "<base64>"}`, plain base64 without a `data:` prefix). Answers are in the
+//! documented shapes (the facts' §3, §4, §7) with fixed data per outcome; a finished KTP or
+//! NPWP session's `result` is the same object as the direct endpoint's answer.
+//!
+//! **Outcomes.** Each endpoint has its own outcomes; the first is the default:
+//!
+//! | endpoints | outcomes |
+//! |---|---|
+//! | F1 face match | `match`, `not-match`, `no-face-captured`, `no-face-stored`, `many-faces-captured`, `many-faces-stored` (the `match_status_code`s; the ones without a comparison answer `"status": "failed"`) |
+//! | F2, F3 liveness | `live`, `spoof`, `no-face`, `moderate`, `many-faces` (as the sessions; active liveness detects the requested gesture when `live`) |
+//! | I1 identity verification | `verified`, `not-verified` (`name` false), `not-found` (`nik` false, the rest `null`) |
+//! | I2 face verification | `verified`, `not-verified`, `face-not-match` (face score 12.5), `not-found` |
+//! | O1–O19 OCR | `success`, `low-confidence` (every confidence 60), `wrong-document` (`SUCCESS`, "Some fields are invalid.", every field empty), `failed` (`FAILED`); the plate has no `low-confidence` (its reading carries no confidence) |
+//!
+//! Identity answers carry a verdict for each field the request sent, and no others. A request
+//! picks its outcome with the header `x-emulator-outcome: NAME` (an unknown name is `400`
+//! listing the valid ones); without it, the endpoint's default applies, which
+//! `POST /_emulator/outcomes/{id}` sets (so that an unchanged client can be steered) — see
+//! [Control endpoints](#control-endpoints).
+//!
+//! **Errors**, after `401` (same credentials as the sessions), `404` (unknown route or
+//! version) and `405` (not `POST`), in this order:
+//!
+//! * `415 {"message": …}`: the `Content-Type` is not `multipart/form-data` (or, for face match,
+//!   `application/json`);
+//! * `400 {"message": …}`: a multipart type without a boundary;
+//! * `413` / `408`: the body is over 32 MiB, or did not arrive within the body-read deadline;
+//! * `400` / `413 {"message": …}`: malformed multipart, or a bound of the table below broken;
+//! * `400 {"status": "NO_FILE", "reason": "No file in request body (…)"}`: a file part missing
+//!   or empty (GLAIR documents this for OCR; the emulator answers it on every endpoint with a
+//!   file);
+//! * `415 {"status": "FILE_INVALID_FORMAT", "reason": …}`: a file whose bytes (never its name
+//!   or declared type) are not a format the endpoint accepts (JPEG and PNG everywhere; PDF
+//!   and TIFF for NPWP, BPKB and general document; PDF for invoice, receipt, bank statement,
+//!   SKPR and financial statement);
+//! * `400 {"message": …}`: a required text field missing or blank, a field given twice,
+//!   invalid base64 in the JSON form, or an invalid `gesture-code` (not one of the 19 codes),
+//!   BPKB `page` (not 1–4) or general-document `table` (not `true`/`false`). GLAIR documents
+//!   only "missing required parameter" for `400`; the body is the emulator's usual one.
+//!
+//! Other values are not judged (a NIK need not have 16 digits: the answer comes from the
+//! outcome); parts the endpoint does not know are ignored.
+//!
+//! | bound | limit | when exceeded |
+//! |---|---|---|
+//! | whole body | 32 MiB (a face match of two 10 MiB images in the JSON-base64 form fits) | `413` |
+//! | one file part | 10 MiB (`glair_types::MAX_IMAGE_BYTES`) | `413` |
+//! | one text part | 8 KiB | `413` |
+//! | parts | 64 | `400` |
+//! | field name | 128 bytes (`glair_types::MAX_FIELD_NAME_LEN`) | `400` |
+//! | file name | 1024 bytes | `400` |
+//! | headers per part | 32 | `400` |
+//!
+//! Text parts must be UTF-8 (`400` otherwise). The body is read whole under these bounds and
+//! the body-read deadline before it is parsed (with `multer`), so parsing never waits on the
+//! client.
+//!
 //! # Control endpoints
 //!
 //! Same credentials as the API; JSON bodies (the `Content-Type` of control requests is not
@@ -186,6 +258,12 @@
 //! * `POST /_emulator/faults` queues a fault → `{"queued": <faults now queued>}`;
 //!   `DELETE /_emulator/faults` clears them → `{"cleared": <faults removed>}`.
 //! * `GET /_emulator/stats` → [`Stats`] as JSON.
+//! * `GET /_emulator/outcomes` → every Vision endpoint by id (`F1`, `O6`, …) with its `name`,
+//!   `route`, `outcomes` and current `default`; `POST /_emulator/outcomes/{id}`
+//!   `{"outcome": NAME}` sets that endpoint's default → `{"endpoint": id, "outcome": NAME}`
+//!   (`400` for an outcome it does not have, `404` for an unknown id);
+//!   `DELETE /_emulator/outcomes` resets every endpoint to its first outcome →
+//!   `{"reset": <endpoints that had another>}`.
 //!
 //! # Faults
 //!
@@ -204,10 +282,11 @@
 //! replaces the request, which is not processed at all — no session is created; `"after"`: the
 //! request is processed first — a create DOES create the session — and then the fault is
 //! delivered instead of the real response, or, for `delay`, before it), `method` (e.g. `"POST"`)
-//! and `route` (`"create"` = any collection route, `"retrieve"` = any session route, a route
-//! template such as `/face/v1/passive-liveness-sessions` or
-//! `/ocr/v1/ktp-sessions/{sid}`, an exact path, or a stats key such as
-//! `POST /ocr/v1/npwp-sessions`). Unknown fields are rejected with `400`.
+//! and `route` (`"create"` = any session create route, `"retrieve"` = any session route,
+//! `"vision"` = any Vision endpoint, a route template such as
+//! `/face/v1/passive-liveness-sessions`, `/ocr/v1/ktp-sessions/{sid}` or `/face/v1/match`, an
+//! exact path, or a stats key such as `POST /ocr/v1/npwp-sessions`). A Vision call faulted
+//! `"after"` was processed (and counts as answered). Unknown fields are rejected with `400`.
 //!
 //! Faults form a FIFO queue. Each API request (never a control or page request) takes the first
 //! queued fault whose filters match it and uses up one of its `count`; a fault whose count is
@@ -219,7 +298,9 @@
 //! resource name, every kind listed) and every API request that reached routing — including
 //! faulted, failed and unauthenticated ones, excluding control and page requests — in total and
 //! per `"METHOD route template"` key, e.g. `"POST /face/v1/passive-liveness-sessions"` or
-//! `"GET /face/v1/passive-liveness-sessions/{sid}"`. Requests that match no route are counted
+//! `"GET /face/v1/passive-liveness-sessions/{sid}"` or `"POST /ocr/v1/ktp/qualities"`, and
+//! the Vision calls answered with a fixture per endpoint id ([`Stats::vision_answered`]).
+//! Requests that match no route are counted
 //! under `"METHOD (unknown)"`; methods other than the standard ones are counted as `OTHER`.
 //!
 //! # Lifetime and limits
@@ -262,6 +343,7 @@ mod body;
 mod clock;
 mod config;
 mod faults;
+mod fixtures;
 mod html;
 mod ids;
 mod kinds;
@@ -274,6 +356,7 @@ mod stats;
 mod store;
 mod tls;
 mod urls;
+mod vision;
 
 pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
 pub use limits::{

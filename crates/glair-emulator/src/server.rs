@@ -84,6 +84,7 @@ impl Emulator {
                 config.limits.expired_retention_ms(),
             ),
             faults: Faults::default(),
+            vision_outcomes: Default::default(),
             stats: Counters::new(),
             ids: IdGen::new(),
             limits: config.limits,

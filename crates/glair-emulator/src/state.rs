@@ -25,6 +25,8 @@ pub(crate) struct State {
     pub(crate) clock: Clock,
     pub(crate) store: Store,
     pub(crate) faults: Faults,
+    /// The default outcome of each Vision endpoint.
+    pub(crate) vision_outcomes: crate::vision::outcomes::Outcomes,
     pub(crate) stats: Counters,
     pub(crate) ids: IdGen,
     pub(crate) limits: Limits,

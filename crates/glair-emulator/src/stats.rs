@@ -8,6 +8,7 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 
 use crate::kinds::{KINDS, Kind};
+use crate::vision::table::ROUTES;
 
 /// A snapshot of the emulator's counters, as served by `GET /_emulator/stats`.
 ///
@@ -34,6 +35,12 @@ pub struct Stats {
     /// `"GET /face/v1/passive-liveness-sessions/{sid}"`, or `"GET (unknown)"` for requests that
     /// matched no route. Non-standard methods are counted as `OTHER`.
     pub requests: BTreeMap<String, u64>,
+    /// Vision calls (face match, liveness, identity, OCR) answered with a fixture (`200`), per
+    /// catalog endpoint id (e.g. `"F1"`, `"O6"`); every Vision endpoint is listed, with 0 when
+    /// none was answered. Refused calls (`4xx`) are counted in [`requests`](Self::requests)
+    /// only.
+    #[serde(default)]
+    pub vision_answered: BTreeMap<String, u64>,
 }
 
 /// Which route an API request matched, for counting.
@@ -43,6 +50,8 @@ pub(crate) enum RouteKey {
     Collection(&'static str),
     /// `/{service}/v1/{resource}/{sid}`.
     Item(&'static str),
+    /// The Vision endpoint with this catalog id (e.g. `F1`, `O6`).
+    Vision(&'static str),
     /// Nothing matched (including unsupported versions).
     Unknown,
 }
@@ -55,6 +64,7 @@ impl RouteKey {
             RouteKey::Item(r) => {
                 crate::kinds::by_resource(r).map(|k| format!("{}/{{sid}}", k.api_path()))
             }
+            RouteKey::Vision(id) => crate::vision::table::by_id(id).map(|r| r.endpoint.path()),
             RouteKey::Unknown => None,
         }
     }
@@ -85,6 +95,7 @@ pub(crate) struct Counters {
     sessions_created: AtomicU64,
     by_kind: Box<[AtomicU64]>,
     requests_total: AtomicU64,
+    vision_answered: Box<[AtomicU64]>,
     requests: Mutex<HashMap<(&'static str, RouteKey), u64>>,
 }
 
@@ -94,6 +105,7 @@ impl Counters {
             sessions_created: AtomicU64::new(0),
             by_kind: KINDS.iter().map(|_| AtomicU64::new(0)).collect(),
             requests_total: AtomicU64::new(0),
+            vision_answered: ROUTES.iter().map(|_| AtomicU64::new(0)).collect(),
             requests: Mutex::new(HashMap::new()),
         }
     }
@@ -110,6 +122,15 @@ impl Counters {
         self.sessions_created.fetch_add(1, Ordering::Relaxed);
         if let Some(i) = KINDS.iter().position(|k| k.resource == kind.resource) {
             if let Some(c) = self.by_kind.get(i) {
+                c.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Count one Vision call answered with a fixture.
+    pub(crate) fn vision_answered(&self, id: &str) {
+        if let Some(i) = ROUTES.iter().position(|r| r.endpoint.id == id) {
+            if let Some(c) = self.vision_answered.get(i) {
                 c.fetch_add(1, Ordering::Relaxed);
             }
         }
@@ -141,6 +162,11 @@ impl Counters {
             sessions_evicted: 0,
             requests_total: self.requests_total.load(Ordering::Relaxed),
             requests,
+            vision_answered: ROUTES
+                .iter()
+                .zip(self.vision_answered.iter())
+                .map(|(r, c)| (r.endpoint.id.to_owned(), c.load(Ordering::Relaxed)))
+                .collect(),
         }
     }
 }
@@ -166,5 +192,12 @@ mod tests {
         assert_eq!(s.sessions_by_kind["ktp-sessions"], 1);
         assert_eq!(s.sessions_by_kind["npwp-sessions"], 0);
         assert_eq!(s.sessions_by_kind.len(), KINDS.len());
+        c.request(&Method::POST, RouteKey::Vision("O2"));
+        c.vision_answered("O2");
+        let s = c.snapshot();
+        assert_eq!(s.requests["POST /ocr/v1/ktp/qualities"], 1);
+        assert_eq!(s.vision_answered["O2"], 1);
+        assert_eq!(s.vision_answered["F1"], 0);
+        assert_eq!(s.vision_answered.len(), ROUTES.len());
     }
 }

@@ -44,10 +44,22 @@ async fn index_describes_the_emulator_without_credentials() {
         let resource = api_path.rsplit('/').next().unwrap();
         assert!(html.contains(&format!("data-testid=\"demo-{resource}\"")));
     }
+    for endpoint in glair_types::endpoints::ALL
+        .iter()
+        .filter(|e| e.encoding == glair_types::Encoding::Multipart)
+    {
+        assert!(
+            html.contains(&format!("<code>POST {}</code>", endpoint.path())),
+            "{}",
+            endpoint.id
+        );
+    }
+    assert!(html.contains("x-emulator-outcome"));
     for control in [
         "/_emulator/clock/advance",
         "/_emulator/faults",
         "/_emulator/stats",
+        "/_emulator/outcomes",
     ] {
         assert!(html.contains(control), "{control}");
     }

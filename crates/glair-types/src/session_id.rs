@@ -7,7 +7,6 @@ use std::str::FromStr;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::error::InvalidInput;
-use crate::web_url::check_web_url;
 
 /// The longest session id accepted. Observed sids are 32 characters; the margin leaves room
 /// for the service to lengthen them without making this SDK refuse them.
@@ -78,10 +77,24 @@ impl SessionId {
     /// Reads the sid from a session's hosted-page `url`: its last path segment, as in
     /// `https://vision.glair.ai/passive-liveness/{sid}`.
     pub fn from_session_url(url: &str) -> Result<Self, InvalidInput> {
-        let checked = check_web_url("url", url)?;
-        let segment = checked
-            .uri
-            .path()
+        // Read on every create, so without a full URL parse: after `scheme://`, the path is
+        // what follows the authority, up to the query or fragment. The sid itself is then
+        // checked by `SessionId::new`, which allows only a strict alphabet.
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return Err(InvalidInput::new(
+                "url",
+                "must be an absolute URL starting with http:// or https://",
+            ));
+        };
+        if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+            return Err(InvalidInput::new(
+                "url",
+                "must be an absolute URL starting with http:// or https://",
+            ));
+        }
+        let before_query = rest.split(['?', '#']).next().unwrap_or_default();
+        let path = before_query.split_once('/').map_or("", |(_, path)| path);
+        let segment = path
             .trim_end_matches('/')
             .rsplit('/')
             .next()

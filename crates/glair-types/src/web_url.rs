@@ -59,10 +59,14 @@ pub(crate) fn check_web_url(field: &'static str, value: &str) -> Result<CheckedU
     if value.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Err(fail("contains whitespace or a control character".into()));
     }
-    let lower_prefix = value.get(..8).unwrap_or(value).to_ascii_lowercase();
-    let https = if lower_prefix.starts_with("https://") {
+    let has_prefix = |prefix: &str| {
+        value
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    let https = if has_prefix("https://") {
         true
-    } else if lower_prefix.starts_with("http://") {
+    } else if has_prefix("http://") {
         false
     } else {
         return Err(fail(

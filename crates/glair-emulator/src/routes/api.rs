@@ -18,6 +18,7 @@ use crate::state::State;
 use crate::stats::RouteKey;
 use crate::store::Session;
 use crate::urls::validate_redirect_url;
+use crate::vision::table::{self, PathMatch, VisionRoute};
 
 /// What an API path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +27,10 @@ pub(crate) enum ApiRoute<'a> {
     Collection(&'static Kind),
     /// `/{service}/v1/{resource}/{sid}`.
     Item(&'static Kind, &'a str),
-    /// A kind's path with another version than `v1`.
-    BadVersion(&'static Kind, &'a str),
+    /// A direct Vision endpoint (face, identity, OCR).
+    Vision(&'static VisionRoute),
+    /// A kind's or a Vision endpoint's path with another version than `v1`.
+    BadVersion(&'a str),
     /// Anything else.
     Unknown,
 }
@@ -38,6 +41,7 @@ impl ApiRoute<'_> {
         match self {
             ApiRoute::Collection(k) => RouteKey::Collection(k.resource),
             ApiRoute::Item(k, _) => RouteKey::Item(k.resource),
+            ApiRoute::Vision(r) => RouteKey::Vision(r.endpoint.id),
             ApiRoute::BadVersion(..) | ApiRoute::Unknown => RouteKey::Unknown,
         }
     }
@@ -45,6 +49,11 @@ impl ApiRoute<'_> {
 
 /// Match an API path.
 pub(crate) fn match_api(path: &str) -> ApiRoute<'_> {
+    match table::by_path(path) {
+        Some(PathMatch::Route(route)) => return ApiRoute::Vision(route),
+        Some(PathMatch::BadVersion(version)) => return ApiRoute::BadVersion(version),
+        None => {}
+    }
     let Some(rest) = path.strip_prefix('/') else {
         return ApiRoute::Unknown;
     };
@@ -62,7 +71,7 @@ pub(crate) fn match_api(path: &str) -> ApiRoute<'_> {
         return ApiRoute::Unknown;
     };
     if version != API_VERSION {
-        return ApiRoute::BadVersion(kind, version);
+        return ApiRoute::BadVersion(version);
     }
     match sid {
         None => ApiRoute::Collection(kind),
@@ -206,7 +215,7 @@ async fn process(
                 quote_path(parts.uri.path())
             ),
         ),
-        ApiRoute::BadVersion(_, version) => respond::message(
+        ApiRoute::BadVersion(version) => respond::message(
             StatusCode::NOT_FOUND,
             &format!(
                 "unsupported API version {:?}: the emulator serves {API_VERSION}",
@@ -220,6 +229,7 @@ async fn process(
                 respond::method_not_allowed("POST")
             }
         }
+        ApiRoute::Vision(route) => super::vision::process(state, parts, route, incoming).await,
         ApiRoute::Item(kind, sid) => {
             if parts.method == Method::GET {
                 retrieve(state, kind, sid)
@@ -317,7 +327,15 @@ mod tests {
         ));
         assert!(matches!(
             match_api("/ocr/v2/npwp-sessions"),
-            ApiRoute::BadVersion(_, "v2")
+            ApiRoute::BadVersion("v2")
+        ));
+        assert!(matches!(
+            match_api("/ocr/v1/ktp/qualities"),
+            ApiRoute::Vision(r) if r.endpoint.id == "O2"
+        ));
+        assert!(matches!(
+            match_api("/face/v3/match"),
+            ApiRoute::BadVersion("v3")
         ));
         for unknown in [
             "/",

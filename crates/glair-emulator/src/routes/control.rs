@@ -1,4 +1,4 @@
-//! Control endpoints under `/_emulator/`: complete, clock, faults, stats.
+//! Control endpoints under `/_emulator/`: complete, clock, faults, stats, Vision outcomes.
 
 use http::request::Parts;
 use http::{Method, StatusCode};
@@ -14,11 +14,18 @@ use crate::kinds;
 use crate::respond::{self, Resp};
 use crate::state::State;
 use crate::store::{CompleteError, Session};
+use crate::vision::table;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompleteRequest {
     outcome: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetOutcomeRequest {
+    outcome: String,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +98,47 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
                 respond::json(StatusCode::OK, &json!({ "cleared": cleared }))
             } else {
                 respond::method_not_allowed("POST, DELETE")
+            }
+        }
+        (Some("outcomes"), None, None, None) => {
+            if method == Method::GET {
+                respond::json(StatusCode::OK, &state.vision_outcomes.listing())
+            } else if method == Method::DELETE {
+                let reset = state.vision_outcomes.reset();
+                respond::json(StatusCode::OK, &json!({ "reset": reset }))
+            } else {
+                respond::method_not_allowed("GET, DELETE")
+            }
+        }
+        (Some("outcomes"), Some(id), None, None) => {
+            let Some(route) = table::by_id(id) else {
+                return respond::message(
+                    StatusCode::NOT_FOUND,
+                    "no such Vision endpoint id (GET /_emulator/outcomes lists them: F1, O6, …)",
+                );
+            };
+            if method != Method::POST {
+                return respond::method_not_allowed("POST");
+            }
+            let bytes = match read_body(state, parts, incoming, API_BODY_LIMIT).await {
+                Ok(b) => b,
+                Err(resp) => return resp,
+            };
+            let name = match serde_json::from_slice::<SetOutcomeRequest>(&bytes) {
+                Ok(req) => req.outcome,
+                Err(e) => {
+                    return bad_request(&format!(
+                        "expected {{\"outcome\": \"{}\"}}: {e}",
+                        route.outcomes.join("\" | \"")
+                    ));
+                }
+            };
+            match state.vision_outcomes.set(route, &name) {
+                Ok(outcome) => respond::json(
+                    StatusCode::OK,
+                    &json!({ "endpoint": route.endpoint.id, "outcome": outcome }),
+                ),
+                Err(why) => bad_request(&why),
             }
         }
         (Some(resource), Some(sid), Some("complete"), None) => {

@@ -18,6 +18,7 @@ use crate::html::escape_html;
 use crate::kinds::{self, KINDS, Kind};
 use crate::respond::{self, Resp};
 use crate::state::State;
+use crate::vision::table::ROUTES;
 use crate::{DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
 /// The demo button's endpoint.
@@ -189,6 +190,16 @@ fn render(state: &State, demo: Option<(&'static Kind, &str)>) -> String {
             title = kind.wording.title,
         ));
     }
+    let mut vision_rows = String::new();
+    for route in ROUTES {
+        vision_rows.push_str(&format!(
+            "<tr><td>{id}</td><td>{name}</td><td><code>POST {path}</code></td><td>{outcomes}</td></tr>",
+            id = route.endpoint.id,
+            name = escape_html(route.endpoint.name),
+            path = route.endpoint.path(),
+            outcomes = route.outcomes.join(", "),
+        ));
+    }
     let result = demo
         .map(|(kind, sid)| demo_result(state, kind, sid))
         .unwrap_or_default();
@@ -226,6 +237,11 @@ and see the session as the API returns it.</p>
 the session's <code>url</code> is its hosted page, and the page redirects to
 <code>success_url</code> with <code>sid</code> appended.</p>
 <table><tr><th>kind</th><th>API</th><th>hosted page</th></tr>{kinds_rows}</table>
+<h2>Vision API</h2>
+<p><code>multipart/form-data</code> uploads (face match also takes JSON with base64 images).
+The first outcome is the default; pick another per request with the header
+<code>x-emulator-outcome: NAME</code>.</p>
+<table data-testid="vision-routes"><tr><th>id</th><th>endpoint</th><th>route</th><th>outcomes</th></tr>{vision_rows}</table>
 <h2>Control API</h2>
 <p>Same credentials as the API.</p>
 <table>
@@ -233,6 +249,7 @@ the session's <code>url</code> is its hosted page, and the page redirects to
 <tr><td><code>POST /_emulator/clock/advance</code></td><td>move the clock forward: <code>{{"ms": N}}</code></td></tr>
 <tr><td><code>POST /_emulator/faults</code>, <code>DELETE /_emulator/faults</code></td><td>queue or clear injected faults (status, delay, hang, reset, malformed, oversized)</td></tr>
 <tr><td><code>GET /_emulator/stats</code></td><td>sessions created, held and evicted; API requests per route</td></tr>
+<tr><td><code>GET /_emulator/outcomes</code>, <code>POST /_emulator/outcomes/{{id}}</code>, <code>DELETE /_emulator/outcomes</code></td><td>list the Vision endpoints' outcomes; set one endpoint's default: <code>{{"outcome": NAME}}</code>; reset them all. One request picks its own with the header <code>x-emulator-outcome: NAME</code></td></tr>
 </table>
 <p class="muted">Every endpoint, error, fault and limit is described in the
 <a href="https://docs.rs/glair-emulator">crate documentation</a> and by <code>glair-emulator --help</code>.</p>

@@ -4,6 +4,7 @@ pub(crate) mod api;
 mod control;
 mod index;
 mod page;
+mod vision;
 
 use std::sync::Arc;
 

@@ -76,7 +76,8 @@ pub trait EndpointRequest {
         }
         let (content_type, body) = match self.body()? {
             RequestBody::Empty => (None, Bytes::new()),
-            RequestBody::Json(json) => (Some(HeaderValue::from_static("application/json")), json),
+            // `build_request` marks a non-empty body as JSON already.
+            RequestBody::Json(json) => (None, json),
             RequestBody::Multipart(form) => {
                 let encoded = form.encode()?;
                 let content_type = HeaderValue::from_str(&encoded.content_type())
