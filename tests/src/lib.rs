@@ -45,6 +45,16 @@ impl Harness {
             .password(self.emulator.password())
     }
 
+    /// A blocking client builder pointed at the emulator with its credentials (build it on a
+    /// thread that may block, e.g. in `spawn_blocking`).
+    pub fn blocking_client_builder(&self) -> glair::blocking::ClientBuilder {
+        glair::blocking::Client::builder()
+            .base_url(self.emulator.base_url())
+            .api_key(self.emulator.api_key())
+            .username(self.emulator.username())
+            .password(self.emulator.password())
+    }
+
     /// A client with the default settings, pointed at the emulator.
     pub fn client(&self) -> Client {
         self.client_builder().build().expect("client builds")

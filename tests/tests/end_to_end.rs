@@ -224,19 +224,10 @@ async fn the_other_kinds_share_the_same_machinery() {
 #[tokio::test]
 async fn the_blocking_std_net_transport_works_against_the_emulator() {
     let h = Harness::start().await;
-    let base = h.emulator.base_url();
-    let (key, user, pass) = (
-        h.emulator.api_key().to_owned(),
-        h.emulator.username().to_owned(),
-        h.emulator.password().to_owned(),
-    );
+    let builder = h.blocking_client_builder();
     let status = tokio::task::spawn_blocking(move || {
         use glair_examples::blocking::StdNetTransport;
-        let client = glair::blocking::Client::builder()
-            .base_url(base)
-            .api_key(key)
-            .username(user)
-            .password(pass)
+        let client = builder
             .transport(StdNetTransport::new(Duration::from_secs(5)))
             .build()
             .unwrap();

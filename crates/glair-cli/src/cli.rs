@@ -10,6 +10,10 @@ use glair::{CreateSession, SessionKind};
 
 use crate::duration::{parse_duration, parse_timeout};
 use crate::kinds::KindCommand;
+use crate::run::{Failure, Success};
+use crate::vision::face::FaceCommand;
+use crate::vision::identity::IdentityCommand;
+use crate::vision::ocr::OcrCommand;
 
 /// The text after `--help`: environment, durations, output and exit codes.
 pub(crate) const HELP_FOOTER: &str = include_str!("help.txt");
@@ -18,14 +22,15 @@ pub(crate) const HELP_FOOTER: &str = include_str!("help.txt");
 const SHORT_FOOTER: &str = "\
 Credentials come from GLAIR_API_KEY, GLAIR_USERNAME and GLAIR_PASSWORD.
 Success prints one JSON object on stdout. Exit status: 0 success, 1 the call failed,
-2 usage error or invalid input, 3 `wait` ended unfinished. See --help for details.";
+2 usage error or invalid input (a bad file included), 3 `wait` ended unfinished.
+See --help for details.";
 
 /// The `glair` command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "glair",
     version,
-    about = "Create, retrieve and wait for GLAIR Vision hosted identity sessions",
+    about = "GLAIR Vision from the shell: hosted sessions, face biometrics, identity verification and OCR",
     after_help = SHORT_FOOTER,
     after_long_help = HELP_FOOTER,
     subcommand_required = true,
@@ -35,7 +40,37 @@ pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) globals: Globals,
     #[command(subcommand)]
-    pub(crate) kind: KindCommand,
+    pub(crate) command: Command,
+}
+
+/// The top-level commands: the session kinds, then the upload families.
+#[derive(Debug, Subcommand)]
+// Built once per run from the command line: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Command {
+    #[command(flatten)]
+    Sessions(KindCommand),
+    /// Face biometrics on uploaded images: face match, passive and active liveness
+    #[command(subcommand, arg_required_else_help = true)]
+    Face(FaceCommand),
+    /// Dukcapil identity verification, with and without a face photo
+    #[command(subcommand, arg_required_else_help = true)]
+    Identity(IdentityCommand),
+    /// OCR: read a KTP, NPWP, KK, STNK, BPKB, passport, plate, SIM, invoice, … from an image
+    #[command(subcommand, arg_required_else_help = true)]
+    Ocr(OcrCommand),
+}
+
+impl Command {
+    /// Runs the command.
+    pub(crate) async fn run(self, globals: &Globals) -> Result<Success, Failure> {
+        match self {
+            Self::Sessions(kind) => kind.run(globals).await,
+            Self::Face(command) => command.run(globals).await,
+            Self::Identity(command) => command.run(globals).await,
+            Self::Ocr(command) => command.run(globals).await,
+        }
+    }
 }
 
 /// Options every command takes.

@@ -1,13 +1,19 @@
 #![doc = concat!(
 r#"# glair — the GLAIR Vision command-line tool
 
-Create, retrieve and wait for [GLAIR Vision](https://glair.ai) hosted identity sessions from a
-shell, built on the `glair` SDK.
+[GLAIR Vision](https://glair.ai) from a shell, built on the `glair` SDK: hosted identity
+sessions, face biometrics and identity verification, and OCR.
 
 ```text
 glair [--base-url URL] [--api-version V] [--timeout DURATION] <KIND> create --success-url URL [--cancel-url URL] [KIND OPTIONS]
 glair [...] <KIND> retrieve SID
 glair [...] <KIND> wait SID [--interval DURATION] [--max-wait DURATION]
+glair [...] face match --captured FILE --stored FILE
+glair [...] face passive-liveness --image FILE
+glair [...] face active-liveness --image FILE --gesture-code CODE
+glair [...] identity verification --nik NIK --name NAME --date-of-birth DD-MM-YYYY [--no-kk …] [--mother-maiden-name …] […]
+glair [...] identity face-verification --nik NIK --name NAME --date-of-birth DD-MM-YYYY --face-image FILE
+glair [...] ocr <DOCUMENT> --image FILE    (ktp [--qualities], bpkb [--page N], general-document [--table], npwp, kk, …)
 ```
 
 `<KIND>` is one of
@@ -42,6 +48,7 @@ mod duration;
 mod kinds;
 mod network;
 mod run;
+mod vision;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
@@ -69,7 +76,7 @@ fn main() -> ExitCode {
             )));
         }
     };
-    let result = runtime.block_on(cli.kind.run(&cli.globals));
+    let result = runtime.block_on(cli.command.run(&cli.globals));
     // Close connections and timers before printing, so nothing lingers after the output.
     drop(runtime);
     match result {

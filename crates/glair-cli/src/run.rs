@@ -72,6 +72,7 @@ impl From<Error> for Failure {
         // failed call. `Error`'s Display already names the status and the Request-Id.
         match error {
             Error::InvalidInput(e) => Self::usage(e),
+            Error::File(e) => Self::usage(e),
             other => Self::call(other),
         }
     }
@@ -202,19 +203,25 @@ pub(crate) fn session_json<K: SessionKind>(session: &Session<K>) -> Map<String, 
         Value::String(session.sid().as_str().to_owned()),
     );
     if let Some(verdict) = session.verdict() {
-        json.insert(
-            "verdict".to_owned(),
-            Value::String(verdict.label().to_owned()),
-        );
-        if let Some(reason) = verdict.reason() {
-            json.insert("verdict_reason".to_owned(), Value::String(reason));
-        }
+        insert_verdict(&mut json, &verdict);
     }
     json
 }
 
+/// Adds `"verdict"` (the verdict's label) and, when there is one, `"verdict_reason"`: the
+/// same keys for sessions and for upload answers.
+pub(crate) fn insert_verdict(json: &mut Map<String, Value>, verdict: &impl Verdict) {
+    json.insert(
+        "verdict".to_owned(),
+        Value::String(verdict.label().to_owned()),
+    );
+    if let Some(reason) = verdict.reason() {
+        json.insert("verdict_reason".to_owned(), Value::String(reason));
+    }
+}
+
 /// Reads an environment variable; `Ok(None)` when unset or empty.
-fn read_env(name: &str) -> Result<Option<String>, Failure> {
+pub(crate) fn read_env(name: &str) -> Result<Option<String>, Failure> {
     match std::env::var_os(name) {
         None => Ok(None),
         Some(value) if value.is_empty() => Ok(None),

@@ -908,8 +908,22 @@ fn npwp_sessions_work() {
 
 /// Queues an emulator fault through its control endpoint, over a plain `std::net` request.
 fn queue_fault(env: &Env, fault: &Value) {
+    post_control(env, "/_emulator/faults", fault);
+}
+
+/// Sets the emulator's default outcome for Vision endpoint `id` (e.g. `F1`, `O6`).
+fn set_outcome(env: &Env, id: &str, outcome: &str) {
+    post_control(
+        env,
+        &format!("/_emulator/outcomes/{id}"),
+        &serde_json::json!({ "outcome": outcome }),
+    );
+}
+
+/// POSTs `body` to a control endpoint of the emulator, over a plain socket.
+fn post_control(env: &Env, path: &str, body: &Value) {
     use std::io::{Read, Write};
-    let body = fault.to_string();
+    let body = body.to_string();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         env.emulator.username(),
@@ -918,7 +932,7 @@ fn queue_fault(env: &Env, fault: &Value) {
     let mut stream = std::net::TcpStream::connect(env.emulator.local_addr()).unwrap();
     write!(
         stream,
-        "POST /_emulator/faults HTTP/1.1\r\nHost: {}\r\nx-api-key: {}\r\nAuthorization: Basic {basic}\r\n\
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nx-api-key: {}\r\nAuthorization: Basic {basic}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         env.emulator.local_addr(),
         env.emulator.api_key(),
@@ -929,7 +943,7 @@ fn queue_fault(env: &Env, fault: &Value) {
     stream.read_to_string(&mut response).unwrap();
     assert!(
         response.starts_with("HTTP/1.1 2"),
-        "fault refused: {response}"
+        "control request refused: {response}"
     );
 }
 
@@ -957,4 +971,228 @@ fn wait_against_a_server_that_never_answers_times_out_at_max_wait_with_exit_3() 
     // the slack is for a loaded machine.
     assert!(took >= Duration::from_secs(2), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+// ---- The upload commands (face, identity, ocr) against the emulator's Vision endpoints ----
+
+const NIK: &str = "3171011708900001";
+/// The three fields every identity command takes.
+const PERSON: [&str; 6] = [
+    "--nik",
+    NIK,
+    "--name",
+    "BUDI SANTOSO",
+    "--date-of-birth",
+    "17-08-1990",
+];
+
+/// Files to upload, in a scratch folder removed afterwards.
+struct Uploads(std::path::PathBuf);
+
+impl Uploads {
+    fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("glair-cli-e2e-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("selfie.jpg"), b"\xFF\xD8\xFF\xE0 a selfie").unwrap();
+        std::fs::write(dir.join("scan.pdf"), b"%PDF-1.4 a scan").unwrap();
+        Self(dir)
+    }
+
+    fn jpg(&self) -> String {
+        self.0.join("selfie.jpg").display().to_string()
+    }
+
+    fn pdf(&self) -> String {
+        self.0.join("scan.pdf").display().to_string()
+    }
+}
+
+impl Drop for Uploads {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An emulator, and the files the upload commands send.
+fn upload_env(test: &str) -> (Env, Uploads) {
+    (Env::start(), Uploads::new(test))
+}
+
+fn answered(env: &Env, id: &str) -> u64 {
+    env.emulator
+        .stats()
+        .vision_answered
+        .get(id)
+        .copied()
+        .unwrap_or(0)
+}
+
+#[test]
+fn face_commands_print_the_answer_and_its_verdict() {
+    let (env, files) = upload_env("face");
+    let jpg = files.jpg();
+    let json = run(env
+        .glair()
+        .args(["face", "match", "--captured", &jpg, "--stored", &jpg]))
+    .json(0);
+    assert_eq!(json["verdict"], "matched");
+    assert_eq!(json["result"]["match_status_code"], "MATCH");
+    set_outcome(&env, "F1", "not-match");
+    let json = run(env
+        .glair()
+        .args(["face", "match", "--captured", &jpg, "--stored", &jpg]))
+    .json(0);
+    assert_eq!(json["verdict"], "not_matched");
+
+    let json = run(env
+        .glair()
+        .args(["face", "passive-liveness", "--image", &jpg]))
+    .json(0);
+    assert_eq!(json["verdict"], "live");
+    set_outcome(&env, "F2", "no-face");
+    let json = run(env
+        .glair()
+        .args(["face", "passive-liveness", "--image", &jpg]))
+    .json(0);
+    assert_eq!(json["verdict"], "inconclusive");
+    assert!(json["verdict_reason"].is_string(), "{json:?}");
+
+    let json = run(env.glair().args([
+        "face",
+        "active-liveness",
+        "--image",
+        &jpg,
+        "--gesture-code",
+        "head-left",
+    ]))
+    .json(0);
+    assert_eq!(json["verdict"], "matched");
+    for id in ["F1", "F2", "F3"] {
+        assert!(answered(&env, id) >= 1, "{id}");
+    }
+}
+
+#[test]
+fn identity_commands_send_every_field_given() {
+    let (env, files) = upload_env("identity");
+    let json = run(env
+        .glair()
+        .args(["identity", "verification"])
+        .args(PERSON)
+        .args([
+            "--mother-maiden-name",
+            "SITI",
+            "--place-of-birth",
+            "JAKARTA",
+        ]))
+    .json(0);
+    assert_eq!(json["verdict"], "verified");
+    // The emulator answers a verdict for each field sent.
+    for field in [
+        "nik",
+        "name",
+        "date_of_birth",
+        "mother_maiden_name",
+        "place_of_birth",
+    ] {
+        assert!(json["result"].get(field).is_some(), "{field}: {json:?}");
+    }
+    set_outcome(&env, "I1", "not-verified");
+    let json = run(env.glair().args(["identity", "verification"]).args(PERSON)).json(0);
+    assert_eq!(json["verdict"], "not_verified");
+
+    let json = run(env
+        .glair()
+        .args(["identity", "face-verification"])
+        .args(PERSON)
+        .args(["--face-image", &files.jpg()]))
+    .json(0);
+    assert_eq!(json["verdict"], "verified");
+    assert_eq!((answered(&env, "I1"), answered(&env, "I2")), (2, 1));
+}
+
+#[test]
+fn every_ocr_command_reads_its_document() {
+    let (env, files) = upload_env("ocr");
+    let (jpg, pdf) = (files.jpg(), files.pdf());
+    let documents: [(&str, &str, &str); 18] = [
+        ("ktp", "O1", &jpg),
+        ("npwp", "O3", &pdf),
+        ("kk", "O4", &jpg),
+        ("stnk", "O5", &jpg),
+        ("bpkb", "O6", &pdf),
+        ("passport", "O7", &jpg),
+        ("plate", "O8", &jpg),
+        ("sim", "O9", &jpg),
+        ("general-document", "O10", &pdf),
+        ("invoice", "O11", &pdf),
+        ("receipt", "O12", &jpg),
+        ("bank-statement", "O13", &pdf),
+        ("skpr", "O14", &pdf),
+        ("singapore-nric", "O15", &jpg),
+        ("singapore-family-pass", "O16", &jpg),
+        ("singapore-work-permit", "O17", &jpg),
+        ("kitas-kitap", "O18", &jpg),
+        ("financial-statement", "O19", &pdf),
+    ];
+    for (document, id, file) in documents {
+        let json = run(env.glair().args(["ocr", document, "--image", file])).json(0);
+        assert_eq!(json["status"], "SUCCESS", "{document}: {json:?}");
+        assert_eq!(json["verdict"], "read", "{document}: {json:?}");
+        assert_eq!(answered(&env, id), 1, "{document}");
+    }
+    let json = run(env
+        .glair()
+        .args(["ocr", "ktp", "--image", &jpg, "--qualities"]))
+    .json(0);
+    assert!(json.contains_key("qualities"), "{json:?}");
+    assert_eq!(answered(&env, "O2"), 1);
+    run(env
+        .glair()
+        .args(["ocr", "bpkb", "--image", &pdf, "--page", "2"]))
+    .json(0);
+    run(env
+        .glair()
+        .args(["ocr", "general-document", "--image", &jpg, "--table"]))
+    .json(0);
+
+    set_outcome(&env, "O1", "wrong-document");
+    let json = run(env.glair().args(["ocr", "ktp", "--image", &jpg])).json(0);
+    assert_eq!(json["status"], "SUCCESS");
+    assert_eq!(json["verdict"], "not_read");
+    assert!(json["verdict_reason"].is_string());
+}
+
+#[test]
+fn upload_failures_keep_the_exit_codes() {
+    let (env, files) = upload_env("failures");
+    let jpg = files.jpg();
+    // Wrong credentials: an API error, exit 1, naming the status.
+    let message = run(env
+        .glair()
+        .env("GLAIR_PASSWORD", "wrong")
+        .args(["ocr", "kk", "--image", &jpg]))
+    .one_line_failure(1)
+    .to_owned();
+    assert!(message.contains("401"), "{message}");
+    // Processed, then the connection reset: exit 1 and exactly one request.
+    queue_fault(
+        &env,
+        &serde_json::json!({"kind": "reset", "phase": "after", "route": "vision"}),
+    );
+    run(env
+        .glair()
+        .args(["face", "passive-liveness", "--image", &jpg]))
+    .one_line_failure(1);
+    assert_eq!(
+        env.emulator
+            .stats()
+            .requests
+            .get("POST /face/v1/passive-liveness"),
+        Some(&1)
+    );
+    // A PDF for a KTP never leaves the machine: exit 2, nothing counted.
+    let before = env.emulator.stats().requests_total;
+    run(env.glair().args(["ocr", "ktp", "--image", &files.pdf()])).one_line_failure(2);
+    assert_eq!(env.emulator.stats().requests_total, before);
 }

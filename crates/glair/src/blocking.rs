@@ -2,8 +2,9 @@
 //! feature `blocking` adds the default transport, ureq 3 with rustls).
 //!
 //! [`Client`] mirrors [`glair::Client`](crate::Client): the same builder methods, the same
-//! accessors, the same [`Settings`] and their merge, and `create`, `retrieve`,
-//! `retrieve_from_redirect` and `wait` on [`Sessions`] — returning instead of awaiting. It is
+//! accessors, the same [`Settings`] and their merge, `create`, `retrieve`,
+//! `retrieve_from_redirect` and `wait` on [`Sessions`], and every method of [`Face`],
+//! [`Identity`] and [`Ocr`] — returning instead of awaiting, through the same call path. It is
 //! driven by the same sans-IO engine ([`glair_core::Operation`], [`glair_core::PollPlan`])
 //! through [`BlockingDispatcher`], so retries, the attempt and operation timeouts and `wait`'s
 //! `max_wait` hold exactly as they do for the async client: each attempt is handed the time it
@@ -33,15 +34,24 @@ use glair_core::{
     SharedBlockingTransport, SharedClock,
 };
 use glair_types::{
-    ActiveLiveness, ApiConfig, CreateSession, Credentials, EndpointRequest, Ktp, Npwp,
+    ActiveLiveness, ApiConfig, CreateSession, Credentials, Decoded, EndpointRequest, Ktp, Npwp,
     PassiveLiveness, RetrieveSession, Session, SessionId, SessionKind,
 };
 
+use crate::call::{self, ClientParts};
 use crate::client::{CommonBuilder, common_builder_setters};
 #[cfg(not(feature = "blocking"))]
 use crate::error::ConfigError;
 use crate::error::Error;
-use crate::options::{CallSettings, Settings};
+use crate::options::Settings;
+
+/// Face biometrics through a blocking [`Client`]: [`Client::face`]. The same methods as the
+/// async [`crate::Face`], returning instead of awaiting.
+pub type Face = crate::namespaces::Face<Client>;
+/// Dukcapil identity verification through a blocking [`Client`]: [`Client::identity`].
+pub type Identity = crate::namespaces::Identity<Client>;
+/// OCR through a blocking [`Client`]: [`Client::ocr`].
+pub type Ocr = crate::namespaces::Ocr<Client>;
 use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, WaitStep, Waiting};
 
 /// A blocking GLAIR Vision client: cheap to clone (one `Arc`), safe to share across threads.
@@ -96,9 +106,34 @@ impl Client {
         self.sessions()
     }
 
+    crate::namespaces::namespace_accessors!();
+
     /// Where requests go.
     pub fn config(&self) -> &ApiConfig {
         &self.inner.config
+    }
+
+    fn parts(&self) -> ClientParts<'_> {
+        let retry = self.inner.dispatcher.retry();
+        let timeouts = self.inner.dispatcher.timeouts();
+        ClientParts::new(&self.inner.config, &self.inner.credentials, retry, timeouts)
+    }
+
+    /// The one call path of the blocking client: the same [`crate::call`] halves as the
+    /// async client's, around a blocking send.
+    pub(crate) fn call<R: EndpointRequest>(
+        &self,
+        request: &R,
+        settings: &Settings,
+        deadline: Option<Instant>,
+    ) -> Result<Decoded<R::Response>, Error> {
+        let dispatcher = &self.inner.dispatcher;
+        let (http_request, send) = call::prepare(request, settings, &self.parts(), deadline)?;
+        let response = {
+            let _span = call::span::<R>().entered();
+            dispatcher.send_with(http_request, &send)?
+        };
+        call::finish(request, &response)
     }
 }
 
@@ -339,23 +374,13 @@ impl<K: SessionKind> Sessions<K> {
         }
     }
 
-    /// Builds the request with the effective settings, sends it, and decodes the answer as
-    /// the endpoint's description says (as the async client does).
+    /// Sends `request` through the client's one call path with this handle's settings.
     fn call<R>(&self, request: &R, deadline: Option<Instant>) -> Result<Session<K>, Error>
     where
         R: EndpointRequest<Response = Session<K>>,
     {
-        let inner = &self.client.inner;
-        let call = CallSettings::over(
-            &self.settings,
-            &inner.config,
-            &inner.credentials,
-            inner.dispatcher.retry(),
-            inner.dispatcher.timeouts(),
-            deadline,
-        )?;
-        let http_request = request.to_http_request(&call.config, call.credentials)?;
-        let response = inner.dispatcher.send_with(http_request, &call.send)?;
-        Ok(request.decode(&response)?.into_value())
+        self.client
+            .call(request, &self.settings, deadline)
+            .map(Decoded::into_value)
     }
 }

@@ -2,17 +2,21 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use glair_core::{
     Dispatcher, RetryConfig, SharedClock, SharedJitter, SharedSleep, SharedTransport,
     TimeoutConfig, Transport,
 };
 use glair_types::{
-    ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness, SessionKind,
+    ActiveLiveness, ApiConfig, Credentials, Decoded, EndpointRequest, InvalidInput, Ktp, Npwp,
+    PassiveLiveness, SessionKind,
 };
+use tracing::Instrument;
 
+use crate::call::{self, ClientParts};
 use crate::error::{ConfigError, Error};
+use crate::namespaces::namespace_accessors;
 use crate::options::{Settings, resolve_config};
 use crate::sessions::Sessions;
 
@@ -93,17 +97,42 @@ impl Client {
         self.sessions()
     }
 
+    namespace_accessors!();
+
     /// Where requests go.
     pub fn config(&self) -> &ApiConfig {
         &self.inner.config
     }
 
-    pub(crate) fn credentials(&self) -> &Credentials {
-        &self.inner.credentials
-    }
-
     pub(crate) fn dispatcher(&self) -> &Dispatcher {
         &self.inner.dispatcher
+    }
+
+    fn parts(&self) -> ClientParts<'_> {
+        let retry = self.inner.dispatcher.retry();
+        let timeouts = self.inner.dispatcher.timeouts();
+        ClientParts::new(&self.inner.config, &self.inner.credentials, retry, timeouts)
+    }
+
+    /// The one call path of the async client (see [`crate::call`]): builds `request` with
+    /// `settings` merged over the client's, sends it, decodes the answer; gives up at
+    /// `deadline` when one is given.
+    pub(crate) async fn call<R>(
+        &self,
+        request: &R,
+        settings: &Settings,
+        deadline: Option<Instant>,
+    ) -> Result<Decoded<R::Response>, Error>
+    where
+        R: EndpointRequest + Sync,
+    {
+        let dispatcher = &self.inner.dispatcher;
+        let (http_request, send) = call::prepare(request, settings, &self.parts(), deadline)?;
+        let response = dispatcher
+            .send_with(http_request, &send)
+            .instrument(call::span::<R>())
+            .await?;
+        call::finish(request, &response)
     }
 }
 

@@ -8,6 +8,8 @@ use glair_core::{
 use glair_types::{ApiError, DecodeError, InvalidInput, ResponseError};
 use http::StatusCode;
 
+use crate::files::FileError;
+
 /// Everything that can go wrong in a call, in one type.
 ///
 /// Match on the variant to handle a case, or use the predicates:
@@ -46,6 +48,10 @@ pub enum Error {
     /// Input or configuration was refused before anything was sent.
     #[error(transparent)]
     InvalidInput(#[from] InvalidInput),
+    /// A file to upload could not be used ([`read_image`](crate::read_image)): missing,
+    /// unreadable, too large, empty or of no accepted format. Nothing was sent.
+    #[error("image file {0}")]
+    File(#[from] FileError),
     /// The client cannot do this as configured (for example no timer for retries in a build
     /// without the `hyper` feature).
     #[error("glair client configuration: {0}")]
@@ -142,7 +148,11 @@ impl Error {
             Self::Api(e) => e.is_transient(),
             Self::Transport { source, .. } => classify_transport_error(source).is_transient(),
             Self::Timeout { .. } => classify(&AttemptOutcome::AttemptTimedOut).is_transient(),
-            Self::Decode(_) | Self::InvalidInput(_) | Self::Config(_) | Self::Response(_) => false,
+            Self::Decode(_)
+            | Self::InvalidInput(_)
+            | Self::File(_)
+            | Self::Config(_)
+            | Self::Response(_) => false,
         }
     }
 
@@ -155,9 +165,13 @@ impl Error {
         }
     }
 
-    /// Whether the input or configuration was refused before anything was sent.
+    /// Whether the input (a field, a file) or configuration was refused before anything was
+    /// sent.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Self::InvalidInput(_) | Self::Config(_))
+        matches!(
+            self,
+            Self::InvalidInput(_) | Self::File(_) | Self::Config(_)
+        )
     }
 }
 

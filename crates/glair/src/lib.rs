@@ -53,11 +53,40 @@
 //! [`PassiveLivenessResult::verdict_with`]. Active liveness answers matched / not matched /
 //! inconclusive ([`GestureVerdict`]); KTP and NPWP read / not read ([`ocr::OcrVerdict`]).
 //!
+//! ## Face, identity and OCR
+//! The rest of GLAIR Vision, in namespaces that mirror the vendor's SDKs: [`Client::face`]
+//! ([`Face`]: face match, passive and active liveness on an image), [`Client::identity`]
+//! ([`Identity`]: Dukcapil verification, with and without a face) and [`Client::ocr`]
+//! ([`Ocr`]: a named method per document and the generic [`Ocr::read`]). Each takes a request
+//! builder of [`glair_types`] (or, for OCR, an [`ImageInput`]) and returns a [`Decoded`]
+//! model: the typed answer, its exact JSON and GLAIR's `Request-Id`. Images come from bytes
+//! ([`ImageInput::from_bytes`]) or files ([`read_image`], bounded by [`MAX_IMAGE_BYTES`]),
+//! and are checked before anything is sent. These calls are billed on receipt: the SDK never
+//! repeats one after it may have reached GLAIR.
+//!
+//! ```no_run
+//! # async fn run(client: glair::Client) -> Result<(), glair::Error> {
+//! use glair::{FaceMatch, IdentityVerification, read_image};
+//!
+//! let ktp = client.ocr().ktp(read_image("ktp.jpg")?).await?;
+//! let same = client
+//!     .face()
+//!     .face_match(FaceMatch::new(read_image("selfie.jpg")?, read_image("ktp-photo.jpg")?))
+//!     .await?;
+//! let known = client
+//!     .identity()
+//!     .verification(IdentityVerification::new("3171234567890123", "BUDI SANTOSO", "17-08-1990"))
+//!     .await?;
+//! println!("{} / {} / {}", ktp.verdict(), same.verdict(), known.verdict());
+//! # Ok(()) }
+//! ```
+//!
 //! ## Layers
 //! - [`glair_types`] (re-exported as [`types`]): sans-IO models, request builders and decoders.
 //! - [`glair_core`] (re-exported as [`core`]): the [`Transport`] trait, the hyper transport,
 //!   the mock transport, retries and timeouts.
-//! - this crate: [`Client`], [`Sessions`], one [`Error`] type.
+//! - this crate: [`Client`], [`Sessions`], [`Face`], [`Identity`], [`Ocr`], [`read_image`],
+//!   one [`Error`] type; one call path for every endpoint.
 //!
 //! ## Features
 //! - `hyper` (default): the default transport, hyper 1 on tokio with a connection pool.
@@ -77,13 +106,15 @@
 //! ## Retries and timeouts
 //! Every call retries transient failures with exponential backoff and full jitter, honouring
 //! `Retry-After`: retrieves on connection errors, timeouts, 429, 500, 502, 503 and 504; creates
-//! only when the request provably never reached GLAIR or GLAIR answered 429 — so a retry can
-//! never create a second session. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
+//! and every face, identity and OCR call (all billed on receipt) only when the request provably
+//! never reached GLAIR or GLAIR answered 429 — so a retry can never create a second session or
+//! bill a second call. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
 //! 60 s per call. One classifier decides all of this ([`glair_core::classify`](mod@glair_core::classify)), and
 //! [`Error::is_retryable`] asks the same one.
 //!
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
-//! handle, with [`Sessions::with_settings`]; they merge field by field, per call over client
+//! handle, with [`Sessions::with_settings`] (and `with_settings` on [`Face`], [`Identity`],
+//! [`Ocr`]); they merge field by field, per call over client
 //! over defaults. The connect timeout is the transport's
 //! ([`ClientBuilder::connect_timeout`] for the default transport).
 //!
@@ -141,17 +172,22 @@
 
 #[cfg(feature = "blocking-client")]
 pub mod blocking;
+mod call;
 mod client;
 mod error;
+mod files;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+mod namespaces;
 mod options;
 mod sessions;
 mod wait;
 
 pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
+pub use files::{FileError, FileProblem, read_image};
+pub use namespaces::{Face, Identity, Ocr};
 pub use options::Settings;
 pub use sessions::Sessions;
 pub use wait::{WaitOptions, WaitOutcome, WaitProgress};
@@ -167,6 +203,15 @@ pub use glair_types::{
     LivenessInconclusive, LivenessPolicy, LivenessVerdict, Npwp, PassiveLiveness,
     PassiveLivenessResult, PassiveLivenessSession, RawResult, Session, SessionId, SessionKind,
     SessionStatus, SpoofCheck, SpoofLevel, SpoofProbability, Verdict, ocr,
+};
+// The uploads API: request builders, images, answers and their policies.
+pub use glair_types::{
+    ActiveLivenessCheck, DateOfBirth, Decoded, Detected, FaceMatch, FaceMatchEncoding,
+    FaceMatchInconclusive, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult, FaceMatchVerdict,
+    FaceVerification, FaceVerificationResponse, FaceVerificationResult, FieldVerdicts,
+    IdentityField, IdentityInconclusive, IdentityPolicy, IdentityVerdict, IdentityVerification,
+    IdentityVerificationResponse, ImageFormat, ImageInput, MAX_IMAGE_BYTES, MatchStatusCode,
+    NotVerifiedReason, PassiveLivenessCheck, endpoints,
 };
 
 /// The sans-IO layer: models, request builders, decoders.

@@ -11,7 +11,6 @@ use tracing::Instrument;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::options::CallSettings;
 use crate::options::Settings;
 use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, wait_for};
 
@@ -149,27 +148,18 @@ impl<K: SessionKind> Sessions<K> {
         &self.client
     }
 
-    /// Builds the request with the effective settings, sends it, and decodes the answer as
-    /// the endpoint's description says; gives up at `deadline` when one is given.
+    /// Sends `request` through the client's one call path with this handle's settings.
     async fn call_before<R>(
         &self,
         request: &R,
         deadline: Option<Instant>,
     ) -> Result<Session<K>, Error>
     where
-        R: EndpointRequest<Response = Session<K>>,
+        R: EndpointRequest<Response = Session<K>> + Sync,
     {
-        let dispatcher = self.client.dispatcher();
-        let call = CallSettings::over(
-            &self.settings,
-            self.client.config(),
-            self.client.credentials(),
-            dispatcher.retry(),
-            dispatcher.timeouts(),
-            deadline,
-        )?;
-        let http_request = request.to_http_request(&call.config, call.credentials)?;
-        let response = dispatcher.send_with(http_request, &call.send).await?;
-        Ok(request.decode(&response)?.into_value())
+        self.client
+            .call(request, &self.settings, deadline)
+            .await
+            .map(glair_types::Decoded::into_value)
     }
 }

@@ -1,0 +1,296 @@
+//! Images from files: [`read_image`], the facade's one piece of file I/O (the types crate has
+//! none).
+//!
+//! # Why one blocking function, for async code too
+//!
+//! The read is bounded by [`MAX_IMAGE_BYTES`] (10 MiB), so on a local disk it takes
+//! milliseconds: far less than the upload that follows. An async variant would tie the
+//! facade to one runtime's file API (tokio's `fs` runs `std::fs` on a thread pool anyway) and
+//! would not exist in builds without tokio, which this crate supports. So there is one
+//! function, usable from any runtime or none. On slow storage (a network mount), move it off
+//! the async threads yourself, e.g. `tokio::task::spawn_blocking(move || glair::read_image(path))`.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use glair_types::{Detected, ImageInput, MAX_IMAGE_BYTES, sniff};
+
+use crate::error::Error;
+
+/// Reads an image (or a PDF or TIFF document) to upload from `path`.
+///
+/// Refused, with an [`Error::File`] naming the path and the problem: a missing or unreadable
+/// file, a directory, a file larger than [`MAX_IMAGE_BYTES`] (checked from the file's size
+/// before reading, and again while reading, so a file that grows or a device that never ends
+/// is never read past the limit), an empty file, and a file that is no format GLAIR accepts
+/// anywhere (GIF, WebP, HEIC, text, …; detected from the bytes, never from the name). Whether
+/// the endpoint takes this particular format (a PDF is fine for NPWP, not for KTP) is checked
+/// when the request is built, naming the field and the endpoint.
+///
+/// The file's name (its last component only) is kept as the upload's `filename`.
+///
+/// ```no_run
+/// let ktp = glair::read_image("scans/ktp.jpg")?;
+/// assert_eq!(ktp.filename(), Some("ktp.jpg"));
+/// # Ok::<(), glair::Error>(())
+/// ```
+pub fn read_image(path: impl AsRef<Path>) -> Result<ImageInput, Error> {
+    let path = path.as_ref();
+    read_bounded(path, MAX_IMAGE_BYTES).map_err(|problem| {
+        Error::File(FileError {
+            path: path.to_path_buf(),
+            problem,
+        })
+    })
+}
+
+fn read_bounded(path: &Path, limit: usize) -> Result<ImageInput, FileProblem> {
+    let file = File::open(path).map_err(FileProblem::from_io)?;
+    let metadata = file.metadata().map_err(FileProblem::from_io)?;
+    if metadata.is_dir() {
+        return Err(FileProblem::NotAFile);
+    }
+    let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
+    if metadata.is_file() && metadata.len() > limit_u64 {
+        return Err(FileProblem::TooLarge {
+            size: Some(metadata.len()),
+            limit,
+        });
+    }
+    let expected = usize::try_from(metadata.len()).unwrap_or(limit).min(limit);
+    let mut bytes = Vec::with_capacity(expected);
+    // One byte past the limit tells "exactly at the limit" from "more".
+    file.take(limit_u64.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(FileProblem::from_io)?;
+    if bytes.len() > limit {
+        return Err(FileProblem::TooLarge { size: None, limit });
+    }
+    match sniff(&bytes) {
+        Detected::Known(_) => {}
+        Detected::Empty => return Err(FileProblem::Empty),
+        other => return Err(FileProblem::Unaccepted(other)),
+    }
+    let image = ImageInput::from_bytes(bytes);
+    Ok(match path.file_name() {
+        Some(name) => image.with_filename(name.to_string_lossy()),
+        None => image,
+    })
+}
+
+/// A file that could not be used as an upload: which file, and why.
+#[derive(Debug)]
+pub struct FileError {
+    path: PathBuf,
+    problem: FileProblem,
+}
+
+impl FileError {
+    /// The path as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> &FileProblem {
+        &self.problem
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.problem {
+            FileProblem::Unreadable(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Why a file could not be used as an upload.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FileProblem {
+    /// No file at that path.
+    NotFound,
+    /// The file exists but this process may not read it.
+    PermissionDenied,
+    /// The path is a directory.
+    NotAFile,
+    /// Larger than the limit.
+    TooLarge {
+        /// The file's size, when it was known before reading.
+        size: Option<u64>,
+        /// The limit, [`MAX_IMAGE_BYTES`].
+        limit: usize,
+    },
+    /// The file is empty.
+    Empty,
+    /// The bytes are no format GLAIR accepts on any endpoint.
+    Unaccepted(Detected),
+    /// Any other I/O error while opening or reading.
+    Unreadable(io::Error),
+}
+
+impl FileProblem {
+    fn from_io(e: io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::NotFound => Self::NotFound,
+            io::ErrorKind::PermissionDenied => Self::PermissionDenied,
+            io::ErrorKind::IsADirectory => Self::NotAFile,
+            _ => Self::Unreadable(e),
+        }
+    }
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("no such file"),
+            Self::PermissionDenied => f.write_str("permission denied"),
+            Self::NotAFile => f.write_str("is a directory, not a file"),
+            Self::TooLarge {
+                size: Some(size),
+                limit,
+            } => write!(
+                f,
+                "is {size} bytes; the SDK's limit for an upload is {limit} bytes (10 MiB)"
+            ),
+            Self::TooLarge { size: None, limit } => write!(
+                f,
+                "is larger than the SDK's limit for an upload, {limit} bytes (10 MiB)"
+            ),
+            Self::Empty => f.write_str("is empty"),
+            Self::Unaccepted(found) => write!(
+                f,
+                "is {found}; GLAIR accepts JPEG and PNG images (and PDF or TIFF for some \
+                 documents)"
+            ),
+            Self::Unreadable(e) => write!(f, "could not be read: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "glair-files-{name}-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+
+        fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+            let path = self.0.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn problem(path: &Path) -> FileProblem {
+        match read_image(path).unwrap_err() {
+            Error::File(e) => {
+                assert_eq!(e.path(), path);
+                assert!(e.to_string().starts_with(&path.display().to_string()));
+                e.problem
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_an_image_and_keeps_its_name() {
+        let dir = TempDir::new("ok");
+        let path = dir.file("ktp.jpg", b"\xFF\xD8\xFF\xE0 jpeg");
+        let image = read_image(&path).unwrap();
+        assert_eq!(image.filename(), Some("ktp.jpg"));
+        assert_eq!(image.bytes().as_ref(), b"\xFF\xD8\xFF\xE0 jpeg");
+        let pdf = read_image(dir.file("scan.pdf", b"%PDF-1.7 ...")).unwrap();
+        assert_eq!(pdf.format(), Some(glair_types::ImageFormat::Pdf));
+    }
+
+    #[test]
+    fn refusals_name_the_path_and_the_problem() {
+        let dir = TempDir::new("refused");
+        assert!(matches!(
+            problem(&dir.0.join("missing.jpg")),
+            FileProblem::NotFound
+        ));
+        assert!(matches!(problem(&dir.0), FileProblem::NotAFile));
+        assert!(matches!(
+            problem(&dir.file("empty.jpg", b"")),
+            FileProblem::Empty
+        ));
+        let gif = problem(&dir.file("anim.jpg", b"GIF89a...."));
+        assert!(matches!(
+            gif,
+            FileProblem::Unaccepted(Detected::Other("GIF"))
+        ));
+        assert!(gif.to_string().contains("GIF"), "{gif}");
+        assert!(matches!(
+            problem(&dir.file("notes.png", b"hello")),
+            FileProblem::Unaccepted(Detected::Unrecognised)
+        ));
+    }
+
+    #[test]
+    fn the_size_limit_holds_before_and_while_reading() {
+        let dir = TempDir::new("large");
+        let mut big = b"\xFF\xD8\xFF".to_vec();
+        big.resize(MAX_IMAGE_BYTES + 1, 0);
+        let path = dir.file("big.jpg", &big);
+        let found = problem(&path);
+        assert!(
+            matches!(found, FileProblem::TooLarge { size: Some(s), .. } if s == big.len() as u64),
+            "{found:?}"
+        );
+        // Exactly at the limit is accepted.
+        big.truncate(MAX_IMAGE_BYTES);
+        assert_eq!(
+            read_image(dir.file("at.jpg", &big)).unwrap().len(),
+            MAX_IMAGE_BYTES
+        );
+        // The limit is the one given (the size is known up front here: 15 bytes).
+        let small = dir.file("small.jpg", b"\xFF\xD8\xFF\xE0 0123456789");
+        assert!(matches!(
+            read_bounded(&small, 8),
+            Err(FileProblem::TooLarge {
+                size: Some(15),
+                limit: 8
+            })
+        ));
+        #[cfg(unix)]
+        {
+            // /dev/zero is endless and reports size 0: the bound while reading stops it.
+            assert!(matches!(
+                read_bounded(Path::new("/dev/zero"), 1024),
+                Err(FileProblem::TooLarge {
+                    size: None,
+                    limit: 1024
+                })
+            ));
+        }
+    }
+}
