@@ -135,15 +135,17 @@ fn parts(implementation: &str) -> &'static [(&'static str, &'static [&'static st
             ),
             (
                 "the transport (`HyperTransport::send`)",
-                &["<glair_core::hyper_transport::HyperTransport as glair_core::transport::Transport>::send::{{closure}}"],
+                &[
+                    "<glair_core::hyper_transport::HyperTransport as glair_core::transport::Transport>::send::{{closure}}",
+                ],
             ),
             (
                 "hyper-util's client (`Client::send_request`)",
                 &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
             ),
             (
-                "the attempt timer's thread (futures-timer)",
-                &["futures_timer::native::global::run"],
+                "the timer thread (`timer_thread::run`)",
+                &["glair_core::timer_thread::run"],
             ),
         ],
         "raw" => &[
@@ -238,7 +240,10 @@ mod tests {
         assert_eq!(count.per_request(), Some(40_000.0));
         let annotate = "203,041,300 (100.0%)  PROGRAM TOTALS\n 25,490,523 (12.55%)  ???:glair_types::endpoint::call::EndpointRequest::to_http_request [/x/glair-bench]\n";
         assert_eq!(
-            inclusive(annotate, "glair_types::endpoint::call::EndpointRequest::to_http_request"),
+            inclusive(
+                annotate,
+                "glair_types::endpoint::call::EndpointRequest::to_http_request"
+            ),
             Some(25_490_523)
         );
         assert_eq!(inclusive(annotate, "glair_types"), None);

@@ -22,7 +22,11 @@ pub(crate) fn rerender() -> Result<(), BoxError> {
     // Profiles of a run made before the breakdown existed: taken from its callgrind files.
     let scratch = root.join("bench-scratch");
     let mut added = false;
-    for count in results.instructions.iter_mut().filter(|c| c.breakdown.is_empty()) {
+    for count in results
+        .instructions
+        .iter_mut()
+        .filter(|c| c.breakdown.is_empty())
+    {
         if let Ok(parts) = crate::instructions::breakdown(&scratch, count) {
             added |= !parts.is_empty();
             count.breakdown = parts;

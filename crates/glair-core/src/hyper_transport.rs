@@ -91,7 +91,7 @@ enum Inner {
 ///   logs. Set a proxy yourself with [`proxy`](HyperTransportBuilder::proxy), or turn the
 ///   environment off with [`proxy_from_env(false)`](HyperTransportBuilder::proxy_from_env).
 /// - **Runtimes**: works on any tokio runtime (multi-thread or current-thread, with or without
-///   the time driver: its timers run on a helper thread of futures-timer, not on tokio's
+///   the time driver: its timers run on the crate's one timer thread, not on tokio's
 ///   timer); it must be used from within one, with the IO driver enabled. Attempt and
 ///   operation timeouts are the [`Dispatcher`](crate::Dispatcher)'s job.
 ///

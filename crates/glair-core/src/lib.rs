@@ -60,8 +60,8 @@
 //! because connections are made there. The async dispatcher races each attempt against an
 //! injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock` feature,
 //! `FakeTime` provides both, so that retries and timeouts are tested without real waits.
-//! No timer starts an OS thread of its own: `TokioSleep` sleeps on futures-timer's one shared
-//! timer thread (so a tokio runtime without its time driver works too) and is available
+//! No timer starts an OS thread of its own: `TokioSleep` sleeps on one process-wide
+//! timer thread, which is woken only when a timer is due (so a tokio runtime without its time driver works too) and is available
 //! inside a tokio runtime; a call that needs a timer where none works fails with
 //! [`DispatchError::MissingSleep`].
 //!
@@ -153,6 +153,8 @@ pub mod poll;
 pub mod retry;
 mod time;
 mod timeout;
+#[cfg(feature = "hyper")]
+mod timer_thread;
 mod transport;
 #[cfg(feature = "ureq")]
 mod ureq_transport;

@@ -52,10 +52,11 @@ impl Clock for SystemClock {
 
 /// The default timer of the hyper transport's clients, for tokio runtimes.
 ///
-/// It sleeps on futures-timer's one shared timer thread (the same one the hyper transport's
-/// connect timeout uses), not on tokio's time driver: a tokio runtime built without
-/// `enable_time()` would make `tokio::time::sleep` panic, and this works on it all the same.
-/// No timer ever starts a thread of its own.
+/// It sleeps on the transport's one process-wide timer thread, not on tokio's time driver: a
+/// tokio runtime built without `enable_time()` would make `tokio::time::sleep` panic, and
+/// this works on it all the same. That thread is woken only when a timer is due, not when one
+/// is set or cancelled (so racing every attempt against its timeout costs no thread
+/// wake-up). No timer ever starts a thread of its own.
 ///
 /// tokio's paused test clock (`start_paused`, `tokio::time::pause`) does not drive it: to
 /// test retries and waits without waiting, give the client `FakeTime` (feature `mock`).
@@ -74,11 +75,11 @@ pub struct TokioSleep;
 #[cfg(feature = "hyper")]
 impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
-        Box::pin(futures_timer::Delay::new(duration))
+        Box::pin(crate::timer_thread::Sleep::new(duration))
     }
 
     fn is_available(&self) -> bool {
-        tokio::runtime::Handle::try_current().is_ok()
+        tokio::runtime::Handle::try_current().is_ok() && crate::timer_thread::available()
     }
 }
 

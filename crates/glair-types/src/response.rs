@@ -80,16 +80,34 @@ pub fn request_id(response: &Response<Bytes>) -> Option<String> {
     [REQUEST_ID_HEADER, X_REQUEST_ID_HEADER]
         .iter()
         .find_map(|name| headers.get(name).and_then(|v| v.to_str().ok()))
-        .map(|s| s.chars().take(128).collect())
+        // A header value is visible ASCII, so 128 bytes are 128 characters.
+        .map(|s| s.get(..128).unwrap_or(s).to_owned())
 }
 
 /// The instant the service says it answered: its `Date` header, when present and valid.
 pub fn service_date(response: &Response<Bytes>) -> Option<SystemTime> {
-    response
-        .headers()
-        .get(http::header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok())
+    let value = response.headers().get(http::header::DATE)?;
+    // `Date` has a resolution of one second, so consecutive responses nearly always carry the
+    // same text: the last one parsed (per thread) is kept and reused.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(http::HeaderValue, SystemTime)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let cached = LAST.with(|last| {
+        last.try_borrow()
+            .ok()
+            .and_then(|last| last.as_ref().filter(|(v, _)| v == value).map(|(_, t)| *t))
+    });
+    if cached.is_some() {
+        return cached;
+    }
+    let parsed = httpdate::parse_http_date(value.to_str().ok()?).ok()?;
+    LAST.with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some((value.clone(), parsed));
+        }
+    });
+    Some(parsed)
 }
 
 /// Builds the [`ApiError`] for a non-success response.
@@ -219,6 +237,35 @@ mod tests {
 
     fn msg(status: u16, body: &str) -> String {
         error_message(StatusCode::from_u16(status).unwrap(), body.as_bytes())
+    }
+
+    #[test]
+    fn service_dates_are_parsed_and_the_last_one_reused_only_for_the_same_text() {
+        let with_date = |date: &str| {
+            Response::builder()
+                .header(http::header::DATE, date)
+                .body(Bytes::new())
+                .unwrap()
+        };
+        let a = with_date("Tue, 01 Dec 2026 19:37:05 GMT");
+        let b = with_date("Tue, 01 Dec 2026 19:37:06 GMT");
+        let at = |s: u64| Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        assert_eq!(service_date(&a), at(1_796_153_825));
+        assert_eq!(service_date(&a), at(1_796_153_825));
+        assert_eq!(service_date(&b), at(1_796_153_826));
+        assert_eq!(service_date(&a), at(1_796_153_825));
+        assert_eq!(service_date(&with_date("yesterday")), None);
+        assert_eq!(service_date(&Response::new(Bytes::new())), None);
+    }
+
+    #[test]
+    fn request_ids_are_bounded() {
+        let long = "r".repeat(300);
+        let response = Response::builder()
+            .header(REQUEST_ID_HEADER, long.as_str())
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(request_id(&response).map(|id| id.len()), Some(128));
     }
 
     #[test]

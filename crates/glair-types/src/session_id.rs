@@ -155,6 +155,10 @@ impl SessionId {
 
 /// Percent-decodes a URL component (`+` means a space in query strings); refuses invalid UTF-8.
 fn decode_component(field: &'static str, raw: &str) -> Result<String, InvalidInput> {
+    // A sid read from a session URL or a redirect is nearly always plain: nothing to decode.
+    if !raw.contains(['%', '+']) {
+        return Ok(raw.to_owned());
+    }
     let spaced = raw.replace('+', " ");
     percent_decode_str(&spaced)
         .decode_utf8()

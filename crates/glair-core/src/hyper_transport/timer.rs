@@ -1,20 +1,18 @@
-//! A [`hyper::rt::Timer`] that needs no runtime: futures-timer's helper thread.
+//! A [`hyper::rt::Timer`] that needs no runtime: the crate's one timer thread.
 //!
 //! hyper-util's `TokioTimer` (and `HttpConnector`'s own connect timeout) call
 //! `tokio::time::sleep`, which panics on a tokio runtime built without the time driver, and
 //! tokio offers no way to ask whether the driver is there. Timing the transport's connect and
-//! its pool's idle reaper with futures-timer instead works on every runtime, with or without
-//! tokio's timer, at the cost of one process-wide helper thread started on first use. (Should
-//! the OS refuse to start that thread, futures-timer panics on the first poll of a delay; a
-//! process that cannot start one thread has bigger problems, and this is the one residual
-//! panic path of the transport.)
+//! its pool's idle reaper on the crate's own timer thread (see `timer_thread`) instead works
+//! on every runtime, with or without tokio's timer. Should the OS refuse to start that
+//! thread, the dispatcher reports a missing timer before sending.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures_timer::Delay;
+use crate::timer_thread::Sleep as Delay;
 
 /// The timer given to hyper-util's connection pool.
 #[derive(Clone, Copy, Debug, Default)]
@@ -26,7 +24,7 @@ impl hyper::rt::Timer for ThreadTimer {
     }
 
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        self.sleep(deadline.saturating_duration_since(Instant::now()))
+        Box::pin(ThreadSleep(Delay::until(deadline)))
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn hyper::rt::Sleep>>, new_deadline: Instant) {
