@@ -480,6 +480,9 @@ pub(crate) fn conclude(
 }
 
 pub(crate) fn record_response(span: &Span, response: &Response<Bytes>) {
+    if span.is_disabled() {
+        return;
+    }
     span.record("status", response.status().as_u16());
     if let Some(id) = response
         .headers()

@@ -464,14 +464,23 @@ impl HyperTransport {
         if let Inner::Unusable { kind, reason } = &self.inner {
             return Err(TransportError::new(*kind, reason.to_string()));
         }
-        let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
+        // `Scheme`'s own comparison ignores case, without allocating.
+        let scheme = uri.scheme().map(|s| {
+            if *s == http::uri::Scheme::HTTPS {
+                "https"
+            } else if *s == http::uri::Scheme::HTTP {
+                "http"
+            } else {
+                "other"
+            }
+        });
         if uri.host().is_none() {
             return Err(TransportError::new(
                 TransportErrorKind::Other,
                 "the request URI must be absolute (scheme and host)",
             ));
         }
-        match scheme.as_deref() {
+        match scheme {
             #[cfg(not(feature = "rustls"))]
             Some("https") => Err(TransportError::new(TransportErrorKind::Tls, NO_TLS_FEATURE)),
             #[cfg(feature = "rustls")]

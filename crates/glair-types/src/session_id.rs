@@ -54,6 +54,9 @@ impl SessionId {
                 ),
             ));
         }
+        if sid.bytes().all(is_sid_byte) {
+            return Ok(Self(sid));
+        }
         if let Some(bad) = sid
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
@@ -80,25 +83,34 @@ impl SessionId {
         // Read on every create, so without a full URL parse: after `scheme://`, the path is
         // what follows the authority, up to the query or fragment. The sid itself is then
         // checked by `SessionId::new`, which allows only a strict alphabet.
-        let Some((scheme, rest)) = url.split_once("://") else {
+        let has_prefix = |prefix: &str| {
+            url.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        };
+        let rest = if has_prefix("https://") {
+            &url[8..]
+        } else if has_prefix("http://") {
+            &url[7..]
+        } else {
             return Err(InvalidInput::new(
                 "url",
                 "must be an absolute URL starting with http:// or https://",
             ));
         };
-        if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
-            return Err(InvalidInput::new(
-                "url",
-                "must be an absolute URL starting with http:// or https://",
-            ));
-        }
-        let before_query = rest.split(['?', '#']).next().unwrap_or_default();
-        let path = before_query.split_once('/').map_or("", |(_, path)| path);
+        let end = rest
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(rest.len());
+        let before_query = &rest[..end];
+        let path = before_query
+            .bytes()
+            .position(|b| b == b'/')
+            .map_or("", |slash| &before_query[slash + 1..]);
+        let path = path.trim_end_matches('/');
         let segment = path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
+            .bytes()
+            .rposition(|b| b == b'/')
+            .map_or(path, |slash| &path[slash + 1..]);
         if segment.is_empty() {
             return Err(InvalidInput::new(
                 "url",
@@ -149,8 +161,18 @@ impl SessionId {
 
     /// The sid escaped for use as one URL path segment.
     pub fn to_path_segment(&self) -> String {
+        // `new` admits only ASCII letters, digits, `-` and `_`, all unreserved in a path
+        // segment: there is never anything to escape.
+        if self.0.bytes().all(is_sid_byte) {
+            return self.0.clone();
+        }
         utf8_percent_encode(&self.0, PATH_SEGMENT).to_string()
     }
+}
+
+/// The bytes a sid may hold: ASCII letters, digits, `-` and `_`.
+fn is_sid_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
 /// Percent-decodes a URL component (`+` means a space in query strings); refuses invalid UTF-8.
