@@ -56,11 +56,17 @@ enum Inner {
     },
 }
 
+/// Bodies up to this size are copied out of hyper's read buffer (see `read_body`).
+const SMALL_BODY: usize = 16 * 1024;
+
 /// An HTTP/1.1 and HTTP/2 client transport on hyper 1, with a connection pool (keep-alive).
 ///
 /// - **Connect timeout** (default 10 s): one deadline over resolving the host, the TCP
 ///   connect, the proxy tunnel and the TLS handshake. `TCP_NODELAY`; idle pooled connections
 ///   are kept 90 s, up to 1024 per host.
+/// - **Requests in flight**: at most 128 at once by default
+///   ([`max_concurrent_requests`](HyperTransportBuilder::max_concurrent_requests)); more wait
+///   for a slot within their attempt's timeout, so a burst does not open a connection each.
 /// - **Body cap**: the response body is read with a size cap (default 4 MiB) enforced while
 ///   streaming, and a `Content-Length` above the cap is refused before reading: an oversized
 ///   or endless body gives [`TransportErrorKind::BodyTooLarge`] with bounded memory.
@@ -126,6 +132,8 @@ enum Inner {
 #[derive(Clone)]
 pub struct HyperTransport {
     inner: Inner,
+    /// Requests in flight at once (`None`: no limit).
+    in_flight: Option<Arc<tokio::sync::Semaphore>>,
     proxies: Option<Arc<Proxies>>,
     max_response_body_bytes: u64,
     connect_timeout: Duration,
@@ -157,6 +165,7 @@ pub struct HyperTransportBuilder {
     max_response_body_bytes: u64,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
+    max_concurrent_requests: usize,
     https_only: bool,
     http2: bool,
     proxy: ProxySource,
@@ -172,6 +181,7 @@ impl fmt::Debug for HyperTransportBuilder {
             .field("max_response_body_bytes", &self.max_response_body_bytes)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("https_only", &self.https_only)
             .field("http2", &self.http2)
             .field("proxy", &self.proxy)
@@ -191,6 +201,7 @@ impl Default for HyperTransportBuilder {
             max_response_body_bytes: HyperTransport::DEFAULT_MAX_RESPONSE_BODY_BYTES,
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 1024,
+            max_concurrent_requests: HyperTransport::DEFAULT_MAX_CONCURRENT_REQUESTS,
             https_only: false,
             http2: true,
             proxy: ProxySource::Env(proxy::process_env()),
@@ -230,6 +241,18 @@ impl HyperTransportBuilder {
     #[must_use]
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// How many requests may be in flight at once through this transport (default 128; `0`:
+    /// no limit). Further requests wait for a free slot, within their attempt's timeout.
+    ///
+    /// Over HTTP/1.1 every request in flight holds a connection of its own, with hyper's
+    /// buffers (about 20 KiB): without a limit, 1,000 concurrent `wait`s open 1,000
+    /// connections at once.
+    #[must_use]
+    pub fn max_concurrent_requests(mut self, max: usize) -> Self {
+        self.max_concurrent_requests = max;
         self
     }
 
@@ -383,8 +406,15 @@ impl HyperTransportBuilder {
             self.client_builder()
                 .build(Deadline::new(connector, self.connect_timeout)),
         );
+        let in_flight = (self.max_concurrent_requests > 0).then(|| {
+            Arc::new(tokio::sync::Semaphore::new(
+                self.max_concurrent_requests
+                    .min(tokio::sync::Semaphore::MAX_PERMITS),
+            ))
+        });
         Ok(HyperTransport {
             inner,
+            in_flight,
             proxies,
             max_response_body_bytes: self.max_response_body_bytes,
             connect_timeout: self.connect_timeout,
@@ -401,6 +431,8 @@ impl HyperTransport {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// The default response body cap: 4 MiB.
     pub const DEFAULT_MAX_RESPONSE_BODY_BYTES: u64 = 4 * 1024 * 1024;
+    /// The default limit of requests in flight at once: 128.
+    pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 128;
     /// The environment variables the proxy settings are read from (`REQUEST_METHOD` marks a
     /// CGI process), for callers that pass their own
     /// [`proxy_env_source`](HyperTransportBuilder::proxy_env_source).
@@ -427,6 +459,7 @@ impl HyperTransport {
                         kind,
                         reason: Arc::from(error.to_string()),
                     },
+                    in_flight: None,
                     proxies: None,
                     max_response_body_bytes,
                     connect_timeout,
@@ -513,7 +546,18 @@ impl HyperTransport {
         }
         let cap = usize::try_from(limit).unwrap_or(usize::MAX);
         match Limited::new(body, cap).collect().await {
-            Ok(collected) => Ok(Response::from_parts(parts, collected.to_bytes())),
+            Ok(collected) => {
+                let body = collected.to_bytes();
+                // A small body is a slice of hyper's read buffer (8 KiB or more): kept as it
+                // is (a session keeps its raw JSON), it would pin that whole buffer for as long
+                // as the caller holds the response. Copied, it costs its own size.
+                let body = if body.len() <= SMALL_BODY {
+                    Bytes::copy_from_slice(&body)
+                } else {
+                    body
+                };
+                Ok(Response::from_parts(parts, body))
+            }
             Err(error) if error.is::<LengthLimitError>() => {
                 Err(TransportError::body_too_large(limit))
             }
@@ -545,6 +589,14 @@ impl Transport for HyperTransport {
             ));
         }
         self.check_uri(request.uri())?;
+        // Held until the body is read. The semaphore is never closed, so acquiring fails
+        // only in theory.
+        let _slot = match &self.in_flight {
+            Some(slots) => Some(slots.acquire().await.map_err(|_| {
+                TransportError::new(TransportErrorKind::Other, "the transport was shut down")
+            })?),
+            None => None,
+        };
         let host = request.uri().host().unwrap_or_default().to_owned();
         let intercept = self
             .proxies

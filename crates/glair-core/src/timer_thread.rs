@@ -186,8 +186,12 @@ impl Future for Sleep {
 
 impl Sleep {
     fn cancel(&mut self) {
-        if let (Some(key), Some(shared)) = (self.key.take(), shared()) {
-            shared.lock().timers.remove(&key);
+        // A sleep that was never registered has nothing to remove (and must not start the
+        // thread just to find that out).
+        if let Some(key) = self.key.take() {
+            if let Some(shared) = shared() {
+                shared.lock().timers.remove(&key);
+            }
         }
     }
 }

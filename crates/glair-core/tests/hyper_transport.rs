@@ -22,6 +22,8 @@ use tokio::net::{TcpListener, TcpStream};
 enum Behaviour {
     /// `200 ok` with `Request-Id: req-N`, keeping the connection open for more requests.
     Ok,
+    /// As `Ok`, 100 ms after reading each request.
+    Slow,
     /// Read the request, then never answer.
     Silent,
     /// A chunked body that goes on until the client hangs up (bounded at 64 MiB).
@@ -98,8 +100,11 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Atomi
     let mut buf = Vec::new();
     while read_request(&mut stream, &mut buf).await {
         let n = requests.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Behaviour::Slow = behaviour {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         match behaviour {
-            Behaviour::Ok => {
+            Behaviour::Ok | Behaviour::Slow => {
                 let response = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nrequest-id: req-{n}\r\ncontent-length: 2\r\n\r\n{{}}"
                 );
@@ -299,4 +304,36 @@ async fn tls_handshake_failure_is_a_tls_error() {
     let err = transport.send(request).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Tls, "{err}");
     assert!(!err.request_never_sent());
+}
+
+/// Sends `n` requests at once through a transport allowing `limit` in flight; returns how many
+/// connections the server accepted.
+async fn concurrent_gets(limit: usize, n: usize) -> usize {
+    let server = serve(Behaviour::Slow).await;
+    let transport = Arc::new(
+        HyperTransport::builder()
+            .max_concurrent_requests(limit)
+            .build()
+            .unwrap(),
+    );
+    let sends: Vec<_> = (0..n)
+        .map(|i| {
+            let transport = transport.clone();
+            let request = get(server.addr, &format!("/{i}"));
+            tokio::spawn(async move { transport.send(request).await })
+        })
+        .collect();
+    for send in sends {
+        assert_eq!(send.await.unwrap().unwrap().status(), 200);
+    }
+    assert_eq!(server.requests.load(Ordering::SeqCst), n);
+    server.accepted.load(Ordering::SeqCst)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_in_flight_are_limited_so_connections_are_too() {
+    // Three slots: twelve slow requests share at most three connections.
+    assert!(concurrent_gets(3, 12).await <= 3);
+    // No limit: every request in flight opens its own.
+    assert_eq!(concurrent_gets(0, 12).await, 12);
 }
