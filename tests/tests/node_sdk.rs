@@ -5,10 +5,12 @@
 //! reach was hit (the emulator's per-route stats).
 //!
 //! It needs Node.js (18 or later: the SDK uses the global `fetch`) and the package, so it is
-//! ignored by default. With the version the benchmarks use:
+//! ignored by default. The version is pinned in one place, `tests/node-sdk-version`, which this
+//! test, `glair-bench` and `.ci/run` all read:
 //!
 //! ```sh
-//! mkdir -p target/node-sdk && (cd target/node-sdk && npm install @glair/vision@0.0.1-beta.9)
+//! mkdir -p target/node-sdk &&
+//!     (cd target/node-sdk && npm install "@glair/vision@$(cat ../../tests/node-sdk-version)")
 //! GLAIR_NODE_SDK_DIR=$PWD/target/node-sdk \
 //!     cargo test -p glair-integration-tests --test node_sdk -- --ignored
 //! ```
@@ -29,6 +31,11 @@ use serde_json::Value;
 /// The longest the Node script may take (it makes about 40 loopback calls).
 const SCRIPT_LIMIT: Duration = Duration::from_secs(120);
 
+/// The pinned `@glair/vision` version (the file `glair-bench` and `.ci/run` read too).
+fn pinned_version() -> &'static str {
+    include_str!("../node-sdk-version").trim()
+}
+
 /// The Vision endpoints the SDK has a method for.
 const REACHED: [&str; 19] = [
     "F1", "F2", "F3", "I1", "I2", "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O10", "O11",
@@ -38,16 +45,20 @@ const REACHED: [&str; 19] = [
 const UNREACHED: [&str; 5] = ["O9", "O13", "O14", "O18", "O19"];
 
 fn sdk_dir() -> PathBuf {
-    let dir = std::env::var_os("GLAIR_NODE_SDK_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        panic!(
-            "set GLAIR_NODE_SDK_DIR to a folder where `npm install @glair/vision@0.0.1-beta.9` ran"
-        )
-    });
+    let dir = std::env::var_os("GLAIR_NODE_SDK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!(
+                "set GLAIR_NODE_SDK_DIR to a folder where `npm install @glair/vision@{}` ran",
+                pinned_version()
+            )
+        });
     assert!(
         dir.join("node_modules/@glair/vision/package.json")
             .is_file(),
-        "{} has no node_modules/@glair/vision (run npm install @glair/vision@0.0.1-beta.9 there)",
-        dir.display()
+        "{} has no node_modules/@glair/vision (run npm install @glair/vision@{} there)",
+        dir.display(),
+        pinned_version()
     );
     dir
 }
@@ -98,7 +109,7 @@ fn run_script(harness: &Harness, sdk: &PathBuf) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Node.js and the npm package: npm install @glair/vision@0.0.1-beta.9 into a folder, then GLAIR_NODE_SDK_DIR=<folder> cargo test -p glair-integration-tests --test node_sdk -- --ignored"]
+#[ignore = "needs Node.js and the npm package: npm install @glair/vision@<the version in tests/node-sdk-version> into a folder, then GLAIR_NODE_SDK_DIR=<folder> cargo test -p glair-integration-tests --test node_sdk -- --ignored"]
 async fn the_official_node_sdk_passes_against_the_emulator() {
     let sdk = sdk_dir();
     let harness = Harness::start().await;
@@ -107,8 +118,9 @@ async fn the_official_node_sdk_passes_against_the_emulator() {
         tokio::task::block_in_place(|| run_script(harness, &sdk))
     };
     assert_eq!(
-        report["sdkVersion"], "0.0.1-beta.9",
-        "the version the benchmarks use"
+        report["sdkVersion"],
+        pinned_version(),
+        "the version pinned in tests/node-sdk-version (the one the benchmarks use)"
     );
     let not_called = report["notCalled"].as_array().unwrap();
     assert!(

@@ -9,9 +9,10 @@
 // latency, user+sys CPU of the measured phase from process.cpuUsage() (µs resolution), peak RSS from
 // process.resourceUsage().maxRSS).
 //
-// @glair/vision 0.0.1-beta.9 logs every call at INFO level and, on create, also prints the
-// whole request with a bare console.log. Both are silenced here (setLogLevel(SILENT) and a
-// no-op console.log) so that Node is measured at its best rather than its logging.
+// @glair/vision (the version pinned in tests/node-sdk-version) logs every call at INFO level
+// and, on create, also prints the whole request with a bare console.log. Both are silenced here
+// (setLogLevel(SILENT) and a no-op console.log) so that Node is measured at its best rather
+// than its logging.
 
 import { readFileSync } from "node:fs";
 import { Vision, setLogLevel, LogLevel } from "@glair/vision";

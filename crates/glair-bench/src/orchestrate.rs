@@ -17,8 +17,15 @@ use crate::measure::ClientReport;
 use crate::waiters::WaitersReport;
 use crate::{BoxError, report};
 
-/// The `@glair/vision` version the comparison is pinned to.
-pub(crate) const NODE_SDK: &str = "@glair/vision@0.0.1-beta.9";
+/// The `@glair/vision` version the comparison is pinned to: the one in `tests/node-sdk-version`,
+/// which the Node SDK test and `.ci/run` read too (one place for it).
+pub(crate) const NODE_SDK_VERSION: &str =
+    include_str!("../../../tests/node-sdk-version").trim_ascii();
+
+/// The npm package spec of the pinned Node SDK, `@glair/vision@<version>`.
+pub(crate) fn node_sdk() -> String {
+    format!("@glair/vision@{NODE_SDK_VERSION}")
+}
 
 /// The concurrency levels of the load cells.
 pub(crate) const CONCURRENCIES: [u32; 2] = [1, 64];
@@ -195,9 +202,10 @@ fn prepare_node(scratch: &Path) -> Result<PathBuf, BoxError> {
         )?;
     }
     if !dir.join("node_modules/@glair/vision/package.json").exists() {
-        progress(&format!("npm install {NODE_SDK} into {}", dir.display()));
+        let node_sdk = node_sdk();
+        progress(&format!("npm install {node_sdk} into {}", dir.display()));
         let status = Command::new("npm")
-            .args(["install", NODE_SDK, "--no-audit", "--no-fund"])
+            .args(["install", &node_sdk, "--no-audit", "--no-fund"])
             .current_dir(&dir)
             .status()?;
         if !status.success() {
@@ -651,4 +659,24 @@ async fn scale_check(
         api_requests: after.total - before.total,
         completed_after_s,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pinned_node_sdk_version_is_one_plain_npm_version() {
+        assert!(
+            !NODE_SDK_VERSION.is_empty(),
+            "tests/node-sdk-version is empty"
+        );
+        assert!(
+            NODE_SDK_VERSION
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')),
+            "tests/node-sdk-version must hold one exact version, not {NODE_SDK_VERSION:?}"
+        );
+        assert_eq!(node_sdk(), format!("@glair/vision@{NODE_SDK_VERSION}"));
+    }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::figures;
 use crate::measure::median_index_by;
 use crate::orchestrate::{
-    BLOCKING_CONCURRENCIES, CONCURRENCIES, Cell, NODE_SDK, Results, dependency_counts,
+    BLOCKING_CONCURRENCIES, CONCURRENCIES, Cell, NODE_SDK_VERSION, Results, dependency_counts,
     workspace_root,
 };
 use crate::{BoxError, say_err};
@@ -201,7 +201,11 @@ pub(crate) fn render(r: &Results) -> String {
     let _ = writeln!(w, "| memory (`/proc/meminfo` MemTotal) | {} |", m.mem_total);
     let _ = writeln!(w, "| kernel | {} |", m.kernel);
     let _ = writeln!(w, "| Rust | {} |", m.rustc);
-    let _ = writeln!(w, "| Node | {} ({NODE_SDK}) |", m.node);
+    let _ = writeln!(
+        w,
+        "| Node | {} (@glair/vision@{NODE_SDK_VERSION}) |",
+        m.node
+    );
     let _ = writeln!(
         w,
         "| load average at start (1, 5, 15 min) | {} |\n",
@@ -238,7 +242,7 @@ pub(crate) fn render(r: &Results) -> String {
          run: {} measured requests per client per cell after {} warm-up requests, {} round(s), {} \
          waits. `all` builds `glair-emulator` with `cargo build --release -p glair-emulator` and \
          runs it from `target/release` (next to `glair-bench`) as `glair-emulator --addr \
-         127.0.0.1:0 --max-sessions 1000000`; it installs `{NODE_SDK}` with npm into `bench-scratch/node` when missing \
+         127.0.0.1:0 --max-sessions 1000000`; it installs `@glair/vision@{NODE_SDK_VERSION}` with npm into `bench-scratch/node` when missing \
          and writes `crates/glair-bench/node/driver.mjs` there.\n",
         r.requests, r.warmup, r.rounds, r.waits
     );
@@ -725,7 +729,7 @@ fn render_load(w: &mut String, r: &Results) {
          (same method, URI, headers in the same order, body — checked by a unit test) with \
          header values computed once, decoding into a plain `#[derive(Deserialize)]` struct: \
          the practical limit for a Rust client.\n\
-         - **node**: `{NODE_SDK}`, `vision.faceBio.passiveLivenessSessions.create/retrieve`, on \
+         - **node**: `@glair/vision@{NODE_SDK_VERSION}`, `vision.faceBio.passiveLivenessSessions.create/retrieve`, on \
          Node's built-in fetch; its logging is silenced (it logs every call and `console.log`s \
          every create request).\n\
          - Both Rust clients run on tokio's multi-thread runtime with default settings.\n\

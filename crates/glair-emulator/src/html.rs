@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use crate::gestures::GesturePrompts;
 use crate::kinds::Kind;
 
 /// The page skeleton.
@@ -24,6 +25,8 @@ pub(crate) enum PageView<'a> {
         kind: &'static Kind,
         sid: &'a str,
         cancel_url: Option<&'a str>,
+        /// The gestures to ask for (active liveness only).
+        gestures: Option<&'a GesturePrompts>,
     },
     /// A finished session.
     Finished(&'static Kind),
@@ -99,6 +102,30 @@ fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
+/// The ordered list of gestures an active liveness page asks for, each by its GLAIR code.
+fn gesture_list(prompts: &GesturePrompts) -> String {
+    let mut out = String::from(
+        "<ol class=\"gestures\" id=\"gestures\" data-testid=\"gestures\" \
+         aria-label=\"Gestures to make, in order\">\n",
+    );
+    for (code, prompt) in &prompts.listed {
+        out.push_str(&format!(
+            "  <li data-gesture=\"{code}\"><strong>{}</strong> <code>{code}</code></li>\n",
+            escape_html(prompt),
+            code = escape_html(code),
+        ));
+    }
+    out.push_str("</ol>\n");
+    let more = prompts.not_listed();
+    if more > 0 {
+        out.push_str(&format!(
+            "<p class=\"hint\" data-testid=\"gestures-more\">Then {more} more: the same \
+             gestures again, from the top.</p>\n"
+        ));
+    }
+    out
+}
+
 /// Render a hosted page.
 pub(crate) fn render(view: PageView<'_>) -> String {
     let (title, status, body) = match view {
@@ -106,6 +133,7 @@ pub(crate) fn render(view: PageView<'_>) -> String {
             kind,
             sid,
             cancel_url,
+            gestures,
         } => {
             let w = &kind.wording;
             let cancel = cancel_url.map_or_else(String::new, |url| {
@@ -131,6 +159,7 @@ pub(crate) fn render(view: PageView<'_>) -> String {
                 CAPTURE,
                 &[
                     ("instructions", &escape_html(w.instructions)),
+                    ("gestures", &gestures.map(gesture_list).unwrap_or_default()),
                     ("subject", &escape_html(w.subject)),
                     ("verify_label", &escape_html(w.verify_label)),
                     ("camera_class", camera_class),
@@ -205,6 +234,7 @@ mod tests {
             kind: &KINDS[0],
             sid: "abc",
             cancel_url: Some("https://x.example/?a=1&b=\"><script>"),
+            gestures: None,
         });
         for id in [
             "data-testid=\"status\"",
@@ -225,8 +255,37 @@ mod tests {
             kind: &KINDS[0],
             sid: "abc",
             cancel_url: None,
+            gestures: None,
         });
         assert!(!no_cancel.contains("data-testid=\"cancel\""));
+    }
+
+    #[test]
+    fn an_active_liveness_page_lists_the_gestures_by_code() {
+        let prompts = GesturePrompts::for_session("abc", 2);
+        let html = render(PageView::Pending {
+            kind: &KINDS[1],
+            sid: "abc",
+            cancel_url: None,
+            gestures: Some(&prompts),
+        });
+        assert!(html.contains("data-testid=\"gestures\""));
+        for (code, prompt) in &prompts.listed {
+            assert!(html.contains(&format!("data-gesture=\"{code}\"")), "{code}");
+            assert!(html.contains(prompt), "{prompt}");
+        }
+        assert_eq!(html.matches("<li data-gesture=").count(), 2);
+        assert!(!html.contains("gestures-more"));
+        assert!(!html.to_lowercase().contains("blink"));
+        let many = GesturePrompts::for_session("abc", 25);
+        let html = render(PageView::Pending {
+            kind: &KINDS[1],
+            sid: "abc",
+            cancel_url: None,
+            gestures: Some(&many),
+        });
+        assert_eq!(html.matches("<li data-gesture=").count(), 19);
+        assert!(html.contains("Then 6 more"));
     }
 
     #[test]

@@ -139,8 +139,8 @@ pub(crate) static KINDS: &[Kind] = &[
         fixture: active_liveness_result,
         wording: Wording {
             title: "Active liveness check",
-            instructions: "Look at the camera and follow the gesture prompts (for example turn \
-                           your head or blink), then press Verify.",
+            instructions: "Look at the camera and make the gestures listed below, in order, \
+                           then press Verify.",
             subject: "your face",
             verify_label: "Verify",
         },

@@ -344,6 +344,7 @@ mod clock;
 mod config;
 mod faults;
 mod fixtures;
+mod gestures;
 mod html;
 mod ids;
 mod kinds;

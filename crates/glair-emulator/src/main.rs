@@ -17,32 +17,46 @@ use glair_emulator::{
 };
 
 /// A local emulator of GLAIR Vision's hosted identity-session API and hosted web pages.
+// (Not part of the help:) every option that reads an environment variable says which
+// (`[env: NAME]`), before its default (`[default: …]`), both written by clap. The variables'
+// values are never printed (`hide_env_values` on every one), so the help reads the same
+// whatever the environment holds and shows no secret; a default that is not a value
+// (`--public-url`) is said in the text.
 #[derive(Debug, Parser)]
 #[command(name = "glair-emulator", version, about)]
 struct Args {
     /// Address to listen on; port 0 picks a free port.
-    #[arg(long, env = "GLAIR_EMULATOR_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "GLAIR_EMULATOR_ADDR",
+        hide_env_values = true,
+        default_value = "127.0.0.1:8080"
+    )]
     addr: SocketAddr,
 
-    /// API key to accept (x-api-key) [default: emulator-api-key].
-    #[arg(long, env = "GLAIR_EMULATOR_API_KEY", hide_env_values = true)]
-    api_key: Option<String>,
+    /// API key to accept (x-api-key).
+    #[arg(long, env = "GLAIR_EMULATOR_API_KEY", hide_env_values = true,
+          default_value = DEFAULT_API_KEY)]
+    api_key: String,
 
-    /// Basic-auth username to accept [default: emulator-user].
-    #[arg(long, env = "GLAIR_EMULATOR_USERNAME")]
-    username: Option<String>,
+    /// Basic-auth username to accept.
+    #[arg(long, env = "GLAIR_EMULATOR_USERNAME", hide_env_values = true,
+          default_value = DEFAULT_USERNAME)]
+    username: String,
 
-    /// Basic-auth password to accept [default: emulator-password].
-    #[arg(long, env = "GLAIR_EMULATOR_PASSWORD", hide_env_values = true)]
-    password: Option<String>,
+    /// Basic-auth password to accept.
+    #[arg(long, env = "GLAIR_EMULATOR_PASSWORD", hide_env_values = true,
+          default_value = DEFAULT_PASSWORD)]
+    password: String,
 
     /// How sessions end when completed by the hosted page or without an explicit outcome.
-    #[arg(long, env = "GLAIR_EMULATOR_OUTCOME", default_value = "live",
+    #[arg(long, env = "GLAIR_EMULATOR_OUTCOME", hide_env_values = true, default_value = "live",
           value_parser = ["live", "spoof", "no-face", "moderate", "many-faces"])]
     outcome: String,
 
-    /// Base of the sessions' `url` field [default: http://HOST:PORT of the bound address].
-    #[arg(long, env = "GLAIR_EMULATOR_PUBLIC_URL")]
+    /// Base of the sessions' `url` field; without it, http://HOST:PORT (or https://) of the
+    /// bound address.
+    #[arg(long, env = "GLAIR_EMULATOR_PUBLIC_URL", hide_env_values = true)]
     public_url: Option<String>,
 
     /// Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate for localhost,
@@ -60,6 +74,7 @@ struct Args {
         long,
         value_name = "PATH",
         env = "GLAIR_EMULATOR_TLS_CERT",
+        hide_env_values = true,
         requires = "tls_key",
         conflicts_with = "tls"
     )]
@@ -70,6 +85,7 @@ struct Args {
         long,
         value_name = "PATH",
         env = "GLAIR_EMULATOR_TLS_KEY",
+        hide_env_values = true,
         requires = "tls_cert"
     )]
     tls_key: Option<PathBuf>,
@@ -84,26 +100,29 @@ struct Args {
 struct LimitArgs {
     /// Most sessions held at once (pending, finished, or expired and retained); at the cap a
     /// create evicts expired sessions early, or else is refused with 429 and Retry-After.
-    #[arg(long, env = "GLAIR_EMULATOR_MAX_SESSIONS", value_name = "N",
+    #[arg(long, env = "GLAIR_EMULATOR_MAX_SESSIONS", hide_env_values = true, value_name = "N",
           default_value_t = glair_emulator::DEFAULT_MAX_SESSIONS,
           value_parser = positive)]
     max_sessions: usize,
 
     /// Milliseconds an expired session stays retrievable before it is evicted (then 404).
-    #[arg(long, env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS", value_name = "MS",
+    #[arg(long, env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS", hide_env_values = true,
+          value_name = "MS",
           default_value_t = millis(glair_emulator::DEFAULT_EXPIRED_RETENTION))]
     expired_retention_ms: u64,
 
     /// Milliseconds a client has to send a request body; slower clients get 408 and the
     /// connection is closed.
-    #[arg(long, env = "GLAIR_EMULATOR_BODY_READ_TIMEOUT_MS", value_name = "MS",
+    #[arg(long, env = "GLAIR_EMULATOR_BODY_READ_TIMEOUT_MS", hide_env_values = true,
+          value_name = "MS",
           default_value_t = millis(glair_emulator::DEFAULT_BODY_READ_TIMEOUT),
           value_parser = clap::value_parser!(u64).range(1..))]
     body_read_timeout_ms: u64,
 
     /// Most connections served at once; further connections wait in the listen backlog until
     /// one closes.
-    #[arg(long, env = "GLAIR_EMULATOR_MAX_CONNECTIONS", value_name = "N",
+    #[arg(long, env = "GLAIR_EMULATOR_MAX_CONNECTIONS", hide_env_values = true,
+          value_name = "N",
           default_value_t = glair_emulator::DEFAULT_MAX_CONNECTIONS,
           value_parser = positive)]
     max_connections: usize,
@@ -177,11 +196,7 @@ async fn run(args: Args) -> ExitCode {
     let mut config = EmulatorConfig::new()
         .addr(args.addr)
         .outcome(outcome)
-        .credentials(
-            args.api_key.unwrap_or_else(|| DEFAULT_API_KEY.to_owned()),
-            args.username.unwrap_or_else(|| DEFAULT_USERNAME.to_owned()),
-            args.password.unwrap_or_else(|| DEFAULT_PASSWORD.to_owned()),
-        );
+        .credentials(args.api_key, args.username, args.password);
     if let Some(url) = &args.public_url {
         config = config.public_url(url.clone());
     }

@@ -211,3 +211,71 @@ fn limit_flags_are_documented_validated_and_applied() {
     assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
     assert!(refused.contains("maximum of 1 sessions"), "{refused}");
 }
+
+/// `--help` names each variable without a value (`[env: NAME]`, never `[env: NAME=]` or the
+/// value the environment holds), always before the default, and reads the same whatever the
+/// environment holds.
+#[test]
+fn help_names_the_variables_consistently_and_prints_no_value() {
+    let help_with = |vars: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_glair-emulator"));
+        cmd.arg("--help");
+        for (name, _) in vars {
+            cmd.env_remove(name);
+        }
+        for (name, value) in vars {
+            if !value.is_empty() {
+                cmd.env(name, value);
+            }
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let names = [
+        "GLAIR_EMULATOR_ADDR",
+        "GLAIR_EMULATOR_API_KEY",
+        "GLAIR_EMULATOR_USERNAME",
+        "GLAIR_EMULATOR_PASSWORD",
+        "GLAIR_EMULATOR_OUTCOME",
+        "GLAIR_EMULATOR_PUBLIC_URL",
+        "GLAIR_EMULATOR_TLS_CERT",
+        "GLAIR_EMULATOR_TLS_KEY",
+        "GLAIR_EMULATOR_MAX_SESSIONS",
+        "GLAIR_EMULATOR_EXPIRED_RETENTION_MS",
+        "GLAIR_EMULATOR_BODY_READ_TIMEOUT_MS",
+        "GLAIR_EMULATOR_MAX_CONNECTIONS",
+    ];
+    let unset: Vec<(&str, &str)> = names.iter().map(|n| (*n, "")).collect();
+    let help = help_with(&unset);
+    assert!(!help.contains("=]"), "an empty env value:\n{help}");
+    for name in names {
+        assert!(help.contains(&format!("[env: {name}]")), "{name}:\n{help}");
+    }
+    // Clap writes each option's brackets after its text; `[env]` always comes first.
+    let flat = help.replace('\n', " ");
+    for option in flat.split("  --").skip(1) {
+        if let (Some(env), Some(default)) = (option.find("[env:"), option.find("[default:")) {
+            assert!(env < default, "[default] before [env]: --{option}");
+        }
+    }
+    for (flag, default) in [
+        ("--addr", "127.0.0.1:8080"),
+        ("--api-key", "emulator-api-key"),
+        ("--username", "emulator-user"),
+        ("--password", "emulator-password"),
+    ] {
+        let line = flat
+            .split("  --")
+            .find(|o| o.starts_with(&flag[2..]))
+            .unwrap();
+        assert!(line.contains(&format!("[default: {default}]")), "{line}");
+    }
+    let set: Vec<(&str, &str)> = names
+        .iter()
+        .map(|n| (*n, "value-from-the-env-7Q"))
+        .collect();
+    let with_env = help_with(&set);
+    assert!(!with_env.contains("value-from-the-env-7Q"), "{with_env}");
+    assert_eq!(with_env, help, "the help depends on the environment");
+}

@@ -355,3 +355,111 @@ async fn unknown_pages_are_404_and_methods_405() {
     assert_eq!(r.status, 404);
     assert_eq!(emulator.stats().requests_total, 1, "only the create counts");
 }
+
+/// The active liveness page shows the gestures it asks for, by their GLAIR codes, as many as
+/// `number_of_gestures` (the Java SDK's string form included); no other page lists any.
+#[tokio::test]
+async fn active_liveness_page_shows_the_gestures_asked_for_by_their_codes() {
+    let emulator = start().await;
+    const CODES: [&str; 19] = [
+        "HAND_00000",
+        "HAND_01000",
+        "HAND_01100",
+        "HAND_01110",
+        "HAND_01111",
+        "HAND_10000",
+        "HAND_11000",
+        "HAND_11001",
+        "HAND_11111",
+        "HEAD_00",
+        "HEAD_01",
+        "HEAD_10",
+        "HEAD_11",
+        "HEAD_LEFT",
+        "HEAD_RIGHT",
+        "HEAD_UP",
+        "HEAD_DOWN",
+        "HEAD_OPEN_MOUTH",
+        "HEAD_CLOSE_MOUTH",
+    ];
+    for (asked, expected) in [
+        (json!(null), 1),
+        (json!(2), 2),
+        (json!("3"), 3),
+        (json!(19), 19),
+    ] {
+        let mut body = json!({"success_url": "https://a.example/ok"});
+        if !asked.is_null() {
+            body["number_of_gestures"] = asked.clone();
+        }
+        let (v, _) = create(&emulator, "/face/v1/active-liveness-sessions", body).await;
+        let path = path_of(v["url"].as_str().unwrap());
+        let r = send(emulator.local_addr(), "GET", &path, &[], Bytes::new()).await;
+        assert_eq!(r.status, 200);
+        let html = r.text();
+        assert!(html.contains("data-testid=\"gestures\""), "{asked}");
+        let shown: Vec<&str> = html
+            .split("<li data-gesture=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        assert_eq!(shown.len(), expected, "{asked}: {shown:?}");
+        assert!(shown.iter().all(|code| CODES.contains(code)), "{shown:?}");
+        for code in &shown {
+            assert!(html.contains(&format!("<code>{code}</code>")), "{code}");
+        }
+        let mut distinct = shown.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            shown.len(),
+            "a gesture asked twice: {shown:?}"
+        );
+        assert_eq!(shown[0], "HEAD_LEFT", "the gesture the result reports");
+        assert!(!html.to_lowercase().contains("blink"));
+        // The same page asks for the same gestures every time.
+        let again = send(emulator.local_addr(), "GET", &path, &[], Bytes::new()).await;
+        assert_eq!(again.text(), html);
+    }
+    // More than 19: all 19 listed once, and how many more.
+    let (v, _) = create(
+        &emulator,
+        "/face/v1/active-liveness-sessions",
+        json!({"success_url": "https://a.example/ok", "number_of_gestures": 1000}),
+    )
+    .await;
+    let html = send(
+        emulator.local_addr(),
+        "GET",
+        &path_of(v["url"].as_str().unwrap()),
+        &[],
+        Bytes::new(),
+    )
+    .await
+    .text();
+    assert_eq!(html.matches("<li data-gesture=\"").count(), 19);
+    assert!(html.contains("Then 981 more"), "{html}");
+    // The other kinds ask for no gesture.
+    for (api_path, _) in KINDS {
+        if api_path.contains("active-liveness") {
+            continue;
+        }
+        let (v, _) = create(
+            &emulator,
+            api_path,
+            json!({"success_url": "https://a.example/ok"}),
+        )
+        .await;
+        let html = send(
+            emulator.local_addr(),
+            "GET",
+            &path_of(v["url"].as_str().unwrap()),
+            &[],
+            Bytes::new(),
+        )
+        .await
+        .text();
+        assert!(!html.contains("data-gesture"), "{api_path}");
+    }
+}

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::control::complete_error;
 use super::{is_image, read_body};
 use crate::body::SUBMIT_BODY_LIMIT;
+use crate::gestures::GesturePrompts;
 use crate::html::{self, PageView};
 use crate::ids::plausible_sid;
 use crate::kinds::{self, Kind};
@@ -86,7 +87,8 @@ fn page_response(status: StatusCode, html: String) -> Resp {
 }
 
 enum Shown {
-    Pending(Option<String>),
+    /// The cancel URL, and the gestures to ask for (active liveness).
+    Pending(Option<String>, Option<GesturePrompts>),
     Finished,
     Expired,
 }
@@ -100,7 +102,13 @@ fn show(state: &State, kind: &'static Kind, sid: &str) -> Resp {
         } else if s.is_expired(now) {
             Shown::Expired
         } else {
-            Shown::Pending(s.cancel_url.clone())
+            // Only active liveness has `number_of_gestures` (validated and defaulted on create).
+            let gestures = s
+                .extras
+                .get("number_of_gestures")
+                .and_then(serde_json::Value::as_u64)
+                .map(|count| GesturePrompts::for_session(sid, count));
+            Shown::Pending(s.cancel_url.clone(), gestures)
         }
     });
     match shown {
@@ -111,12 +119,13 @@ fn show(state: &State, kind: &'static Kind, sid: &str) -> Resp {
         Some(Shown::Expired) => {
             page_response(StatusCode::GONE, html::render(PageView::Expired(kind)))
         }
-        Some(Shown::Pending(cancel_url)) => page_response(
+        Some(Shown::Pending(cancel_url, gestures)) => page_response(
             StatusCode::OK,
             html::render(PageView::Pending {
                 kind,
                 sid,
                 cancel_url: cancel_url.as_deref(),
+                gestures: gestures.as_ref(),
             }),
         ),
     }
