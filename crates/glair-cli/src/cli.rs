@@ -18,6 +18,9 @@ use crate::vision::ocr::OcrCommand;
 /// The text after `--help`: environment, durations, output and exit codes.
 pub(crate) const HELP_FOOTER: &str = include_str!("help.txt");
 
+/// The heading of the options every command takes, in each command's help.
+const GLOBAL_OPTIONS: &str = "Global options";
+
 /// The text after `-h`.
 const SHORT_FOOTER: &str = "\
 Credentials come from GLAIR_API_KEY, GLAIR_USERNAME and GLAIR_PASSWORD.
@@ -73,8 +76,10 @@ impl Command {
     }
 }
 
-/// Options every command takes.
+/// Options every command takes. Listed under their own heading in every command's help, apart
+/// from the command's own options. (Brackets as clap writes them: `[env]` before `[default]`.)
 #[derive(Clone, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub(crate) struct Globals {
     /// GLAIR's base URL.
     // GLAIR_BASE_URL and GLAIR_API_VERSION are read by `build_client`, not by clap: clap would
@@ -84,21 +89,23 @@ pub(crate) struct Globals {
         long,
         global = true,
         value_name = "URL",
-        help = "GLAIR's base URL [default: https://api.vision.glair.ai] [env: GLAIR_BASE_URL]"
+        help_heading = GLOBAL_OPTIONS,
+        help = "GLAIR's base URL [env: GLAIR_BASE_URL] [default: https://api.vision.glair.ai]"
     )]
     pub(crate) base_url: Option<String>,
 
-    /// The API version [default: v1] [env: GLAIR_API_VERSION]
-    #[arg(long, global = true, value_name = "V")]
+    /// The API version [env: GLAIR_API_VERSION] [default: v1]
+    #[arg(long, global = true, value_name = "V", help_heading = GLOBAL_OPTIONS)]
     pub(crate) api_version: Option<String>,
 
     /// Bound on each API call, retries included; for `wait`, on each poll [default: 60s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout,
+          help_heading = GLOBAL_OPTIONS)]
     pub(crate) timeout: Option<Duration>,
 
     /// Also trust the CA certificate(s) in this PEM file, e.g. a corporate TLS-inspecting
     /// proxy's root (repeatable; replaces GLAIR_CA_CERT)
-    #[arg(long = "ca-cert", global = true, value_name = "PATH")]
+    #[arg(long = "ca-cert", global = true, value_name = "PATH", help_heading = GLOBAL_OPTIONS)]
     pub(crate) ca_cert: Vec<PathBuf>,
 }
 

@@ -1196,3 +1196,189 @@ fn upload_failures_keep_the_exit_codes() {
     run(env.glair().args(["ocr", "ktp", "--image", &files.pdf()])).one_line_failure(2);
     assert_eq!(env.emulator.stats().requests_total, before);
 }
+
+/// Runs `cmd` with `input` on its standard input.
+fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Run {
+    use std::io::Write as _;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().expect("exited by a signal"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// Personal data kept off the command line (and so out of `ps`): `--input FILE` or
+/// `--input -` (standard input), a JSON object with GLAIR's field names.
+#[test]
+fn identity_personal_data_from_a_json_file_or_standard_input() {
+    let (env, files) = upload_env("identity-input");
+    let person = files.0.join("person.json");
+    std::fs::write(
+        &person,
+        format!(
+            r#"{{"nik": "{NIK}", "name": "BUDI SANTOSO", "date_of_birth": "17-08-1990",
+                "mother_maiden_name": "SITI", "place_of_birth": "JAKARTA"}}"#
+        ),
+    )
+    .unwrap();
+    let person = person.display().to_string();
+    let json = run(env
+        .glair()
+        .args(["identity", "verification", "--input", &person]))
+    .json(0);
+    assert_eq!(json["verdict"], "verified");
+    for field in [
+        "nik",
+        "name",
+        "date_of_birth",
+        "mother_maiden_name",
+        "place_of_birth",
+    ] {
+        assert!(json["result"].get(field).is_some(), "{field}: {json:?}");
+    }
+    let three =
+        format!(r#"{{"nik": "{NIK}", "name": "BUDI SANTOSO", "date_of_birth": "17-08-1990"}}"#);
+    let json = run_with_stdin(
+        env.glair()
+            .args(["identity", "verification", "--input", "-"]),
+        three.as_bytes(),
+    )
+    .json(0);
+    assert_eq!(json["verdict"], "verified");
+    let json = run_with_stdin(
+        env.glair().args([
+            "identity",
+            "face-verification",
+            "--input",
+            "-",
+            "--face-image",
+            &files.jpg(),
+        ]),
+        three.as_bytes(),
+    )
+    .json(0);
+    assert_eq!(json["verdict"], "verified");
+    assert_eq!((answered(&env, "I1"), answered(&env, "I2")), (2, 1));
+
+    // Refused before anything is sent, exit 2, naming the problem and never a value.
+    let jpg = files.jpg();
+    let number_nik = format!(r#"{{"nik": {NIK}}}"#);
+    let misspelt = format!(r#"{{"nik": "{NIK}", "nama": "BUDI"}}"#);
+    let refusals: [(&[&str], &str, &str); 6] = [
+        (
+            &["verification", "--input", &person, "--nik", NIK],
+            "",
+            "--nik",
+        ),
+        (
+            &["verification", "--input", &person, "--rt", "01"],
+            "",
+            "--rt",
+        ),
+        (
+            &["verification", "--input", "/nonexistent/person.json"],
+            "",
+            "--input /nonexistent/person.json: cannot open",
+        ),
+        (
+            &["verification", "--input", "-"],
+            &number_nik,
+            "field \"nik\" must be a string",
+        ),
+        (
+            &["verification", "--input", "-"],
+            &misspelt,
+            "unknown field \"nama\"",
+        ),
+        (
+            &[
+                "face-verification",
+                "--input",
+                &person,
+                "--face-image",
+                &jpg,
+            ],
+            "",
+            "\"mother_maiden_name\" is not sent by this command",
+        ),
+    ];
+    for (args, stdin, expected) in refusals {
+        let out = run_with_stdin(env.glair().arg("identity").args(args), stdin.as_bytes());
+        let message = out.failure(2);
+        assert!(message.contains(expected), "{args:?}: {message}");
+        if !args.contains(&"--nik") {
+            assert!(!message.contains(NIK), "{message}");
+        }
+    }
+    assert_eq!((answered(&env, "I1"), answered(&env, "I2")), (2, 1));
+
+    // The help says which to prefer, and why.
+    for command in ["verification", "face-verification"] {
+        let out = run(bare().args(["identity", command, "--help"]));
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains("--input <FILE>"), "{}", out.stdout);
+        assert!(out.stdout.contains("prefer --input"), "{}", out.stdout);
+        assert!(out.stdout.contains("`ps`"), "{}", out.stdout);
+    }
+}
+
+/// A command's help lists its own options under "Options" and the options every command
+/// takes under "Global options", never mixed.
+#[test]
+fn subcommand_help_separates_global_options_from_the_commands_own() {
+    const GLOBAL: [&str; 4] = ["--base-url", "--api-version", "--timeout", "--ca-cert"];
+    for (command, own) in [
+        (&["ocr", "ktp"][..], "--image"),
+        (&["identity", "verification"][..], "--nik"),
+        (&["face", "match"][..], "--captured"),
+        (
+            &["passive-liveness-sessions", "create"][..],
+            "--success-url",
+        ),
+        (&["active-liveness-sessions", "wait"][..], "--max-wait"),
+    ] {
+        for help in ["-h", "--help"] {
+            let out = run(bare().args(command).arg(help));
+            assert_eq!(out.code, 0, "{out:#?}");
+            let (own_part, global_part) = out
+                .stdout
+                .split_once("\nGlobal options:\n")
+                .unwrap_or_else(|| {
+                    panic!("{command:?} {help}: no Global options:\n{}", out.stdout)
+                });
+            // The section ends at the first line not indented (the text after the options).
+            let global_part: String = global_part
+                .lines()
+                .take_while(|line| line.is_empty() || line.starts_with(' '))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(own_part.contains("\nOptions:\n"), "{}", out.stdout);
+            assert!(
+                own_part.contains(own),
+                "{command:?}: {own} not under Options"
+            );
+            for global in GLOBAL {
+                assert!(
+                    !own_part.contains(global),
+                    "{command:?}: {global} under Options"
+                );
+                assert!(
+                    global_part.contains(global),
+                    "{command:?}: {global} missing"
+                );
+            }
+            assert!(
+                !global_part.contains(own),
+                "{command:?}: {own} under Global options"
+            );
+        }
+    }
+}

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use glair::{FaceVerification, IdentityField, IdentityVerification, endpoints};
 
+use super::person::{PREFER_INPUT, PersonArgs};
 use super::{read_image_for, send};
 use crate::cli::Globals;
 use crate::run::{Failure, Success};
@@ -17,29 +18,11 @@ use crate::run::{Failure, Success};
 pub(crate) enum IdentityCommand {
     /// Verify KTP data. Prints the answer with "verdict": "verified", "not_verified" or
     /// "inconclusive"
+    #[command(after_help = PREFER_INPUT)]
     Verification(VerificationArgs),
     /// Verify KTP data and a face photo. "verdict" as for `verification`
+    #[command(after_help = PREFER_INPUT)]
     FaceVerification(FaceVerificationArgs),
-}
-
-/// The three fields every identity call carries. Personal data: `Debug` shows none of it.
-#[derive(Args)]
-pub(crate) struct PersonArgs {
-    /// The NIK, the 16-digit national identity number
-    #[arg(long, value_name = "NIK")]
-    nik: String,
-    /// The name as on the KTP
-    #[arg(long, value_name = "NAME")]
-    name: String,
-    /// The date of birth, DD-MM-YYYY (e.g. 17-08-1990)
-    #[arg(long, value_name = "DD-MM-YYYY")]
-    date_of_birth: String,
-}
-
-impl fmt::Debug for PersonArgs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PersonArgs { <redacted> }")
-    }
 }
 
 /// Declares the optional identity fields once: the option, its help, its wire field.
@@ -52,7 +35,7 @@ macro_rules! optional_fields {
             person: PersonArgs,
             $(
                 $(#[doc = $doc])*
-                #[arg(long, value_name = "TEXT")]
+                #[arg(long, value_name = "TEXT", conflicts_with = "input")]
                 $name: Option<String>,
             )+
         }
@@ -123,9 +106,10 @@ impl IdentityCommand {
         match self {
             Self::Verification(args) => {
                 let (person, optional) = args.optional();
+                let person = person.resolve(optional, true)?;
                 let mut request =
                     IdentityVerification::new(person.nik, person.name, person.date_of_birth);
-                for (field, value) in optional {
+                for (field, value) in person.optional {
                     request = request.with(field, value);
                 }
                 send(globals, request, |client, request| async move {
@@ -135,9 +119,9 @@ impl IdentityCommand {
             }
             Self::FaceVerification(args) => {
                 let endpoint = &endpoints::IDENTITY_FACE_VERIFICATION;
+                let person = args.person.resolve(Vec::new(), false)?;
                 let face =
                     read_image_for("--face-image", &args.face_image, endpoint, "face_image")?;
-                let person = args.person;
                 let request =
                     FaceVerification::new(person.nik, person.name, person.date_of_birth, face);
                 send(globals, request, |client, request| async move {

@@ -8,6 +8,7 @@
 pub(crate) mod face;
 pub(crate) mod identity;
 pub(crate) mod ocr;
+pub(crate) mod person;
 
 use std::future::Future;
 use std::path::PathBuf;
