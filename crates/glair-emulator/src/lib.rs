@@ -161,6 +161,12 @@
 //!   the camera is unavailable and a file input `data-testid="upload"` (`accept="image/*"`)
 //!   appears (also when a camera permission prompt stays unanswered for 15 seconds);
 //!   **choosing a file submits it at once** (there is no separate upload button).
+//!   A pending active liveness page lists the gestures it asks for, `number_of_gestures` of
+//!   them, by their GLAIR codes: an ordered list `data-testid="gestures"` whose items carry
+//!   `data-gesture="CODE"` and show the code with its prompt ("Turn your head left
+//!   `HEAD_LEFT`"). GLAIR does not document how its page picks them; the emulator starts with
+//!   `HEAD_LEFT` (the gesture a finished session's result reports) and takes the rest, all
+//!   different, in an order fixed by the sid; past 19 it lists the 19 and says how many more.
 //!   On success the page follows the `redirect` of the reply with `window.location.assign`.
 //!   An expired session shows `This session has expired` (HTTP 410), a finished one
 //!   `This session is already complete` (HTTP 200); neither has capture controls. An unknown sid

@@ -148,22 +148,65 @@
 //! ## For transport authors
 //! A custom [`Transport`] needs no crates beyond this one: the request and response types come
 //! from [`http`], bodies are [`bytes::Bytes`], and the trait is
-//! implemented with [`#[glair::async_trait]`](crate::async_trait):
+//! implemented with [`#[glair::async_trait]`](crate::async_trait).
+//!
+//! With `default-features = false` (no `hyper` feature) there is no default timer either: give
+//! the client your runtime's sleep, a [`core::Sleep`], with [`ClientBuilder::sleep`], or turn
+//! retries and timeouts off (`.retry(RetryConfig::disabled())`,
+//! `.timeouts(TimeoutConfig::none())`). Until then `build()` fails with
+//! [`ConfigError::MissingTimer`]; `wait` always needs a timer.
 //!
 //! ```
-//! use glair::bytes::Bytes;
-//! use glair::http::{Request, Response};
-//! use glair::{Transport, TransportError};
+//! use std::time::Duration;
 //!
+//! use glair::bytes::Bytes;
+//! use glair::core::{Sleep, SleepFuture};
+//! use glair::http::{Request, Response};
+//! use glair::{Client, ConfigError, Error, SharedSleep, Transport, TransportError};
+//!
+//! /// A transport that answers every request itself (yours sends it somewhere).
 //! #[derive(Debug)]
 //! struct Canned;
 //!
 //! #[glair::async_trait]
 //! impl Transport for Canned {
 //!     async fn send(&self, _request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
-//!         Ok(Response::new(Bytes::from_static(b"{}")))
+//!         Ok(Response::new(Bytes::from_static(
+//!             br#"{"status": "PENDING", "url": "https://vision.glair.ai/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z", "success_url": "https://app.example/done", "result": null}"#,
+//!         )))
 //!     }
 //! }
+//!
+//! /// The timer: your runtime's sleep (here tokio's, which needs its time driver).
+//! #[derive(Debug)]
+//! struct RuntimeSleep;
+//!
+//! impl Sleep for RuntimeSleep {
+//!     fn sleep(&self, duration: Duration) -> SleepFuture {
+//!         Box::pin(tokio::time::sleep(duration))
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let builder = || {
+//!     Client::builder()
+//!         .transport(Canned)
+//!         .api_key("api-key")
+//!         .username("username")
+//!         .password("password")
+//! };
+//! // Without the `hyper` feature, no timer means no client.
+//! if cfg!(not(feature = "hyper")) {
+//!     let refused = builder().build();
+//!     assert!(matches!(refused, Err(Error::Config(ConfigError::MissingTimer { .. }))));
+//! }
+//! let client = builder().sleep(SharedSleep::new(RuntimeSleep)).build()?;
+//!
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+//! let sid = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
+//! let session = runtime.block_on(client.passive_liveness_sessions().retrieve(sid))?;
+//! assert_eq!(session.sid().as_str(), sid);
+//! # Ok(()) }
 //! ```
 //!
 //! [GLAIR Vision]: https://glair.ai
