@@ -151,10 +151,10 @@
 //! implemented with [`#[glair::async_trait]`](crate::async_trait).
 //!
 //! With `default-features = false` (no `hyper` feature) there is no default timer either: give
-//! the client your runtime's sleep, a [`core::Sleep`], with [`ClientBuilder::sleep`], or turn
-//! retries and timeouts off (`.retry(RetryConfig::disabled())`,
-//! `.timeouts(TimeoutConfig::none())`). Until then `build()` fails with
-//! [`ConfigError::MissingTimer`]; `wait` always needs a timer.
+//! the client your runtime's sleep, a `glair::core::Sleep`, with
+//! [`ClientBuilder::sleep`], or turn retries and timeouts off
+//! (`.retry(RetryConfig::disabled())`, `.timeouts(TimeoutConfig::none())`). Until then
+//! `build()` fails with [`ConfigError::MissingTimer`]; `wait` always needs a timer.
 //!
 //! ```
 //! use std::time::Duration;
