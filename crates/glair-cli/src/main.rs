@@ -11,8 +11,9 @@ glair [...] <KIND> wait SID [--interval DURATION] [--max-wait DURATION]
 glair [...] face match --captured FILE --stored FILE
 glair [...] face passive-liveness --image FILE
 glair [...] face active-liveness --image FILE --gesture-code CODE
-glair [...] identity verification --nik NIK --name NAME --date-of-birth DD-MM-YYYY [--no-kk …] [--mother-maiden-name …] […]
-glair [...] identity face-verification --nik NIK --name NAME --date-of-birth DD-MM-YYYY --face-image FILE
+glair [...] identity verification --input FILE|-    (JSON: {"nik": …, "name": …, "date_of_birth": …, "no_kk": …, …})
+glair [...] identity face-verification --input FILE|- --face-image FILE
+glair [...] identity verification --nik NIK --name NAME --date-of-birth DD-MM-YYYY [--no-kk …] […]    (shows them in `ps`)
 glair [...] ocr <DOCUMENT> --image FILE    (ktp [--qualities], bpkb [--page N], general-document [--table], npwp, kk, …)
 ```
 
