@@ -1,16 +1,14 @@
 //! [`HyperTransport`]: the default [`Transport`], built on hyper 1 and hyper-util's pooled
 //! client (feature `hyper`; HTTPS with the `rustls` feature).
 //!
-//! - [`connector`]: the route of each connection (direct, CONNECT tunnel, forwarding proxy)
-//!   and the connect deadline;
-//! - [`proxy`]: where the proxy settings come from (environment or builder);
+//! - [`connector`]: the route of each connection (direct or through a CONNECT tunnel, as the
+//!   crate's shared [`proxy`](crate::proxy) rules decide) and the connect deadline;
 //! - [`errors`]: which side and stage failed, as a [`TransportError`];
 //! - [`tls`]: the rustls configuration (roots, ALPN);
 //! - [`timer`]: the runtime-independent timer behind the deadline and the pool.
 
 mod connector;
 mod errors;
-mod proxy;
 mod timer;
 #[cfg(feature = "rustls")]
 mod tls;
@@ -27,8 +25,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use self::connector::{Connector, Deadline};
-use self::proxy::{EnvSource, Proxies, ProxySource, proxy_address};
 use crate::error::{BuildError, TransportError, TransportErrorKind};
+use crate::proxy::{self, EnvSource, Proxies, ProxySource, Route};
 use crate::transport::Transport;
 
 #[cfg(feature = "rustls")]
@@ -487,10 +485,7 @@ impl HyperTransport {
     /// The proxy `uri` goes through (`host:port`, without credentials), or `None` when it is
     /// reached directly.
     pub fn proxy_for(&self, uri: &http::Uri) -> Option<String> {
-        self.proxies
-            .as_ref()
-            .and_then(|p| p.intercept(uri))
-            .map(|i| proxy_address(i.uri()))
+        self.proxies.as_ref().and_then(|p| p.proxy_for(uri))
     }
 
     fn check_uri(&self, uri: &http::Uri) -> Result<(), TransportError> {
@@ -598,23 +593,12 @@ impl Transport for HyperTransport {
             None => None,
         };
         let host = request.uri().host().unwrap_or_default().to_owned();
-        let intercept = self
-            .proxies
-            .as_ref()
-            .and_then(|p| p.intercept(request.uri()));
-        let via = intercept.as_ref().map(|i| proxy_address(i.uri()));
-        let mut request = request.map(Full::new);
-        if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) {
-            // Forwarded plain HTTP: the proxy reads its credentials from the request itself
-            // (for https:// they go in the CONNECT, never to the origin).
-            if let Some(auth) = intercept.as_ref().and_then(|i| i.basic_auth()) {
-                let mut auth = auth.clone();
-                auth.set_sensitive(true);
-                request
-                    .headers_mut()
-                    .insert(http::header::PROXY_AUTHORIZATION, auth);
-            }
-        }
+        let via = match self.proxies.as_ref().map(|p| p.route(request.uri())) {
+            None | Some(Route::Direct) => None,
+            Some(Route::Tunnel(proxy)) => Some(proxy.address()),
+            Some(Route::Refused(proxy)) => return Err(proxy::refused_plain_http(&proxy.address())),
+        };
+        let request = request.map(Full::new);
         let result = match &self.inner {
             #[cfg(not(feature = "rustls"))]
             Inner::Plain(client) => client.request(request).await,
@@ -625,19 +609,6 @@ impl Transport for HyperTransport {
             }
         };
         let response = result.map_err(|error| errors::map_error(error, &host, via.as_deref()))?;
-        if let Some(proxy) = via.as_deref() {
-            // Only a proxy sends 407 (RFC 9110 §15.5.8): on a forwarded http:// request it is
-            // the proxy's answer, not the origin's, and gets the same error as a refused tunnel.
-            if response.status() == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
-                return Err(TransportError::new(
-                    TransportErrorKind::ProxyAuth,
-                    format!(
-                        "proxy {proxy} refused to forward the request to {host}: 407 Proxy Authentication Required (check the user and password in the proxy URL)"
-                    ),
-                )
-                .at_proxy());
-            }
-        }
         self.read_body(response).await
     }
 }

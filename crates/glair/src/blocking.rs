@@ -40,9 +40,7 @@ use glair_types::{
 
 use crate::call::{self, ClientParts};
 use crate::client::{CommonBuilder, common_builder_setters};
-#[cfg(not(feature = "blocking"))]
-use crate::error::ConfigError;
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::options::Settings;
 
 /// Face biometrics through a blocking [`Client`]: [`Client::face`]. The same methods as the
@@ -236,7 +234,10 @@ fn default_transport(
     if let Some(limit) = max_body {
         builder = builder.max_response_body_bytes(limit);
     }
-    Ok(SharedBlockingTransport::new(builder.build()))
+    let transport = builder
+        .build()
+        .map_err(|e| Error::Config(ConfigError::Transport(e)))?;
+    Ok(SharedBlockingTransport::new(transport))
 }
 
 #[cfg(not(feature = "blocking"))]
