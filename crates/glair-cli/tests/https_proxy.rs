@@ -7,11 +7,11 @@
 
 // The integration tests' proxies, shared by path (a test crate cannot depend on it).
 #[allow(dead_code, unreachable_pub)]
-#[path = "../../../tests/src/tinyproxy.rs"]
-mod tinyproxy;
-#[allow(dead_code, unreachable_pub)]
 #[path = "../../../tests/src/stand_in_proxy.rs"]
 mod stand_in_proxy;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../tests/src/tinyproxy.rs"]
+mod tinyproxy;
 
 use std::path::PathBuf;
 use std::process::Command;

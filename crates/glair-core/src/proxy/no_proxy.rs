@@ -1,17 +1,19 @@
 //! `NO_PROXY` matching, written after curl's `Curl_check_noproxy` (lib/noproxy.c) and held
-//! to the installed curl by a table test (`tests/no_proxy_curl.rs`).
+//! to the installed curl (7.88) by a table test (`tests/no_proxy_curl.rs`).
 //!
 //! - The whole list being `*` matches every host (a `*` among other entries does not, as in
 //!   curl).
-//! - Entries are separated by commas; blanks around them are skipped. As in curl, an entry
-//!   followed by a blank and then anything but a comma ends the list.
+//! - Entries are separated by commas or blanks (curl 7.88 warns about blanks but honours
+//!   them).
 //! - A host name matches an entry equal to it or to one of its parent domains, ignoring case,
 //!   one trailing dot on either side and one leading dot on the entry (`example.com` and
 //!   `.example.com` both match `example.com` and `api.example.com`, not `notexample.com`).
-//! - An IP host (IPv4, or IPv6 in brackets) matches an entry that is the same address, or a
-//!   CIDR range holding it (`10.0.0.0/8`, `fd00::/8`); host-name entries never match it.
+//! - An IPv4 host matches an entry that is the same address or a CIDR range holding it
+//!   (`10.0.0.0/8`); host-name entries never match it.
+//! - An IPv6 host (`[::1]`) is compared as curl 7.88 compares it: its text without brackets,
+//!   like a name (`::1` matches it; ranges do not).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 /// A parsed bypass list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,27 +30,11 @@ impl NoProxy {
                 entries: Vec::new(),
             };
         }
-        let blank = |c: char| c == ' ' || c == '\t';
-        let mut entries = Vec::new();
-        let mut rest = list;
-        loop {
-            rest = rest.trim_start_matches(blank);
-            if rest.is_empty() {
-                break;
-            }
-            let end = rest
-                .find(|c: char| blank(c) || c == ',')
-                .unwrap_or(rest.len());
-            if end > 0 {
-                entries.push(rest[..end].to_owned());
-            }
-            rest = rest[end..].trim_start_matches(blank);
-            match rest.strip_prefix(',') {
-                Some(after) => rest = after.trim_start_matches(','),
-                // Not a comma: curl stops reading here.
-                None => break,
-            }
-        }
+        let entries = list
+            .split([',', ' ', '\t'])
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect();
         Self {
             everything: false,
             entries,
@@ -68,17 +54,13 @@ impl NoProxy {
         if host.is_empty() {
             return false;
         }
-        if let Some(inside) = host.strip_prefix('[') {
-            let Some(v6) = inside
-                .strip_suffix(']')
-                .and_then(|h| h.parse::<Ipv6Addr>().ok())
-            else {
-                return false;
-            };
-            return self.entries.iter().any(|e| cidr_match(IpAddr::V6(v6), e));
-        }
+        // curl 7.88 gets an IPv6 host without its brackets and compares it as a name.
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
         if let Ok(v4) = host.parse::<Ipv4Addr>() {
-            return self.entries.iter().any(|e| cidr_match(IpAddr::V4(v4), e));
+            return self.entries.iter().any(|e| cidr4_match(v4, e));
         }
         let name = host.strip_suffix('.').unwrap_or(host);
         self.entries.iter().any(|entry| {
@@ -98,37 +80,25 @@ impl NoProxy {
     }
 }
 
-/// curl's `Curl_cidr4_match` / `Curl_cidr6_match`: `entry` is an address with an optional
-/// `/bits` (no bits, or 0, means the whole address; more bits than the address has, or an
-/// entry of the other family, never match).
-fn cidr_match(ip: IpAddr, entry: &str) -> bool {
+/// curl's `Curl_cidr4_match`: `entry` is an address with an optional `/bits` (no bits, or
+/// 0, means the whole address; more than 32 never matches).
+fn cidr4_match(ip: Ipv4Addr, entry: &str) -> bool {
     let (address, bits) = match entry.split_once('/') {
-        // curl reads the bits with atoi: leading digits, anything else 0.
+        // curl reads the bits with atoi: leading digits, none is 0.
         Some((address, bits)) => {
             let digits: String = bits.chars().take_while(char::is_ascii_digit).collect();
-            (
-                address,
-                digits
-                    .parse::<u32>()
-                    .unwrap_or(if digits.is_empty() { 0 } else { u32::MAX }),
-            )
+            let bits = if digits.is_empty() {
+                0
+            } else {
+                digits.parse::<u32>().unwrap_or(u32::MAX)
+            };
+            (address, bits)
         }
         None => (entry, 0),
     };
-    match ip {
-        IpAddr::V4(ip) => {
-            let Ok(network) = address.parse::<Ipv4Addr>() else {
-                return false;
-            };
-            prefix_match(&ip.octets(), &network.octets(), bits)
-        }
-        IpAddr::V6(ip) => {
-            let Ok(network) = address.parse::<Ipv6Addr>() else {
-                return false;
-            };
-            prefix_match(&ip.octets(), &network.octets(), bits)
-        }
-    }
+    address
+        .parse::<Ipv4Addr>()
+        .is_ok_and(|network| prefix_match(&ip.octets(), &network.octets(), bits))
 }
 
 fn prefix_match(ip: &[u8], network: &[u8], bits: u32) -> bool {
@@ -181,7 +151,10 @@ mod tests {
         }
         assert!(NoProxy::parse("*").matches("127.0.0.1"));
         assert!(!NoProxy::parse("a.test, *").matches("x.test"));
-        assert!(NoProxy::parse("fd00::/8").matches("[fd12::1]"));
+        assert!(
+            !NoProxy::parse("fd00::/8").matches("[fd12::1]"),
+            "as curl 7.88"
+        );
         assert!(!NoProxy::parse("fd00::/8").matches("10.0.0.1"));
     }
 
@@ -191,7 +164,9 @@ mod tests {
             NoProxy::parse(" a ,, b,c ").entries,
             vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]
         );
-        // A blank then something else than a comma: curl reads no further.
-        assert_eq!(NoProxy::parse("a b,c").entries, vec!["a".to_owned()]);
+        assert_eq!(
+            NoProxy::parse("a b,c").entries,
+            vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]
+        );
     }
 }
