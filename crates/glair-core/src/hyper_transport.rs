@@ -83,15 +83,21 @@ const SMALL_BODY: usize = 16 * 1024;
 ///   scheme's own is unset, `NO_PROXY` for hosts to reach directly (each name in lower or
 ///   upper case; the lower-case one wins when both are set, as in curl; in a CGI process,
 ///   recognised by `REQUEST_METHOD`, upper-case `HTTP_PROXY` is ignored because it can come
-///   from a request header). `NO_PROXY` follows curl: comma-separated; `*` matches every
-///   host; a name matches itself and its subdomains (`example.com` and `.example.com` both
-///   match `api.example.com`, not `notexample.com`); IP addresses and CIDR ranges match
-///   literal IP hosts. `https://` goes through an HTTP `CONNECT` tunnel (hyper-util's
-///   `Tunnel`), so TLS stays end to end with the origin; `http://` is forwarded in absolute
-///   form. Only `http://` proxy URLs work (`host:port` means `http://host:port`; the port
-///   defaults to 80); `https://` and SOCKS proxy URLs are refused at build time rather than
-///   silently ignored. Credentials in the URL's userinfo (percent-encoded) are sent as
-///   `Proxy-Authorization: Basic` to the proxy only, and never appear in `Debug`, errors or
+///   from a request header). `NO_PROXY` follows curl 7.88 (a table test compares the two):
+///   entries separated by commas or blanks; `*` alone matches every host; a name matches
+///   itself and its subdomains, trailing dots ignored (`example.com` and `.example.com` both
+///   match `api.example.com.`, not `notexample.com`); IPv4 addresses and CIDR ranges match
+///   IPv4 hosts; IPv6 hosts match the same text (`::1`). `https://` goes through an HTTP
+///   `CONNECT` tunnel (hyper-util's `Tunnel`), so TLS stays end to end with the origin.
+///   Plain `http://` never goes through a proxy (its credentials would cross it in clear):
+///   to a loopback host it goes direct, to any other host that a proxy would carry it is
+///   refused with [`TransportErrorKind::Other`]. Proxy URLs are checked completely at build
+///   time: only `http://` (`host:port` means `http://host:port`), a port from 1 to 65535
+///   (default 80), no path, query or fragment; `https://` and SOCKS proxy URLs are refused
+///   rather than silently ignored, and the error quotes nothing of the URL. The rules are
+///   shared with the blocking `UreqTransport`. Credentials in the URL's userinfo
+///   (percent-encoded) are sent as `Proxy-Authorization: Basic` to the proxy only, and never
+///   appear in `Debug`, errors or
 ///   logs. Set a proxy yourself with [`proxy`](HyperTransportBuilder::proxy), or turn the
 ///   environment off with [`proxy_from_env(false)`](HyperTransportBuilder::proxy_from_env).
 /// - **Runtimes**: works on any tokio runtime (multi-thread or current-thread, with or without

@@ -22,7 +22,11 @@
 //! ```
 //!
 //! No tokio, no hyper: `cargo tree -p glair --no-default-features --features blocking` lists
-//! neither. No thread is started: pauses block the calling thread.
+//! neither. Pauses block the calling thread. The default transport
+//! ([`UreqTransport`](glair_core::UreqTransport)) starts no thread per request: only its
+//! resolver's short-lived `glair-dns` lookup threads, at most 4 at once, while a host name is
+//! looked up (never for IP addresses or names looked up in the last 30 s). It takes its proxy
+//! from the environment like the async client (see `UreqTransportBuilder::proxy`).
 
 use std::fmt;
 use std::marker::PhantomData;
