@@ -144,7 +144,7 @@ fn no_output_holds_the_password() {
         let (user_text, password_text) = if percent_encode {
             (encoded(&user), encoded(&password))
         } else {
-            (user.clone(), password.clone())
+            (user, password.clone())
         };
         let url = format!("http://{user_text}:{password_text}@{closed}");
         captured.0.lock().unwrap().clear();

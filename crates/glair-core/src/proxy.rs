@@ -118,6 +118,7 @@ impl Proxies {
     }
 
     /// Every proxy a route may name.
+    #[cfg(feature = "ureq")]
     pub(crate) fn proxy_urls(&self) -> impl Iterator<Item = &ProxyUrl> {
         self.https.iter().chain(self.http.iter())
     }

@@ -122,15 +122,18 @@ impl ProxyUrl {
     }
 
     /// The host as in a URI (`[v6]` bracketed).
+    #[cfg(feature = "ureq")]
     pub(crate) fn host(&self) -> &str {
         &self.host
     }
 
+    #[cfg(feature = "ureq")]
     pub(crate) fn port(&self) -> u16 {
         self.port
     }
 
     /// The decoded user name and password, if the URL had any.
+    #[cfg(any(feature = "ureq", test))]
     pub(crate) fn credentials(&self) -> Option<&Credentials> {
         self.credentials.as_ref()
     }
