@@ -4,7 +4,46 @@
 
 use std::time::Duration;
 
+pub mod stand_in_proxy;
 pub mod tinyproxy;
+
+/// An HTTP proxy the proxy tests run against: [`stand_in_proxy::StandInProxy`] by default,
+/// [`tinyproxy::Tinyproxy`] in the `.ci/run` step that runs the ignored tests.
+pub trait TestProxy: Sized {
+    /// Starts one open to everyone.
+    fn start() -> Self;
+    /// Starts one requiring Basic credentials.
+    fn with_basic_auth(user: &str, password: &str) -> Self;
+    /// `127.0.0.1:PORT`.
+    fn addr(&self) -> std::net::SocketAddr;
+    /// `http://127.0.0.1:PORT`.
+    fn url(&self) -> String;
+    /// `http://USER:PASSWORD@127.0.0.1:PORT`.
+    fn url_with(&self, user: &str, password: &str) -> String;
+    /// The request lines it received (`CONNECT host:port HTTP/1.1`), in order.
+    fn requests(&self) -> Vec<String>;
+    /// Its log, for failure messages.
+    fn log(&self) -> String;
+}
+
+macro_rules! test_proxy {
+    ($($ty:ty),*) => {$(
+        impl TestProxy for $ty {
+            fn start() -> Self { <$ty>::start() }
+            fn with_basic_auth(user: &str, password: &str) -> Self {
+                <$ty>::with_basic_auth(user, password)
+            }
+            fn addr(&self) -> std::net::SocketAddr { <$ty>::addr(self) }
+            fn url(&self) -> String { <$ty>::url(self) }
+            fn url_with(&self, user: &str, password: &str) -> String {
+                <$ty>::url_with(self, user, password)
+            }
+            fn requests(&self) -> Vec<String> { <$ty>::requests(self) }
+            fn log(&self) -> String { <$ty>::log(self) }
+        }
+    )*};
+}
+test_proxy!(stand_in_proxy::StandInProxy, tinyproxy::Tinyproxy);
 
 use bytes::Bytes;
 use glair::core::{HyperTransport, Transport};

@@ -1,9 +1,14 @@
 //! The `glair` binary over HTTPS and through a proxy: `--ca-cert` / `GLAIR_CA_CERT` trust the
 //! TLS emulator's generated root, and the proxy variables of the process environment are
-//! honoured (a real tinyproxy on loopback sees the tunnel; `NO_PROXY` bypasses it).
+//! honoured (the proxy on loopback sees the tunnel; `NO_PROXY` bypasses it). The proxy is
+//! the in-process stand-in by default, a real tinyproxy in the ignored twin that `.ci/run`
+//! runs with `--ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-// The integration tests' tinyproxy harness, shared by path (a test crate cannot depend on it).
+// The integration tests' proxies, shared by path (a test crate cannot depend on it).
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../tests/src/stand_in_proxy.rs"]
+mod stand_in_proxy;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../tests/src/tinyproxy.rs"]
 mod tinyproxy;
@@ -15,6 +20,7 @@ use glair_emulator::{Emulator, EmulatorConfig, EmulatorTls};
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
+use stand_in_proxy::StandInProxy;
 use tinyproxy::Tinyproxy;
 
 const BIN: &str = env!("CARGO_BIN_EXE_glair");
@@ -126,10 +132,50 @@ fn ca_cert_flag_and_variable_trust_the_emulator_root() {
     assert!(stderr.contains("is not usable"), "{stderr}");
 }
 
+/// What the tests need of a proxy.
+trait Proxy {
+    fn url(&self) -> String;
+    fn requests(&self) -> Vec<String>;
+    fn log(&self) -> String;
+}
+
+impl Proxy for StandInProxy {
+    fn url(&self) -> String {
+        StandInProxy::url(self)
+    }
+    fn requests(&self) -> Vec<String> {
+        StandInProxy::requests(self)
+    }
+    fn log(&self) -> String {
+        StandInProxy::log(self)
+    }
+}
+
+impl Proxy for Tinyproxy {
+    fn url(&self) -> String {
+        Tinyproxy::url(self)
+    }
+    fn requests(&self) -> Vec<String> {
+        Tinyproxy::requests(self)
+    }
+    fn log(&self) -> String {
+        Tinyproxy::log(self)
+    }
+}
+
 #[test]
 fn the_proxy_variables_are_honoured() {
-    let tls = Tls::start("proxy");
-    let proxy = Tinyproxy::start();
+    proxy_variables_are_honoured("proxy", &StandInProxy::start());
+}
+
+#[test]
+#[ignore = "needs tinyproxy: run by the `.ci/run` step \"proxy tests against tinyproxy\""]
+fn the_proxy_variables_are_honoured_by_tinyproxy() {
+    proxy_variables_are_honoured("tinyproxy", &Tinyproxy::start());
+}
+
+fn proxy_variables_are_honoured(name: &str, proxy: &impl Proxy) {
+    let tls = Tls::start(name);
     let tunnel = format!("CONNECT {} HTTP/1.1", tls.emulator.local_addr());
 
     let (code, _, stderr) = run(tls
@@ -182,4 +228,34 @@ fn the_proxy_variables_are_honoured() {
         stderr.contains("ALL_PROXY") && stderr.contains("SOCKS"),
         "{stderr}"
     );
+}
+
+/// Proxy URLs the red team used: a password holding an unencoded `/`, `#` or `?`, a port out
+/// of range. Each is a usage error naming the variable, and no output (trace logs included)
+/// holds the password or the port.
+#[test]
+fn a_bad_proxy_url_never_prints_its_password() {
+    let tls = Tls::start("bad-proxy");
+    for value in [
+        "http://alice:S3cr3tPw/x@127.0.0.1:3128",
+        "http://alice:S3cr3tPw#x@127.0.0.1:3128",
+        "http://alice:S3cr3tPw?x@127.0.0.1:3128",
+        "http://u:S3cr3tPw@127.0.0.1:99999",
+        "http://u:S3cr3tPw@127.0.0.1:31a8",
+    ] {
+        let (code, stdout, stderr) = run(tls
+            .glair()
+            .env("HTTPS_PROXY", value)
+            .env("RUST_LOG", "trace")
+            .args(["passive-liveness-sessions", "retrieve", "sid-1"]));
+        assert_eq!(code, 2, "{value}: {stderr}");
+        assert!(stderr.contains("HTTPS_PROXY"), "{stderr}");
+        for secret in ["S3cr3tPw", "99999", "31a8"] {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{value}: {stdout} {stderr}"
+            );
+        }
+    }
+    assert_eq!(tls.emulator.stats().requests_total, 0);
 }

@@ -1,16 +1,14 @@
 //! [`HyperTransport`]: the default [`Transport`], built on hyper 1 and hyper-util's pooled
 //! client (feature `hyper`; HTTPS with the `rustls` feature).
 //!
-//! - [`connector`]: the route of each connection (direct, CONNECT tunnel, forwarding proxy)
-//!   and the connect deadline;
-//! - [`proxy`]: where the proxy settings come from (environment or builder);
+//! - [`connector`]: the route of each connection (direct or through a CONNECT tunnel, as the
+//!   crate's shared [`proxy`](crate::proxy) rules decide) and the connect deadline;
 //! - [`errors`]: which side and stage failed, as a [`TransportError`];
 //! - [`tls`]: the rustls configuration (roots, ALPN);
 //! - [`timer`]: the runtime-independent timer behind the deadline and the pool.
 
 mod connector;
 mod errors;
-mod proxy;
 mod timer;
 #[cfg(feature = "rustls")]
 mod tls;
@@ -27,8 +25,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use self::connector::{Connector, Deadline};
-use self::proxy::{EnvSource, Proxies, ProxySource, proxy_address};
 use crate::error::{BuildError, TransportError, TransportErrorKind};
+use crate::proxy::{self, EnvSource, Proxies, ProxySource, Route};
 use crate::transport::Transport;
 
 #[cfg(feature = "rustls")]
@@ -85,15 +83,21 @@ const SMALL_BODY: usize = 16 * 1024;
 ///   scheme's own is unset, `NO_PROXY` for hosts to reach directly (each name in lower or
 ///   upper case; the lower-case one wins when both are set, as in curl; in a CGI process,
 ///   recognised by `REQUEST_METHOD`, upper-case `HTTP_PROXY` is ignored because it can come
-///   from a request header). `NO_PROXY` follows curl: comma-separated; `*` matches every
-///   host; a name matches itself and its subdomains (`example.com` and `.example.com` both
-///   match `api.example.com`, not `notexample.com`); IP addresses and CIDR ranges match
-///   literal IP hosts. `https://` goes through an HTTP `CONNECT` tunnel (hyper-util's
-///   `Tunnel`), so TLS stays end to end with the origin; `http://` is forwarded in absolute
-///   form. Only `http://` proxy URLs work (`host:port` means `http://host:port`; the port
-///   defaults to 80); `https://` and SOCKS proxy URLs are refused at build time rather than
-///   silently ignored. Credentials in the URL's userinfo (percent-encoded) are sent as
-///   `Proxy-Authorization: Basic` to the proxy only, and never appear in `Debug`, errors or
+///   from a request header). `NO_PROXY` follows curl 7.88 (a table test compares the two):
+///   entries separated by commas or blanks; `*` alone matches every host; a name matches
+///   itself and its subdomains, trailing dots ignored (`example.com` and `.example.com` both
+///   match `api.example.com.`, not `notexample.com`); IPv4 addresses and CIDR ranges match
+///   IPv4 hosts; IPv6 hosts match the same text (`::1`). `https://` goes through an HTTP
+///   `CONNECT` tunnel (hyper-util's `Tunnel`), so TLS stays end to end with the origin.
+///   Plain `http://` never goes through a proxy (its credentials would cross it in clear):
+///   to a loopback host it goes direct, to any other host that a proxy would carry it is
+///   refused with [`TransportErrorKind::Other`]. Proxy URLs are checked completely at build
+///   time: only `http://` (`host:port` means `http://host:port`), a port from 1 to 65535
+///   (default 80), no path, query or fragment; `https://` and SOCKS proxy URLs are refused
+///   rather than silently ignored, and the error quotes nothing of the URL. The rules are
+///   shared with the blocking `UreqTransport`. Credentials in the URL's userinfo
+///   (percent-encoded) are sent as `Proxy-Authorization: Basic` to the proxy only, and never
+///   appear in `Debug`, errors or
 ///   logs. Set a proxy yourself with [`proxy`](HyperTransportBuilder::proxy), or turn the
 ///   environment off with [`proxy_from_env(false)`](HyperTransportBuilder::proxy_from_env).
 /// - **Runtimes**: works on any tokio runtime (multi-thread or current-thread, with or without
@@ -487,10 +491,7 @@ impl HyperTransport {
     /// The proxy `uri` goes through (`host:port`, without credentials), or `None` when it is
     /// reached directly.
     pub fn proxy_for(&self, uri: &http::Uri) -> Option<String> {
-        self.proxies
-            .as_ref()
-            .and_then(|p| p.intercept(uri))
-            .map(|i| proxy_address(i.uri()))
+        self.proxies.as_ref().and_then(|p| p.proxy_for(uri))
     }
 
     fn check_uri(&self, uri: &http::Uri) -> Result<(), TransportError> {
@@ -598,23 +599,12 @@ impl Transport for HyperTransport {
             None => None,
         };
         let host = request.uri().host().unwrap_or_default().to_owned();
-        let intercept = self
-            .proxies
-            .as_ref()
-            .and_then(|p| p.intercept(request.uri()));
-        let via = intercept.as_ref().map(|i| proxy_address(i.uri()));
-        let mut request = request.map(Full::new);
-        if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) {
-            // Forwarded plain HTTP: the proxy reads its credentials from the request itself
-            // (for https:// they go in the CONNECT, never to the origin).
-            if let Some(auth) = intercept.as_ref().and_then(|i| i.basic_auth()) {
-                let mut auth = auth.clone();
-                auth.set_sensitive(true);
-                request
-                    .headers_mut()
-                    .insert(http::header::PROXY_AUTHORIZATION, auth);
-            }
-        }
+        let via = match self.proxies.as_ref().map(|p| p.route(request.uri())) {
+            None | Some(Route::Direct) => None,
+            Some(Route::Tunnel(proxy)) => Some(proxy.address()),
+            Some(Route::Refused(proxy)) => return Err(proxy::refused_plain_http(&proxy.address())),
+        };
+        let request = request.map(Full::new);
         let result = match &self.inner {
             #[cfg(not(feature = "rustls"))]
             Inner::Plain(client) => client.request(request).await,
@@ -625,19 +615,6 @@ impl Transport for HyperTransport {
             }
         };
         let response = result.map_err(|error| errors::map_error(error, &host, via.as_deref()))?;
-        if let Some(proxy) = via.as_deref() {
-            // Only a proxy sends 407 (RFC 9110 §15.5.8): on a forwarded http:// request it is
-            // the proxy's answer, not the origin's, and gets the same error as a refused tunnel.
-            if response.status() == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED {
-                return Err(TransportError::new(
-                    TransportErrorKind::ProxyAuth,
-                    format!(
-                        "proxy {proxy} refused to forward the request to {host}: 407 Proxy Authentication Required (check the user and password in the proxy URL)"
-                    ),
-                )
-                .at_proxy());
-            }
-        }
         self.read_body(response).await
     }
 }

@@ -150,6 +150,9 @@ mod jitter;
 #[cfg(feature = "mock")]
 mod mock;
 pub mod poll;
+#[cfg(any(feature = "hyper", feature = "ureq"))]
+mod proxy;
+mod redact;
 pub mod retry;
 mod time;
 mod timeout;
@@ -178,6 +181,7 @@ pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
 pub use poll::{PollPlan, PollStep};
+pub use redact::redact_userinfo;
 pub use retry::{
     AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide,
     parse_retry_after,

@@ -110,6 +110,7 @@ fn a_body_over_the_limit_is_body_too_large() {
     let err = UreqTransport::builder()
         .max_response_body_bytes(1024)
         .build()
+        .unwrap()
         .send(get(format!("http://{addr}/x")), None)
         .unwrap_err();
     assert_eq!(

@@ -93,7 +93,7 @@ pub use response::{
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
-pub use web_url::{MAX_URL_LEN, redact_userinfo};
+pub use web_url::MAX_URL_LEN;
 
 // The whole GLAIR Vision API: endpoint descriptions, uploads, face, identity and OCR calls.
 mod endpoint;

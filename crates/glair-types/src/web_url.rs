@@ -94,30 +94,6 @@ pub(crate) fn check_web_url(field: &'static str, value: &str) -> Result<CheckedU
     Ok(CheckedUrl { uri, https })
 }
 
-/// `url` with any `user:password@` removed from its authority, for `Debug` output and logs.
-/// URLs with userinfo are refused before use; this keeps the refused text out of print too.
-///
-/// ```
-/// use glair_types::redact_userinfo;
-///
-/// assert_eq!(redact_userinfo("https://user:pw@example.com/x"), "https://***@example.com/x");
-/// assert_eq!(redact_userinfo("https://u:pa/ss@example.com"), "https://***@example.com");
-/// assert_eq!(redact_userinfo("https://example.com/a"), "https://example.com/a");
-/// ```
-pub fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
-    let (scheme_end, rest) = match url.find("://") {
-        Some(i) => (i + 3, &url[i + 3..]),
-        None => (0, url),
-    };
-    // Up to the last `@` anywhere: a password with an unescaped `/`, `?` or `#` in it ends the
-    // authority early for a parser, and must not leak through that gap. A path or query that
-    // holds an `@` is redacted too: too much is hidden rather than too little.
-    match rest.rfind('@') {
-        Some(at) => std::borrow::Cow::Owned(format!("{}***{}", &url[..scheme_end], &rest[at..])),
-        None => std::borrow::Cow::Borrowed(url),
-    }
-}
-
 /// Refuses a port that is not a number from 1 to 65535. `http::Uri` accepts `:0` and, for
 /// ports that do not fit 16 bits, silently drops them, which would send the request (with its
 /// credentials) to the scheme's default port instead.
@@ -221,24 +197,6 @@ mod tests {
                     assert!(!err.to_string().contains(piece), "{url}: {err}");
                 }
             }
-        }
-    }
-
-    #[test]
-    fn userinfo_is_redacted() {
-        for (input, expected) in [
-            ("https://u:p@h.example", "https://***@h.example"),
-            ("http://a@b@h.example:80/p?q=@", "http://***@"),
-            ("u:secret@h.example/x", "***@h.example/x"),
-            ("https://u:pa/ss@h.example/", "https://***@h.example/"),
-            ("https://u:p?w@h.example", "https://***@h.example"),
-            ("https://u:p#w@h.example", "https://***@h.example"),
-            ("https://h.example/?to=a@b", "https://***@b"),
-            ("https://h.example/a", "https://h.example/a"),
-            ("not a url", "not a url"),
-            ("", ""),
-        ] {
-            assert_eq!(redact_userinfo(input), expected, "{input}");
         }
     }
 

@@ -22,7 +22,11 @@
 //! ```
 //!
 //! No tokio, no hyper: `cargo tree -p glair --no-default-features --features blocking` lists
-//! neither. No thread is started: pauses block the calling thread.
+//! neither. Pauses block the calling thread. The default transport
+//! ([`UreqTransport`](glair_core::UreqTransport)) starts no thread per request: only its
+//! resolver's short-lived `glair-dns` lookup threads, at most 4 at once, while a host name is
+//! looked up (never for IP addresses or names looked up in the last 30 s). It takes its proxy
+//! from the environment like the async client (see `UreqTransportBuilder::proxy`).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -40,9 +44,7 @@ use glair_types::{
 
 use crate::call::{self, ClientParts};
 use crate::client::{CommonBuilder, common_builder_setters};
-#[cfg(not(feature = "blocking"))]
-use crate::error::ConfigError;
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::options::Settings;
 
 /// Face biometrics through a blocking [`Client`]: [`Client::face`]. The same methods as the
@@ -236,7 +238,10 @@ fn default_transport(
     if let Some(limit) = max_body {
         builder = builder.max_response_body_bytes(limit);
     }
-    Ok(SharedBlockingTransport::new(builder.build()))
+    let transport = builder
+        .build()
+        .map_err(|e| Error::Config(ConfigError::Transport(e)))?;
+    Ok(SharedBlockingTransport::new(transport))
 }
 
 #[cfg(not(feature = "blocking"))]

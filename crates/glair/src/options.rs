@@ -316,16 +316,7 @@ pub(crate) fn resolve_config(
     }
 }
 
-/// A URL for `Debug` output: without the `user:password@` of its authority.
-pub(crate) fn redact_userinfo(url: &str) -> Cow<'_, str> {
-    let authority_start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[authority_start..];
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_len].rfind('@') {
-        Some(at) => Cow::Owned(format!("{}{}", &url[..authority_start], &rest[at + 1..])),
-        None => Cow::Borrowed(url),
-    }
-}
+pub(crate) use glair_core::redact_userinfo;
 
 /// `Debug` of an optional URL without its userinfo.
 pub(crate) struct RedactedUrl<'a>(pub(crate) Option<&'a str>);
@@ -359,22 +350,6 @@ impl fmt::Debug for Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn userinfo_is_removed() {
-        let cases = [
-            ("https://user:pass@host.example/x", "https://host.example/x"),
-            ("https://user@host.example", "https://host.example"),
-            ("http://a:b@127.0.0.1:8080?q=1", "http://127.0.0.1:8080?q=1"),
-            ("https://host.example/p@th", "https://host.example/p@th"),
-            ("https://u:p@ss@host.example", "https://host.example"),
-            ("user:pass@host", "host"),
-            ("", ""),
-        ];
-        for (url, shown) in cases {
-            assert_eq!(redact_userinfo(url), shown, "{url}");
-        }
-    }
 
     #[test]
     fn debug_hides_userinfo_and_credentials() {

@@ -1,6 +1,7 @@
-//! The connector under hyper-util's pooled client: direct, through an HTTP CONNECT tunnel
-//! (hyper-util's [`Tunnel`]) for `https://`, or to a forwarding proxy for plain `http://`,
-//! with one deadline over the whole connection setup.
+//! The connector under hyper-util's pooled client: direct, or through an HTTP CONNECT tunnel
+//! (hyper-util's [`Tunnel`]) for `https://` as the shared [`proxy`](crate::proxy) rules
+//! decide, with one deadline over the whole connection setup. (Plain `http://` never goes
+//! through a proxy: the transport refuses it before it gets here.)
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -18,8 +19,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
-use super::proxy::{Proxies, proxy_address};
 use super::timer::within;
+use crate::proxy::{Proxies, Route};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
@@ -113,17 +114,15 @@ impl StdError for ConnectError {
     }
 }
 
-/// A TCP connection, remembering whether it goes to a forwarding proxy (then requests are
-/// sent in absolute form).
+/// A TCP connection, to the origin or through a tunnel to it.
 #[derive(Debug)]
 pub(crate) struct Conn {
     io: TokioIo<TcpStream>,
-    forwarding_proxy: bool,
 }
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
-        self.io.connected().proxy(self.forwarding_proxy)
+        self.io.connected()
     }
 }
 
@@ -194,56 +193,66 @@ impl Service<Uri> for Connector {
 
     fn call(&mut self, dst: Uri) -> Self::Future {
         let mut http = self.http.clone();
-        let route = self.proxies.as_ref().and_then(|p| p.intercept(&dst));
-        let Some(proxy) = route else {
+        let proxy = match self.proxies.as_ref().map(|p| p.route(&dst)) {
+            None | Some(Route::Direct) => None,
+            Some(Route::Tunnel(proxy)) => Some(proxy),
+            Some(Route::Refused(proxy)) => {
+                // `send` refuses these first; kept so that no path connects in clear.
+                let address = proxy.address();
+                return Box::pin(async move {
+                    Err(ConnectError::Proxy {
+                        proxy: address,
+                        problem: ProxyProblem::Refused,
+                        source: "plain http:// through a proxy is refused".into(),
+                    })
+                });
+            }
+        };
+        let Some(proxy) = proxy else {
             return Box::pin(async move {
                 let io = http
                     .call(dst)
                     .await
                     .map_err(|e| ConnectError::Origin(Box::new(e)))?;
-                Ok(Conn {
-                    io,
-                    forwarding_proxy: false,
-                })
+                Ok(Conn { io })
             });
         };
-        let address = proxy_address(proxy.uri());
-        if dst.scheme() == Some(&http::uri::Scheme::HTTPS) {
-            let mut tunnel = Tunnel::new(proxy.uri().clone(), http);
-            if let Some(auth) = proxy.basic_auth() {
-                // Tunnel marks the value sensitive; it is only ever written to the proxy.
-                tunnel = tunnel.with_auth(auth.clone());
-            }
-            // Bytes a proxy sends after its `200` in the same read are dropped by hyper-util;
-            // harmless for TLS, where the client speaks first.
-            Box::pin(async move {
-                let io = tunnel.call(dst).await.map_err(|e| ConnectError::Proxy {
-                    proxy: address,
-                    problem: ProxyProblem::of_tunnel_error(&e),
-                    source: Box::new(e),
-                })?;
-                Ok(Conn {
-                    io,
-                    forwarding_proxy: false,
-                })
-            })
-        } else {
-            let proxy_uri = proxy.uri().clone();
-            Box::pin(async move {
-                let io = http
-                    .call(proxy_uri)
-                    .await
-                    .map_err(|e| ConnectError::Proxy {
+        let address = proxy.address();
+        let proxy_uri = match Uri::builder()
+            .scheme("http")
+            .authority(address.as_str())
+            .path_and_query("/")
+            .build()
+        {
+            Ok(uri) => uri,
+            Err(e) => {
+                return Box::pin(async move {
+                    Err(ConnectError::Proxy {
                         proxy: address,
                         problem: ProxyProblem::Unreachable,
                         source: Box::new(e),
-                    })?;
-                Ok(Conn {
-                    io,
-                    forwarding_proxy: true,
-                })
-            })
+                    })
+                });
+            }
+        };
+        let mut tunnel = Tunnel::new(proxy_uri, http);
+        if let Some(auth) = proxy
+            .basic_auth()
+            .and_then(|a| http::HeaderValue::from_str(&a).ok())
+        {
+            // Tunnel marks the value sensitive; it is only ever written to the proxy.
+            tunnel = tunnel.with_auth(auth);
         }
+        // Bytes a proxy sends after its `200` in the same read are dropped by hyper-util;
+        // harmless for TLS, where the client speaks first.
+        Box::pin(async move {
+            let io = tunnel.call(dst).await.map_err(|e| ConnectError::Proxy {
+                proxy: address,
+                problem: ProxyProblem::of_tunnel_error(&e),
+                source: Box::new(e),
+            })?;
+            Ok(Conn { io })
+        })
     }
 }
 
