@@ -118,8 +118,8 @@ pub use identity::{
 };
 pub use image::{Detected, ImageFormat, ImageInput, MAX_IMAGE_BYTES, sniff};
 pub use multipart::{
-    EncodedMultipart, MAX_BOUNDARY_ATTEMPTS, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MAX_FORM_BYTES,
-    MultipartForm, Part, escape_filename,
+    EncodedMultipart, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MAX_FORM_BYTES, MultipartForm, Part,
+    escape_filename,
 };
 pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
 
