@@ -345,6 +345,7 @@ mod config;
 mod faults;
 mod fixtures;
 mod html;
+mod idle;
 mod ids;
 mod kinds;
 mod limits;
@@ -359,9 +360,10 @@ mod urls;
 mod vision;
 
 pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
+pub use kinds::MAX_GESTURES;
 pub use limits::{
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_EXPIRED_RETENTION, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MAX_SESSIONS,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_EXPIRED_RETENTION, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_SESSIONS,
 };
 pub use server::Emulator;
 pub use stats::Stats;
