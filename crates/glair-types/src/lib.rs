@@ -90,6 +90,7 @@ pub use response::{
     api_error, check_status, decode_json, decode_retrieved_session, decode_session, request_id,
     service_date,
 };
+pub use session::SESSION_LIFETIME;
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
