@@ -44,11 +44,13 @@ The JSON object's keys are printed in sorted order. `--help` shows the following
     "```\n"
 )]
 
+mod cert_file;
 mod cli;
 mod duration;
 mod kinds;
 mod network;
 mod run;
+mod terminal;
 mod vision;
 
 use std::io::{IsTerminal as _, Write as _};
@@ -91,8 +93,9 @@ fn report_success(success: Success) -> ExitCode {
     for warning in &success.warnings {
         write_stderr(warning);
     }
+    // serde_json escapes C0 controls; DEL and C1 are escaped too, so stdout holds none.
     let line = match serde_json::to_string(&Value::Object(success.json)) {
-        Ok(line) => line,
+        Ok(line) => terminal::escape_json_controls(&line),
         Err(e) => {
             return report_failure(&Failure::call(format!("could not encode the output: {e}")));
         }
@@ -114,8 +117,10 @@ fn report_failure(failure: &Failure) -> ExitCode {
 }
 
 /// Writes `glair: {message}` on stderr. A failing stderr is ignored: there is nowhere left to
-/// report it, and the exit status still tells.
+/// report it, and the exit status still tells. The message is made one printable line here, so
+/// nothing a server sent can reach the terminal as a control sequence.
 fn write_stderr(message: &str) {
+    let message = terminal::one_line(message);
     let _ = writeln!(std::io::stderr().lock(), "glair: {message}");
 }
 
@@ -154,9 +159,6 @@ fn init_tracing() {
                 .with_ansi(std::io::stderr().is_terminal())
                 .try_init();
         }
-        Err(e) => write_stderr(&format!(
-            "warning: ignoring RUST_LOG: {}",
-            run::one_line(&e.to_string())
-        )),
+        Err(e) => write_stderr(&format!("warning: ignoring RUST_LOG: {}", e)),
     }
 }

@@ -45,9 +45,11 @@ pub(crate) fn transport(
     builder.build().map_err(Failure::usage)
 }
 
-/// Reads one PEM file and checks that it holds usable certificates, naming the file if not.
+/// Reads one PEM file (a regular file of at most
+/// [`MAX_CA_CERT_BYTES`](crate::cert_file::MAX_CA_CERT_BYTES)) and checks that it holds usable
+/// certificates, naming the file if not.
 fn read_ca_cert(path: &Path) -> Result<Vec<u8>, Failure> {
-    let pem = std::fs::read(path).map_err(|e| {
+    let pem = crate::cert_file::read(path).map_err(|e| {
         Failure::usage(format!(
             "cannot read the CA certificate file {}: {e}",
             path.display()

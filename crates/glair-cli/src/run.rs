@@ -149,10 +149,14 @@ where
 
 /// Writes one progress line of a wait, over the previous one (`\r`, then the line cleared).
 pub(crate) fn report_progress(out: &mut impl Write, progress: &WaitProgress) {
-    let status = progress
+    // The status is the server's text: made printable, and bounded like the failure below.
+    let status: String = progress
         .status
         .as_ref()
-        .map_or("no answer yet", |s| s.as_str());
+        .map_or_else(|| "no answer yet".to_owned(), |s| one_line(s.as_str()))
+        .chars()
+        .take(80)
+        .collect();
     let mut line = format!(
         "\r\x1b[2Kwaiting: {} poll{}, {}s elapsed, {status}",
         progress.polls,
@@ -292,15 +296,7 @@ fn join_names(names: &[&str]) -> String {
     }
 }
 
-/// The message on one line: line breaks and other control characters become spaces.
-pub(crate) fn one_line(message: &str) -> String {
-    let mut line: String = message
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    line.truncate(line.trim_end().len());
-    line
-}
+pub(crate) use crate::terminal::one_line;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -442,6 +438,25 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains('\n') && line.len() < 200, "{line}");
+    }
+
+    #[test]
+    fn a_hostile_status_cannot_drive_the_terminal() {
+        let mut out = Vec::new();
+        let mut progress = glair::WaitProgress::default();
+        progress.status = Some(glair::SessionStatus::from(
+            "\x1b]0;TITLE\x07PENDING\x1b[2J\u{9b}31m",
+        ));
+        progress.failure = Some("boom\x1b[2J\u{85}".to_owned());
+        report_progress(&mut out, &progress);
+        let line = String::from_utf8(out).unwrap();
+        // Only the CLI's own "\r\x1b[2K" prefix is left.
+        let rest = line.strip_prefix("\r\x1b[2K").unwrap();
+        assert!(!rest.chars().any(char::is_control), "{line:?}");
+        assert_eq!(
+            rest,
+            "waiting: 0 polls, 0s elapsed, PENDING (last poll failed: boom)"
+        );
     }
 
     #[test]

@@ -19,6 +19,13 @@
 //! memory is one entry per pending timer. The thread is started on first use; if the OS
 //! refuses to start it, [`available`] says so and no sleep is ever left hanging silently
 //! (callers check it and report a missing timer instead).
+//!
+//! **After `fork()`** the child has no timer thread (only the forking thread is copied), yet
+//! it inherits the parent's bookkeeping, whose lock the parent's thread may even have held at
+//! that instant. So the thread is tied to the process that started it: every use compares
+//! that process id with [`std::process::id`] (a `getpid` call, a few dozen nanoseconds), and
+//! a process that finds another's thread starts its own and never touches the inherited one
+//! (a sleep registered before the fork is registered again with the new thread).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -34,6 +41,8 @@ type Key = (Instant, u64);
 struct Shared {
     state: Mutex<State>,
     thread: Thread,
+    /// The process whose thread this is.
+    pid: u32,
 }
 
 #[derive(Default)]
@@ -54,26 +63,63 @@ impl Shared {
     }
 }
 
+/// The thread of the process that first used a timer (the common case, without a lock).
 static SHARED: OnceLock<Option<&'static Shared>> = OnceLock::new();
 
-/// The timer thread, started on first use; `None` if the OS refused to start it.
+/// The thread of a process forked from that one (or from a fork of it, and so on).
+static FORKED: Mutex<Option<&'static Shared>> = Mutex::new(None);
+
+/// This process's timer thread, started on first use; `None` if the OS refused to start it.
 fn shared() -> Option<&'static Shared> {
-    *SHARED.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::channel::<&'static Shared>();
-        let spawned = std::thread::Builder::new()
-            .name("glair-timer".to_owned())
-            .spawn(move || {
-                let shared: &'static Shared = Box::leak(Box::new(Shared {
-                    state: Mutex::new(State::default()),
-                    thread: std::thread::current(),
-                }));
-                if sender.send(shared).is_ok() {
-                    run(shared);
-                }
-            });
-        spawned.ok()?;
-        receiver.recv().ok()
-    })
+    let pid = std::process::id();
+    let first = *SHARED.get_or_init(|| start(pid));
+    match first {
+        Some(shared) if shared.pid == pid => Some(shared),
+        // Refused in this very process: there is nothing to retry that would now succeed.
+        None if SHARED_PID.get() == Some(&pid) => None,
+        // A forked child: the thread (if any) is the parent's.
+        _ => forked(pid),
+    }
+}
+
+/// The process that ran [`SHARED`]'s initialiser.
+static SHARED_PID: OnceLock<u32> = OnceLock::new();
+
+/// The timer thread of forked process `pid`, started on its first use there.
+fn forked(pid: u32) -> Option<&'static Shared> {
+    let mut forked = FORKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match *forked {
+        Some(shared) if shared.pid == pid => Some(shared),
+        _ => {
+            let started = start(pid);
+            if started.is_some() {
+                *forked = started;
+            }
+            started
+        }
+    }
+}
+
+/// Starts a timer thread for process `pid`; `None` if the OS refused.
+fn start(pid: u32) -> Option<&'static Shared> {
+    let _ = SHARED_PID.set(pid);
+    let (sender, receiver) = std::sync::mpsc::channel::<&'static Shared>();
+    let spawned = std::thread::Builder::new()
+        .name("glair-timer".to_owned())
+        .spawn(move || {
+            let shared: &'static Shared = Box::leak(Box::new(Shared {
+                state: Mutex::new(State::default()),
+                thread: std::thread::current(),
+                pid,
+            }));
+            if sender.send(shared).is_ok() {
+                run(shared);
+            }
+        });
+    spawned.ok()?;
+    receiver.recv().ok()
 }
 
 /// Whether timers work in this process (the thread could be started).
@@ -111,7 +157,8 @@ fn run(shared: &'static Shared) {
 /// A future that completes at a deadline, on the timer thread. Dropping it cancels it.
 pub(crate) struct Sleep {
     deadline: Instant,
-    key: Option<Key>,
+    /// Where it is registered: its key, with the thread of the process that registered it.
+    key: Option<(Key, &'static Shared)>,
 }
 
 impl Sleep {
@@ -152,8 +199,16 @@ impl Future for Sleep {
             // No timer thread: never completes. `available` lets callers refuse beforehand.
             return Poll::Pending;
         };
+        if self
+            .key
+            .is_some_and(|(_, registered)| !std::ptr::eq(registered, shared))
+        {
+            // Registered by the parent of this forked process: forget it there (without
+            // touching the parent's lock) and register it with this process's thread.
+            self.key = None;
+        }
         let mut state = shared.lock();
-        match self.key {
+        match self.key.map(|(key, _)| key) {
             Some(key) => match state.timers.get_mut(&key) {
                 Some(waker) => {
                     if !waker.will_wake(cx.waker()) {
@@ -171,7 +226,7 @@ impl Future for Sleep {
                 let key = (self.deadline, state.next_id);
                 state.next_id = state.next_id.wrapping_add(1);
                 state.timers.insert(key, cx.waker().clone());
-                self.key = Some(key);
+                self.key = Some((key, shared));
                 let sooner = state.wakes_at.is_none_or(|at| self.deadline < at);
                 if sooner {
                     state.wakes_at = Some(self.deadline);
@@ -188,9 +243,10 @@ impl Sleep {
     fn cancel(&mut self) {
         // A sleep that was never registered has nothing to remove (and must not start the
         // thread just to find that out).
-        if let Some(key) = self.key.take() {
-            if let Some(shared) = shared() {
-                shared.lock().timers.remove(&key);
+        if let Some((key, registered)) = self.key.take() {
+            // Only in the process that registered it (see the module docs on `fork`).
+            if registered.pid == std::process::id() {
+                registered.lock().timers.remove(&key);
             }
         }
     }
@@ -228,12 +284,69 @@ mod tests {
         for s in &mut sleeps {
             assert!(s.as_mut().poll(&mut cx).is_pending());
         }
-        let keys: Vec<Key> = sleeps.iter().filter_map(|s| s.key).collect();
+        let keys: Vec<Key> = sleeps
+            .iter()
+            .filter_map(|s| s.key.map(|(k, _)| k))
+            .collect();
         assert_eq!(keys.len(), 100);
         drop(sleeps);
         let shared = shared().unwrap();
         let state = shared.lock();
         assert!(keys.iter().all(|k| !state.timers.contains_key(k)));
+    }
+
+    /// After `fork()` the child has no timer thread: its first sleep must start its own
+    /// instead of waiting for ever on the parent's (and a sleep the parent registered must
+    /// still end in the child).
+    #[cfg(unix)]
+    #[test]
+    fn a_forked_child_gets_its_own_timer_thread() {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        // The parent's thread runs and holds a timer registered before the fork.
+        let mut inherited = Box::pin(Sleep::new(Duration::from_millis(300)));
+        assert!(inherited.as_mut().poll(&mut cx).is_pending());
+        let parent = shared().map(|s| s as *const Shared);
+        assert!(parent.is_some());
+        match fork::fork().expect("fork") {
+            fork::Fork::Child => {
+                // A hang must fail the test, not block it.
+                let _watchdog = std::thread::spawn(|| {
+                    std::thread::sleep(Duration::from_secs(10));
+                    std::process::exit(3);
+                });
+                let own = shared().map(|s| s as *const Shared);
+                let code = if !available() || own.is_none() || own == parent {
+                    1
+                } else {
+                    let started = Instant::now();
+                    pollster::block_on(Sleep::new(Duration::from_millis(20)));
+                    pollster::block_on(inherited);
+                    // Same thread on later calls.
+                    if shared().map(|s| s as *const Shared) == own
+                        && started.elapsed() >= Duration::from_millis(20)
+                    {
+                        0
+                    } else {
+                        2
+                    }
+                };
+                std::process::exit(code);
+            }
+            fork::Fork::Parent(child) => {
+                let status = fork::waitpid(child).expect("waitpid");
+                // A raw wait status of 0 is a normal exit with code 0.
+                assert_eq!(
+                    status,
+                    0,
+                    "the forked child failed: raw wait status {status:#x} (exit code {})",
+                    status >> 8
+                );
+                // The parent's thread is untouched.
+                assert_eq!(shared().map(|s| s as *const Shared), parent);
+                pollster::block_on(inherited);
+            }
+        }
     }
 
     #[test]

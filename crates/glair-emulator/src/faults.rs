@@ -15,6 +15,14 @@ use crate::stats::RouteKey;
 /// Longest accepted `delay_ms`.
 const MAX_DELAY_MS: u64 = 600_000;
 
+/// Most fault definitions queued at once (each with its own `count`). With bodies of at most
+/// the 64 KiB a control request may carry, the queue holds at most 16 MiB.
+pub(crate) const MAX_QUEUED_FAULTS: usize = 256;
+
+/// Longest `route` accepted, in bytes: far above every API path (the longest is under 100
+/// bytes, a sid included).
+pub(crate) const MAX_ROUTE_LEN: usize = 1024;
+
 /// When a fault is delivered relative to processing the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -117,6 +125,12 @@ pub(crate) fn parse(body: &[u8]) -> Result<(Fault, u32), String> {
     };
     let route = match &req.route {
         None => None,
+        Some(r) if r.len() > MAX_ROUTE_LEN => {
+            return Err(format!(
+                "route is {} bytes long; at most {MAX_ROUTE_LEN} are accepted",
+                r.len()
+            ));
+        }
         Some(r) => Some(parse_route(r, &mut method)?),
     };
 
@@ -235,6 +249,10 @@ fn parse_route(route: &str, method: &mut Option<Method>) -> Result<RouteFilter, 
     }
 }
 
+/// The queue holds [`MAX_QUEUED_FAULTS`] faults already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct QueueFull;
+
 /// The FIFO queue of faults.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
@@ -248,12 +266,16 @@ impl Faults {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queue a fault for the next `count` matching requests; returns the queue length.
-    pub(crate) fn push(&self, fault: Fault, count: u32) -> usize {
+    /// Queue a fault for the next `count` matching requests; returns the queue length, or
+    /// `Err(QueueFull)` when [`MAX_QUEUED_FAULTS`] are queued already.
+    pub(crate) fn push(&self, fault: Fault, count: u32) -> Result<usize, QueueFull> {
         let mut q = self.lock();
+        if q.len() >= MAX_QUEUED_FAULTS {
+            return Err(QueueFull);
+        }
         q.push_back((fault, count));
         self.len.store(q.len(), Ordering::Release);
-        q.len()
+        Ok(q.len())
     }
 
     /// Remove all faults; returns how many there were.
@@ -290,6 +312,24 @@ mod tests {
 
     fn p(s: &str) -> Result<(Fault, u32), String> {
         parse(s.as_bytes())
+    }
+
+    #[test]
+    fn the_queue_and_its_routes_are_bounded() {
+        let faults = Faults::default();
+        let (fault, _) = p(r#"{"kind":"hang"}"#).unwrap();
+        for i in 1..=MAX_QUEUED_FAULTS {
+            assert_eq!(faults.push(fault.clone(), 1), Ok(i));
+        }
+        assert_eq!(faults.push(fault.clone(), 1), Err(QueueFull));
+        assert_eq!(faults.clear(), MAX_QUEUED_FAULTS);
+        assert_eq!(faults.push(fault, 1), Ok(1));
+        let long = format!(
+            r#"{{"kind":"hang","route":"/face/v1/passive-liveness-sessions/{}"}}"#,
+            "a".repeat(MAX_ROUTE_LEN)
+        );
+        let err = p(&long).unwrap_err();
+        assert!(err.contains("at most 1024"), "{err}");
     }
 
     #[test]

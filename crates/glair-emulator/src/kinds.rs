@@ -47,8 +47,9 @@ pub(crate) struct Extra {
 /// read `number_of_gestures` 1 and `qualities_detector` false from sessions created without).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ExtraType {
-    /// An integer ≥ 1; a JSON number or a string of decimal digits (the Java SDK sends `"3"`).
-    PositiveInteger { default: u64 },
+    /// An integer from 1 to `max`; a JSON number or a string of decimal digits (the Java SDK
+    /// sends `"3"`).
+    PositiveInteger { default: u64, max: u64 },
     /// A boolean; `true`/`false` or the strings `"true"`/`"false"` (the Java SDK's form).
     Boolean { default: bool },
 }
@@ -57,7 +58,7 @@ impl ExtraType {
     /// The value in its documented JSON type, or `None` when it is not acceptable.
     fn normalize(self, value: &Value) -> Option<Value> {
         match self {
-            ExtraType::PositiveInteger { .. } => {
+            ExtraType::PositiveInteger { max, .. } => {
                 let n = match value {
                     Value::Number(n) => n.as_u64(),
                     Value::String(s)
@@ -69,7 +70,7 @@ impl ExtraType {
                     }
                     _ => None,
                 };
-                n.filter(|n| *n >= 1).map(Value::from)
+                n.filter(|n| (1..=max).contains(n)).map(Value::from)
             }
             ExtraType::Boolean { .. } => match value {
                 Value::Bool(b) => Some(Value::Bool(*b)),
@@ -82,18 +83,18 @@ impl ExtraType {
 
     fn default_value(self) -> Value {
         match self {
-            ExtraType::PositiveInteger { default } => Value::from(default),
+            ExtraType::PositiveInteger { default, .. } => Value::from(default),
             ExtraType::Boolean { default } => Value::Bool(default),
         }
     }
 
-    fn expected(self) -> &'static str {
+    fn expected(self) -> String {
         match self {
-            ExtraType::PositiveInteger { .. } => {
-                "a positive integer (a JSON number or a string of digits)"
+            ExtraType::PositiveInteger { max, .. } => {
+                format!("an integer from 1 to {max} (a JSON number or a string of digits)")
             }
             ExtraType::Boolean { .. } => {
-                "a boolean (true or false, or the string \"true\" or \"false\")"
+                "a boolean (true or false, or the string \"true\" or \"false\")".to_owned()
             }
         }
     }
@@ -111,6 +112,11 @@ pub(crate) struct Wording {
     /// Label of the capture button.
     pub(crate) verify_label: &'static str,
 }
+
+/// The most gestures an active-liveness session may ask for: one of each of GLAIR's 19
+/// gesture codes. GLAIR's docs give no bound (they say only that the default is 1); without
+/// one, a session could ask for billions of gestures that no page can show.
+pub const MAX_GESTURES: u64 = 19;
 
 /// All session kinds.
 pub(crate) static KINDS: &[Kind] = &[
@@ -134,7 +140,10 @@ pub(crate) static KINDS: &[Kind] = &[
         page: "active-liveness",
         extras: &[Extra {
             name: "number_of_gestures",
-            ty: ExtraType::PositiveInteger { default: 1 },
+            ty: ExtraType::PositiveInteger {
+                default: 1,
+                max: MAX_GESTURES,
+            },
         }],
         fixture: active_liveness_result,
         wording: Wording {
@@ -270,6 +279,10 @@ mod tests {
             1
         );
         // A number or a decimal string (the Java SDK's form), echoed as a number.
+        assert_eq!(
+            ok(json!({ "number_of_gestures": MAX_GESTURES })).unwrap()["number_of_gestures"],
+            MAX_GESTURES
+        );
         for given in [json!(3), json!("3")] {
             assert_eq!(
                 ok(json!({ "number_of_gestures": given })).unwrap()["number_of_gestures"],
@@ -285,6 +298,9 @@ mod tests {
             json!(" 2"),
             json!("-1"),
             json!("99999999999999999999"),
+            json!(MAX_GESTURES + 1),
+            json!("20"),
+            json!(u64::MAX),
             json!(""),
             json!(true),
             json!([1]),

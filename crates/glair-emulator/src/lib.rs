@@ -65,7 +65,7 @@
 //! | kind | API path | hosted page | extra create fields |
 //! |---|---|---|---|
 //! | passive liveness | `/face/v1/passive-liveness-sessions` | `/passive-liveness/{sid}` | none |
-//! | active liveness | `/face/v1/active-liveness-sessions` | `/active-liveness/{sid}` | `number_of_gestures`: optional positive integer (default 1) |
+//! | active liveness | `/face/v1/active-liveness-sessions` | `/active-liveness/{sid}` | `number_of_gestures`: optional integer from 1 to [`MAX_GESTURES`] (19, one per GLAIR gesture code; default 1) |
 //! | KTP | `/ocr/v1/ktp-sessions` | `/ktp/{sid}` | `qualities_detector`: optional boolean (default false) |
 //! | NPWP | `/ocr/v1/npwp-sessions` | `/npwp/{sid}` | none |
 //!
@@ -260,8 +260,11 @@
 //!   (default: the configured outcome) → `200` session object; `404` unknown sid, `409` already
 //!   finished, `410` expired.
 //! * `POST /_emulator/clock/advance` `{"ms": N}` → `{"now_ms": …}`. The emulator clock is the
-//!   system clock plus the sum of all advances.
-//! * `POST /_emulator/faults` queues a fault → `{"queued": <faults now queued>}`;
+//!   system clock plus the sum of all advances. It ends at 9999-12-31T23:59:59.999Z (the last
+//!   instant an HTTP date can name): an advance past that is refused with `400` and moves
+//!   nothing.
+//! * `POST /_emulator/faults` queues a fault → `{"queued": <faults now queued>}`; at most 256
+//!   are queued (`409` beyond), each `route` at most 1,024 bytes (`400` beyond);
 //!   `DELETE /_emulator/faults` clears them → `{"cleared": <faults removed>}`.
 //! * `GET /_emulator/stats` → [`Stats`] as JSON.
 //! * `GET /_emulator/outcomes` → every Vision endpoint by id (`F1`, `O6`, …) with its `name`,
@@ -314,20 +317,25 @@
 //! [`Emulator::shutdown`] stops accepting, lets in-flight requests finish (hung requests and
 //! endless bodies are cut at once; anything still running after 5 seconds is aborted) and
 //! returns. Dropping an [`Emulator`] stops the server immediately. Connections are HTTP/1.1
-//! keep-alive; one that sends no (complete) request head for 30 seconds is closed. Per-request
-//! memory is bounded by the body limits. The other bounds, each configurable on
-//! [`EmulatorConfig`] and by a flag of the binary:
+//! keep-alive (or HTTP/2 over TLS); every kind is closed once it has had no request in flight
+//! for the idle timeout, which also bounds how long a request's headers may take. Per-request
+//! memory is bounded by the body limits, the fault queue by its length (256) and route length
+//! (1 KiB). The other bounds, each configurable on [`EmulatorConfig`] (and all but the idle
+//! timeout by a flag of the binary):
 //!
 //! | bound | default | config / flag | when reached |
 //! |---|---|---|---|
-//! | sessions held | [`DEFAULT_MAX_SESSIONS`] | [`EmulatorConfig::max_sessions`], `--max-sessions` | a create evicts expired sessions early; if none has expired it is refused: `429 {"message": …}` with `Retry-After` (seconds until the earliest session expires) |
-//! | expired-session retention | [`DEFAULT_EXPIRED_RETENTION`] (1 h) | [`EmulatorConfig::expired_retention`], `--expired-retention-ms` | the session is evicted: its API `GET`, page and completion answer `404` |
+//! | sessions held | [`DEFAULT_MAX_SESSIONS`] | [`EmulatorConfig::max_sessions`], `--max-sessions` | a create evicts the session that expired first; if none has expired it is refused: `429 {"message": …}` with `Retry-After` (seconds until the earliest session expires) |
+//! | expired-session retention | [`DEFAULT_EXPIRED_RETENTION`] (for ever) | [`EmulatorConfig::expired_retention`], `--expired-retention-ms` | the session is evicted: its API `GET`, page and completion answer `404` |
+//! | idle connection | [`DEFAULT_IDLE_TIMEOUT`] (30 s) | [`EmulatorConfig::idle_timeout`] | the connection is closed (HTTP/2: `GOAWAY`), freeing its slot under the connection cap |
 //! | request-body read time | [`DEFAULT_BODY_READ_TIMEOUT`] (30 s) | [`EmulatorConfig::body_read_timeout`], `--body-read-timeout-ms` | `408 {"message": …}` with `Connection: close`, and the connection is closed |
 //! | connections served at once | [`DEFAULT_MAX_CONNECTIONS`] | [`EmulatorConfig::max_connections`], `--max-connections` | accepting pauses: further connections wait in the listen backlog (1024 deep; the kernel drops attempts beyond it) and are served in order as open ones close |
 //!
-//! **Eviction.** An expired session (`now_ms >= expired`) stays retrievable for the retention
-//! time, so that a client polling it sees it expire (GLAIR's behaviour after expiry is not
-//! documented), then it is evicted — pending or finished alike. Each store shard keeps an
+//! **Eviction.** GLAIR's docs never say that a session disappears once it expires, so by
+//! default an expired session (`now_ms >= expired`) stays retrievable, and its hosted page
+//! says it expired, however long ago that was. Memory stays bounded by the session cap: at
+//! the cap a create evicts the one session that expired first. With a retention time set,
+//! an expired session is evicted once that time has passed — pending or finished alike. Each store shard keeps an
 //! expiry-ordered index (a min-heap of `(expired, sid)`) next to its map; a sweep pops only the
 //! entries that are due, so it never scans the store. Sweeps run on every create, on every clock
 //! advance (`POST /_emulator/clock/advance` and [`Emulator::advance_clock`]: advancing past
@@ -341,7 +349,7 @@
 //!
 //! **Why the connection cap queues.** Refusing would mean writing a response before the request
 //! is read, which a client can lose to a connection reset; pausing `accept` keeps memory bounded
-//! with nothing half-written, and the 30-second header timeout and the body deadline bound how
+//! with nothing half-written, and the idle timeout (30 s) and the body deadline bound how
 //! long any connection can hold its slot.
 
 mod auth;
@@ -352,6 +360,7 @@ mod faults;
 mod fixtures;
 mod gestures;
 mod html;
+mod idle;
 mod ids;
 mod kinds;
 mod limits;
@@ -366,9 +375,10 @@ mod urls;
 mod vision;
 
 pub use config::{EmulatorConfig, EmulatorTls, Outcome, ParseOutcomeError};
+pub use kinds::MAX_GESTURES;
 pub use limits::{
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_EXPIRED_RETENTION, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MAX_SESSIONS,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_EXPIRED_RETENTION, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_SESSIONS,
 };
 pub use server::Emulator;
 pub use stats::Stats;

@@ -99,13 +99,15 @@ struct Args {
 #[command(next_help_heading = "Limits")]
 struct LimitArgs {
     /// Most sessions held at once (pending, finished, or expired and retained); at the cap a
-    /// create evicts expired sessions early, or else is refused with 429 and Retry-After.
+    /// create evicts the session that expired first, or else is refused with 429 and
+    /// Retry-After.
     #[arg(long, env = "GLAIR_EMULATOR_MAX_SESSIONS", hide_env_values = true, value_name = "N",
           default_value_t = glair_emulator::DEFAULT_MAX_SESSIONS,
           value_parser = positive)]
     max_sessions: usize,
 
-    /// Milliseconds an expired session stays retrievable before it is evicted (then 404).
+    /// Milliseconds an expired session stays retrievable before it is evicted (then 404); by
+    /// default it is kept until the session cap needs its room.
     #[arg(long, env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS", hide_env_values = true,
           value_name = "MS",
           default_value_t = millis(glair_emulator::DEFAULT_EXPIRED_RETENTION))]

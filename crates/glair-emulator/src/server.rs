@@ -17,6 +17,7 @@ use crate::auth::Credentials;
 use crate::clock::Clock;
 use crate::config::{EmulatorConfig, Outcome};
 use crate::faults::Faults;
+use crate::idle::Activity;
 use crate::ids::IdGen;
 use crate::kinds;
 use crate::routes;
@@ -31,9 +32,6 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Pending-connection queue length.
 const LISTEN_BACKLOG: u32 = 1024;
-
-/// How long a client may take to send a request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running emulator server.
 ///
@@ -157,9 +155,11 @@ impl Emulator {
 
     /// Move the emulator clock forward by `ms` milliseconds, like
     /// `POST /_emulator/clock/advance` (sessions whose retention time that passes are evicted
-    /// at once).
+    /// at once). The clock stops at the end of year 9999 (the last instant an HTTP date can
+    /// name): an advance past it moves the clock there, where the endpoint refuses it with
+    /// `400`.
     pub fn advance_clock(&self, ms: u64) {
-        self.state.advance_clock(ms);
+        self.state.advance_clock_clamped(ms);
     }
 
     /// Finish a session without a browser, like `POST /_emulator/{resource}/{sid}/complete`.
@@ -307,12 +307,13 @@ where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let mut stop = state.shutdown.clone();
-    let service_state = Arc::clone(&state);
-    let service = service_fn(move |req| routes::handle(Arc::clone(&service_state), req));
+    let idle_timeout = state.limits.idle_timeout;
+    let activity = Activity::new();
+    let service = counted_service(Arc::clone(&state), Arc::clone(&activity));
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(idle_timeout)
         .keep_alive(true)
         .title_case_headers(true);
     let connection = builder.serve_connection(io, service);
@@ -327,5 +328,35 @@ where
             connection.as_mut().graceful_shutdown();
             let _ = connection.await;
         }
+        () = activity.idle_for_at_least(idle_timeout) => {
+            tracing::trace!("closing an idle HTTP/1.1 connection");
+            connection.as_mut().graceful_shutdown();
+            // A response still being written gets one more idle timeout to finish.
+            let _ = tokio::time::timeout(idle_timeout, connection).await;
+        }
     }
+}
+
+/// The routes as a hyper service that marks each request in flight on `activity` while its
+/// handler runs (see [`crate::idle`]).
+pub(crate) fn counted_service(
+    state: Arc<State>,
+    activity: Arc<Activity>,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = crate::respond::Resp,
+    Error = crate::respond::DropConnection,
+    Future = impl std::future::Future<
+        Output = Result<crate::respond::Resp, crate::respond::DropConnection>,
+    > + Send,
+> + Clone {
+    service_fn(move |req| {
+        let in_flight = activity.begin();
+        let state = Arc::clone(&state);
+        async move {
+            let response = routes::handle(state, req).await;
+            drop(in_flight);
+            response
+        }
+    })
 }

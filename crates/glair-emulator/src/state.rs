@@ -75,9 +75,17 @@ impl State {
         Ok(created)
     }
 
-    /// Move the clock forward by `ms` and evict what that expired; returns the new now.
-    pub(crate) fn advance_clock(&self, ms: u64) -> u64 {
-        let now = self.clock.advance(ms);
+    /// Move the clock forward by `ms` and evict what that expired; returns the new now, or
+    /// refuses an advance past the clock's end (year 9999) without moving it.
+    pub(crate) fn advance_clock(&self, ms: u64) -> Result<u64, crate::clock::PastTheEnd> {
+        let now = self.clock.advance(ms)?;
+        self.store.sweep(now);
+        Ok(now)
+    }
+
+    /// Like [`State::advance_clock`], but an advance past the end stops the clock there.
+    pub(crate) fn advance_clock_clamped(&self, ms: u64) -> u64 {
+        let now = self.clock.advance_clamped(ms);
         self.store.sweep(now);
         now
     }

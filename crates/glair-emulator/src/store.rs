@@ -148,6 +148,24 @@ impl Shard {
         evicted
     }
 
+    /// Remove the session that expires first if its `expired` is at or before `cutoff_ms`;
+    /// returns whether one was removed.
+    fn evict_first(&mut self, cutoff_ms: u64) -> bool {
+        let due = self
+            .by_expiry
+            .peek()
+            .is_some_and(|Reverse((expired, _))| *expired <= cutoff_ms);
+        let removed = due
+            && self
+                .by_expiry
+                .pop()
+                .is_some_and(|Reverse((_, sid))| self.sessions.remove(&sid).is_some());
+        if removed {
+            self.release_memory();
+        }
+        removed
+    }
+
     /// Give back memory once the shard is mostly empty (maps and heaps never shrink on their own).
     fn release_memory(&mut self) {
         let len = self.sessions.len();
@@ -222,6 +240,28 @@ impl Store {
         }
     }
 
+    /// Evict the one session that expired first, if it expired at or before `now_ms`; returns
+    /// whether one was.
+    fn evict_oldest_expired(&self, now_ms: u64) -> bool {
+        let oldest = self
+            .shards
+            .iter()
+            .filter_map(|s| lock(s).by_expiry.peek().map(|Reverse((e, _))| (*e, s)))
+            .min_by_key(|(expired, _)| *expired);
+        let Some((expired, shard)) = oldest.filter(|(expired, _)| *expired <= now_ms) else {
+            return false;
+        };
+        // Another create may have taken it meanwhile: then evict whatever in that shard is as
+        // old, which is at most this one.
+        if lock(shard).evict_first(expired) {
+            self.len.fetch_sub(1, Ordering::Relaxed);
+            self.evicted.fetch_add(1, Ordering::Relaxed);
+            true
+        } else {
+            false
+        }
+    }
+
     /// Take one slot under the cap, if there is one.
     fn reserve(&self) -> bool {
         self.len
@@ -242,8 +282,8 @@ impl Store {
     /// Insert a new session under a fresh unique sid; `build` makes it from the sid.
     /// Returns the sid and the session object as JSON.
     ///
-    /// Sweeps first. When the store is full, sessions that have expired are evicted at once
-    /// (without waiting for their retention time) to make room; if none has, the create fails.
+    /// Sweeps first. When the store is full, the session that expired first is evicted (without
+    /// waiting for its retention time) to make room; if none has expired, the create fails.
     pub(crate) fn create(
         &self,
         ids: &IdGen,
@@ -252,7 +292,7 @@ impl Store {
     ) -> Result<(String, Vec<u8>), StoreFull> {
         self.sweep(now_ms);
         if !self.reserve() {
-            self.evict_through(now_ms);
+            self.evict_oldest_expired(now_ms);
             if !self.reserve() {
                 return Err(StoreFull {
                     max_sessions: self.max_sessions,
@@ -431,5 +471,32 @@ mod tests {
         assert_eq!(store.len(), 3);
         assert_eq!(store.evicted(), 1);
         assert!(store.create(&ids, 150, |sid| session(sid, 400)).is_err());
+    }
+
+    #[test]
+    fn at_the_cap_only_the_oldest_expired_session_is_evicted() {
+        // Kept for ever after expiry (the default): nothing is swept.
+        let store = Store::new(4, u64::MAX);
+        let ids = IdGen::new();
+        let mut sids = Vec::new();
+        for expired in [300, 100, 200, 1_000] {
+            let (sid, _) = store.create(&ids, 0, |sid| session(sid, expired)).unwrap();
+            sids.push(sid);
+        }
+        let kind = &KINDS[0];
+        store.sweep(u64::MAX - 1);
+        assert_eq!(store.len(), 4, "no retention time ever passes");
+        // Long after three have expired, a create evicts one: the one that expired first (100).
+        store.create(&ids, 900, |sid| session(sid, 2_000)).unwrap();
+        assert_eq!(store.len(), 4);
+        assert_eq!(store.evicted(), 1);
+        assert!(store.with(kind, &sids[1], |_| ()).is_none());
+        for kept in [&sids[0], &sids[2], &sids[3]] {
+            assert!(store.with(kind, kept, |s| s.is_expired(900)).is_some());
+        }
+        // Then the next oldest (200), then 300; the unexpired one stays.
+        store.create(&ids, 900, |sid| session(sid, 2_000)).unwrap();
+        assert!(store.with(kind, &sids[2], |_| ()).is_none());
+        assert!(store.with(kind, &sids[0], |_| ()).is_some());
     }
 }

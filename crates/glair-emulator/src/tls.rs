@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::server::conn::http2;
-use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -14,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
 use crate::config::EmulatorTls;
-use crate::routes;
+use crate::idle::Activity;
 use crate::state::State;
 
 /// How long a client may take to finish the TLS handshake.
@@ -109,8 +108,11 @@ pub(crate) async fn serve_connection(stream: TcpStream, acceptor: TlsAcceptor, s
         return;
     }
     let mut stop = state.shutdown.clone();
-    let service_state = Arc::clone(&state);
-    let service = service_fn(move |req| routes::handle(Arc::clone(&service_state), req));
+    // hyper's HTTP/2 server has no idle timeout: the connection task closes the connection
+    // once no stream has been in flight for the idle timeout (see `crate::idle`).
+    let idle_timeout = state.limits.idle_timeout;
+    let activity = Activity::new();
+    let service = crate::server::counted_service(Arc::clone(&state), Arc::clone(&activity));
     let mut builder = http2::Builder::new(TokioExecutor::new());
     builder
         .timer(TokioTimer::new())
@@ -126,6 +128,12 @@ pub(crate) async fn serve_connection(stream: TcpStream, acceptor: TlsAcceptor, s
         () = crate::server::stopped(&mut stop) => {
             connection.as_mut().graceful_shutdown();
             let _ = connection.await;
+        }
+        () = activity.idle_for_at_least(idle_timeout) => {
+            tracing::trace!("closing an idle HTTP/2 connection");
+            connection.as_mut().graceful_shutdown();
+            // GOAWAY sent; a client that never reads it must not hold the slot either.
+            let _ = tokio::time::timeout(idle_timeout, connection).await;
         }
     }
 }

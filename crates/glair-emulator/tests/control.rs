@@ -132,6 +132,37 @@ async fn clock_advance_endpoint() {
     }
 }
 
+/// Past year 9999 no HTTP date exists: such an advance is refused, and the emulator goes on
+/// answering (it once panicked on every later request).
+#[tokio::test]
+async fn the_clock_cannot_be_advanced_past_year_9999() {
+    let emulator = start().await;
+    for ms in [253_402_300_800_000_u64, u64::MAX] {
+        let r = api(
+            &emulator,
+            "POST",
+            "/_emulator/clock/advance",
+            Some(json!({ "ms": ms })),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert!(r.message().contains("9999"), "{}", r.message());
+    }
+    let (v, _) = create(&emulator, PASSIVE, create_body()).await;
+    assert_eq!(v["status"], "PENDING");
+    // The library call stops the clock at the end instead; every answer still has a date.
+    emulator.advance_clock(u64::MAX);
+    let r = api(&emulator, "GET", "/_emulator/stats", None).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("date").unwrap().contains("9999"),
+        "{:?}",
+        r.header("date")
+    );
+    let r = api(&emulator, "POST", PASSIVE, Some(create_body())).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
 #[tokio::test]
 async fn status_fault_with_retry_after_and_count() {
     let emulator = start().await;

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{api, auth, create, path_of, send};
-use glair_emulator::{DEFAULT_EXPIRED_RETENTION, Emulator, EmulatorConfig, Stats};
+use glair_emulator::{DEFAULT_EXPIRED_RETENTION, Emulator, EmulatorConfig, EmulatorTls, Stats};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -43,9 +43,13 @@ fn auth_lines(emulator: &Emulator) -> String {
         .collect()
 }
 
+const HOUR: Duration = Duration::from_secs(60 * 60);
+
 #[tokio::test]
 async fn expired_sessions_are_evicted_once_their_retention_passes() {
-    let emulator = Emulator::start(EmulatorConfig::new()).await.unwrap();
+    let emulator = Emulator::start(EmulatorConfig::new().expired_retention(HOUR))
+        .await
+        .unwrap();
     const N: usize = 800;
     let mut sessions = Vec::new();
     for i in 0..N {
@@ -78,7 +82,7 @@ async fn expired_sessions_are_evicted_once_their_retention_passes() {
     assert!(r.json()["expired"].as_u64().unwrap() <= emulator.now_ms());
 
     // Past the retention time every session is gone, by the clock advance alone.
-    let retention = u64::try_from(DEFAULT_EXPIRED_RETENTION.as_millis()).unwrap();
+    let retention = u64::try_from(HOUR.as_millis()).unwrap();
     advance(&emulator, retention).await;
     let s = stats(&emulator).await;
     assert_eq!(s.sessions_stored, 0, "{s:?}");
@@ -130,6 +134,8 @@ async fn the_session_cap_refuses_creates_with_429_until_a_session_expires() {
     for i in 0..5 {
         let (api_path, _) = common::KINDS[i % common::KINDS.len()];
         sids.push((api_path, create(&emulator, api_path, create_body()).await.1));
+        // Distinct expiry instants, in creation order.
+        advance(&emulator, 1_000).await;
     }
     for (api_path, _) in common::KINDS {
         let r = api(&emulator, "POST", api_path, Some(create_body())).await;
@@ -153,12 +159,19 @@ async fn the_session_cap_refuses_creates_with_429_until_a_session_expires() {
         assert_eq!(r.status, 200);
     }
 
-    // Once they have expired they make room at once, retention time or not.
+    // Once they have expired they make room, retention time or not: one per create, the
+    // first to expire first; the others stay retrievable.
     advance(&emulator, DAY_MS + 1).await;
     assert_eq!(stats(&emulator).await.sessions_stored, 5);
     create(&emulator, common::KINDS[0].0, create_body()).await;
     let s = stats(&emulator).await;
-    assert_eq!((s.sessions_created, s.sessions_stored), (6, 1));
+    assert_eq!(
+        (s.sessions_created, s.sessions_stored, s.sessions_evicted),
+        (6, 5, 1)
+    );
+    let (api_path, sid) = &sids[0];
+    let r = api(&emulator, "GET", &format!("{api_path}/{sid}"), None).await;
+    assert_eq!(r.status, 404, "the first to expire is the one evicted");
 }
 
 #[tokio::test]
@@ -272,4 +285,151 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
         .expect("served once a slot freed")
         .unwrap();
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+}
+
+/// GLAIR's docs never say a session disappears after expiry: by default none does. A year
+/// after expiry the session still answers and its page says it expired; memory stays bounded
+/// by the cap, where the session that expired first makes room.
+#[tokio::test]
+async fn expired_sessions_are_kept_by_default_and_evicted_oldest_first_at_the_cap() {
+    assert_eq!(DEFAULT_EXPIRED_RETENTION, Duration::MAX);
+    let emulator = Emulator::start(EmulatorConfig::new().max_sessions(3))
+        .await
+        .unwrap();
+    let api_path = common::KINDS[0].0;
+    let mut sessions = Vec::new();
+    for _ in 0..3 {
+        let (v, sid) = create(&emulator, api_path, create_body()).await;
+        sessions.push((sid, path_of(v["url"].as_str().unwrap())));
+        // Each expires a minute after the one before.
+        advance(&emulator, 60_000).await;
+    }
+    advance(&emulator, 365 * DAY_MS).await;
+    for (sid, page) in &sessions {
+        let r = api(&emulator, "GET", &format!("{api_path}/{sid}"), None).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(r.json()["expired"].as_u64().unwrap() <= emulator.now_ms());
+        let r = send(emulator.local_addr(), "GET", page, &[], bytes::Bytes::new()).await;
+        assert!(r.text().to_lowercase().contains("expired"), "{}", r.text());
+        assert!(!r.text().contains("not found"), "{}", r.text());
+    }
+    assert_eq!(stats(&emulator).await.sessions_evicted, 0);
+    // At the cap, a create evicts exactly one: the first to expire.
+    create(&emulator, api_path, create_body()).await;
+    let s = stats(&emulator).await;
+    assert_eq!((s.sessions_stored, s.sessions_evicted), (3, 1));
+    let gone = api(
+        &emulator,
+        "GET",
+        &format!("{api_path}/{}", sessions[0].0),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, 404);
+    for (sid, _) in &sessions[1..] {
+        let r = api(&emulator, "GET", &format!("{api_path}/{sid}"), None).await;
+        assert_eq!(r.status, 200);
+    }
+}
+
+/// hyper's HTTP/2 server has no idle timeout of its own: two TLS clients that send the HTTP/2
+/// preface and SETTINGS and then nothing must not hold both connection slots for good.
+#[tokio::test]
+async fn silent_http2_clients_are_closed_after_the_idle_timeout() {
+    let idle = Duration::from_millis(600);
+    let emulator = Emulator::start(
+        EmulatorConfig::new()
+            .tls(EmulatorTls::SelfSigned)
+            .max_connections(2)
+            .idle_timeout(idle),
+    )
+    .await
+    .unwrap();
+    let connector = tls_client(emulator.certificate_pem().unwrap());
+    let connect = |alpn: &'static [u8]| {
+        let connector = connector.clone();
+        let addr = emulator.local_addr();
+        async move {
+            let tcp = TcpStream::connect(addr).await.unwrap();
+            let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+            let mut config = (*connector.1).clone();
+            config.alpn_protocols = vec![alpn.to_vec()];
+            tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+                .connect(name, tcp)
+                .await
+                .unwrap()
+        }
+    };
+    let _ = connector.0;
+    let mut silent = Vec::new();
+    for _ in 0..2 {
+        let mut tls = connect(b"h2").await;
+        assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        tls.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+            .await
+            .unwrap();
+        tls.flush().await.unwrap();
+        silent.push(tls);
+    }
+    // A third client waits for a slot, which the idle timeout frees.
+    let started = Instant::now();
+    let third = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut tls = connect(b"http/1.1").await;
+        let request = format!(
+            "GET /_emulator/stats HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{}\r\n",
+            auth_lines(&emulator)
+        );
+        tls.write_all(request.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        let _ = tls.read_to_end(&mut out).await;
+        String::from_utf8_lossy(&out).into_owned()
+    })
+    .await
+    .expect("the silent HTTP/2 connections were never closed");
+    assert!(third.starts_with("HTTP/1.1 200"), "{third}");
+    assert!(started.elapsed() >= idle, "served before a slot was freed");
+    // The silent clients were told to go away and closed.
+    for mut tls in silent {
+        let mut rest = Vec::new();
+        let ended = tokio::time::timeout(Duration::from_secs(5), tls.read_to_end(&mut rest)).await;
+        assert!(ended.is_ok(), "a silent HTTP/2 connection is still open");
+    }
+}
+
+/// A plain HTTP/1.1 connection that never sends a request is closed after the idle timeout.
+#[tokio::test]
+async fn a_silent_http1_connection_is_closed_after_the_idle_timeout() {
+    let emulator = Emulator::start(EmulatorConfig::new().idle_timeout(Duration::from_millis(300)))
+        .await
+        .unwrap();
+    let mut s = TcpStream::connect(emulator.local_addr()).await.unwrap();
+    let mut buf = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+    assert!(ended.is_ok(), "the idle connection was not closed");
+}
+
+/// A rustls client trusting only `pem`, and its config (to vary ALPN).
+fn tls_client(
+    pem: &str,
+) -> (
+    tokio_rustls::TlsConnector,
+    std::sync::Arc<rustls::ClientConfig>,
+) {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let config = std::sync::Arc::new(config);
+    (
+        tokio_rustls::TlsConnector::from(std::sync::Arc::clone(&config)),
+        config,
+    )
 }

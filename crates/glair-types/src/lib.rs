@@ -90,6 +90,7 @@ pub use response::{
     api_error, check_status, decode_json, decode_retrieved_session, decode_session, request_id,
     service_date,
 };
+pub use session::SESSION_LIFETIME;
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
@@ -118,8 +119,8 @@ pub use identity::{
 };
 pub use image::{Detected, ImageFormat, ImageInput, MAX_IMAGE_BYTES, sniff};
 pub use multipart::{
-    EncodedMultipart, MAX_BOUNDARY_ATTEMPTS, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MAX_FORM_BYTES,
-    MultipartForm, Part, escape_filename,
+    EncodedMultipart, MAX_FIELD_NAME_LEN, MAX_FILE_NAME_LEN, MAX_FORM_BYTES, MultipartForm, Part,
+    escape_filename,
 };
 pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
 

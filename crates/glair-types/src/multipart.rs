@@ -13,16 +13,22 @@
 //! Choices, and why:
 //! - **Boundary**: derived from a hash of the form (names, types, lengths and the edges of each
 //!   part's content — so the same form always encodes to the same bytes, snapshot-testable,
-//!   with no random source) and then *checked* against every byte: a candidate that occurs
-//!   anywhere in a part's content, name or file name is discarded and the next one derived. At most [`MAX_BOUNDARY_ATTEMPTS`] candidates are tried; the encoder fails with a
-//!   clear error rather than emit an ambiguous body.
+//!   with no random source), and never one that occurs in what the body carries. One pass
+//!   over every part's content, name, escaped file name and type collects the 32 characters
+//!   after each occurrence of the boundaries' prefix `glair-rs-`: the candidates that content
+//!   rules out. Candidates are tried in order until one is not ruled out. After the first 16
+//!   (hashed) candidates every further one ends in its own attempt number, so they all
+//!   differ, and content of `n` bytes rules out at most `n / 9` of them: a free boundary is
+//!   always found, and no content, however crafted, can prevent an upload.
 //! - **Field names** are restricted to a safe token alphabet (ASCII letters, digits, `-`, `_`,
 //!   `.`, `[`, `]`), refused otherwise: every name this SDK sends is a constant, and a name
 //!   with quotes, `;` or `=` is read differently by different parsers.
 //! - **File names** come from users, so they are escaped instead of refused, the way the
 //!   WHATWG HTML standard escapes them (`"` → `%22`, CR → `%0D`, LF → `%0A`), plus every other
-//!   control character and `\` as `%XX` so that no parser can read a quoted-pair or a broken
-//!   header line into them. Non-ASCII UTF-8 is sent as is (RFC 7578 §4.2).
+//!   control character (C0, DEL and the C1 range U+0080–U+009F, the latter as the `%XX` of
+//!   each of its two UTF-8 bytes: U+0085 → `%C2%85`) and `\` as `%XX`, so that no parser can
+//!   read a quoted-pair or a broken header line into them. Other non-ASCII UTF-8 is sent as is
+//!   (RFC 7578 §4.2).
 //! - Text parts carry no `Content-Type` (RFC 7578's default, `text/plain`), as the vendor's
 //!   Node SDK sends them.
 
@@ -32,8 +38,12 @@ use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::error::InvalidInput;
 
-/// How many boundary candidates the encoder derives before giving up (see the module docs).
-pub const MAX_BOUNDARY_ATTEMPTS: u32 = 16;
+/// How many boundary candidates are derived from the form's hash alone (see the module docs);
+/// further candidates end in their attempt number.
+const HASHED_CANDIDATES: u64 = 16;
+
+/// Hex digits after [`BOUNDARY_PREFIX`] in every boundary.
+const BOUNDARY_SUFFIX_LEN: usize = 32;
 
 /// The longest field name accepted, in bytes.
 pub const MAX_FIELD_NAME_LEN: usize = 128;
@@ -202,17 +212,60 @@ impl MultipartForm {
 
     /// Encodes the form. Refuses more than [`MAX_FORM_BYTES`] of content, a field name
     /// outside the token alphabet or longer than [`MAX_FIELD_NAME_LEN`], a file name longer
-    /// than [`MAX_FILE_NAME_LEN`], a content type that is not printable ASCII, and (practically
-    /// never) content that collides with every boundary candidate.
+    /// than [`MAX_FILE_NAME_LEN`], and a content type that is not printable ASCII. Content
+    /// never prevents encoding: a boundary that occurs nowhere in the form is always found.
     pub fn encode(&self) -> Result<EncodedMultipart, InvalidInput> {
         self.validate()?;
         let seed = self.content_hash();
-        let candidates =
-            (0..MAX_BOUNDARY_ATTEMPTS).map(|attempt| boundary_candidate(seed, attempt));
-        self.encode_with(candidates)
+        let ruled_out = self.ruled_out_suffixes();
+        let boundary = (0..)
+            .map(|attempt| boundary_candidate(seed, attempt))
+            .find(|candidate| {
+                let suffix = &candidate.as_bytes()[BOUNDARY_PREFIX.len()..];
+                !ruled_out.iter().any(|taken| taken == suffix)
+            })
+            // `0..` is endless and at most `ruled_out.len()` candidates after the hashed ones
+            // are taken; this fallback is never used.
+            .unwrap_or_else(|| boundary_candidate(seed, u64::MAX));
+        Ok(EncodedMultipart {
+            body: self.write(&boundary),
+            boundary,
+        })
     }
 
-    /// Encodes with the first candidate boundary that occurs nowhere in the form.
+    /// The [`BOUNDARY_SUFFIX_LEN`] bytes after every occurrence of [`BOUNDARY_PREFIX`] in the
+    /// texts a body carries (content, names, escaped file names, types): the boundaries that
+    /// would occur in the body. Sorted and deduplicated; empty for nearly every form.
+    fn ruled_out_suffixes(&self) -> Vec<[u8; BOUNDARY_SUFFIX_LEN]> {
+        let finder = memchr::memmem::Finder::new(BOUNDARY_PREFIX.as_bytes());
+        let mut found = Vec::new();
+        let mut scan = |text: &[u8]| {
+            for at in finder.find_iter(text) {
+                let start = at + BOUNDARY_PREFIX.len();
+                if let Some(suffix) = text
+                    .get(start..start + BOUNDARY_SUFFIX_LEN)
+                    .and_then(|s| <[u8; BOUNDARY_SUFFIX_LEN]>::try_from(s).ok())
+                {
+                    found.push(suffix);
+                }
+            }
+        };
+        for part in &self.parts {
+            scan(&part.body);
+            scan(part.name.as_bytes());
+            if let Some(file) = &part.file {
+                scan(escape_filename(&file.filename).as_bytes());
+                scan(file.content_type.as_bytes());
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Encodes with the first of `candidates` that occurs nowhere in the form (tests pick the
+    /// boundary with it).
+    #[cfg(test)]
     pub(crate) fn encode_with(
         &self,
         candidates: impl IntoIterator<Item = String>,
@@ -269,13 +322,14 @@ impl MultipartForm {
         Ok(())
     }
 
-    /// Whether `needle` occurs in any part's content, name, file name or content type.
+    /// Whether `needle` occurs in any part's content, name, (escaped) file name or type.
+    #[cfg(test)]
     fn mentions(&self, needle: &[u8]) -> bool {
         self.parts.iter().any(|p| {
             contains(&p.body, needle)
                 || contains(p.name.as_bytes(), needle)
                 || p.file.as_ref().is_some_and(|f| {
-                    contains(f.filename.as_bytes(), needle)
+                    contains(escape_filename(&f.filename).as_bytes(), needle)
                         || contains(f.content_type.as_bytes(), needle)
                 })
         })
@@ -349,32 +403,44 @@ fn check_field_name(name: &str) -> Result<(), InvalidInput> {
     Ok(())
 }
 
-/// Escapes a file name for a quoted `filename="…"` parameter: `"`, `\`, DEL and every control
-/// character become `%XX` (upper-case hex), everything else is kept.
+/// Escapes a file name for a quoted `filename="…"` parameter: `"`, `\` and every control
+/// character (C0, DEL, C1) become `%XX` (upper-case hex) for each of their UTF-8 bytes
+/// (U+0085 → `%C2%85`); everything else is kept.
 pub fn escape_filename(filename: &str) -> String {
     let mut out = String::with_capacity(filename.len());
     for c in filename.chars() {
-        match c {
-            '"' | '\\' | '\u{7f}' | '\u{0}'..='\u{1f}' => {
-                out.push_str(&format!("%{:02X}", u32::from(c)));
+        if c == '"' || c == '\\' || c.is_control() {
+            let mut utf8 = [0; 4];
+            for byte in c.encode_utf8(&mut utf8).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
             }
-            other => out.push(other),
+        } else {
+            out.push(c);
         }
     }
     out
 }
 
-fn boundary_candidate(seed: u64, attempt: u32) -> String {
+/// The `attempt`th boundary candidate for a form whose hash is `seed`. The first
+/// [`HASHED_CANDIDATES`] are hashed whole; later ones end in the attempt number, so that no
+/// two of them are equal.
+fn boundary_candidate(seed: u64, attempt: u64) -> String {
     let mut hash = Fnv::new();
     hash.write(&seed.to_le_bytes());
-    hash.write(&attempt.to_le_bytes());
+    // The hashed candidates hash a 32-bit attempt number, as they always have (the boundaries
+    // of existing snapshots stay the same).
+    hash.write(&(attempt as u32).to_le_bytes());
     let first = hash.0;
     hash.write(b"second half");
-    format!("{BOUNDARY_PREFIX}{first:016x}{:016x}", hash.0)
+    if attempt < HASHED_CANDIDATES {
+        format!("{BOUNDARY_PREFIX}{first:016x}{:016x}", hash.0)
+    } else {
+        format!("{BOUNDARY_PREFIX}{first:016x}{attempt:016x}")
+    }
 }
 
-/// Whether `needle` occurs in `haystack` (SIMD search: the check runs over every byte of
-/// every upload).
+/// Whether `needle` occurs in `haystack`.
+#[cfg(test)]
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(haystack, needle).is_some()
 }
@@ -448,6 +514,11 @@ mod tests {
             escape_filename("a\"b\r\nc\\d\u{0}é.jpg"),
             "a%22b%0D%0Ac%5Cd%00é.jpg"
         );
+        // C1 controls (NEL, CSI) and DEL too, as their UTF-8 bytes.
+        assert_eq!(
+            escape_filename("a\u{85}b\u{9b}c\u{7f}"),
+            "a%C2%85b%C2%9Bc%7F"
+        );
         for bad in ["", "a\"b", "a;b", "name=x", "ü", "a b", &"x".repeat(129)] {
             let err = MultipartForm::new().text(bad, "v").encode().unwrap_err();
             assert_eq!(err.field(), "multipart field name", "{bad:?}");
@@ -473,6 +544,59 @@ mod tests {
         assert!(at_bound.encode().is_ok());
         let err = at_bound.text("c", "x").encode().unwrap_err();
         assert_eq!(err.field(), "multipart body");
+    }
+
+    /// A file holding every hashed candidate its own form would try (in the middle, which the
+    /// hash does not read) still encodes, with a boundary that occurs nowhere in it.
+    #[test]
+    fn crafted_content_cannot_prevent_encoding() {
+        let mut jpeg = b"\xFF\xD8\xFF\xE0".to_vec();
+        jpeg.resize(9 * 1024, b'x');
+        let form = |content: &[u8]| {
+            MultipartForm::new().file(
+                "image",
+                "a.jpg",
+                "image/jpeg",
+                Bytes::from(content.to_vec()),
+            )
+        };
+        let seed = form(&jpeg).content_hash();
+        for attempt in 0..HASHED_CANDIDATES {
+            let candidate = boundary_candidate(seed, attempt);
+            // Bytes 4096..5120 of 9216: neither edge the hash reads.
+            let at = 4096 + usize::try_from(attempt).unwrap() * 41;
+            jpeg[at..at + candidate.len()].copy_from_slice(candidate.as_bytes());
+        }
+        let crafted = form(&jpeg);
+        assert_eq!(crafted.content_hash(), seed, "the middle is not hashed");
+        for attempt in 0..HASHED_CANDIDATES {
+            assert!(crafted.mentions(boundary_candidate(seed, attempt).as_bytes()));
+        }
+        let encoded = crafted.encode().unwrap();
+        assert!(!crafted.mentions(encoded.boundary().as_bytes()));
+        assert_eq!(
+            encoded.boundary(),
+            boundary_candidate(seed, HASHED_CANDIDATES)
+        );
+        // Rule out the next ones as well: the search goes on past them.
+        let mut more = jpeg.clone();
+        for attempt in HASHED_CANDIDATES..HASHED_CANDIDATES + 8 {
+            let candidate = boundary_candidate(seed, attempt);
+            let at = 4096 + usize::try_from(attempt).unwrap() * 41;
+            more[at..at + candidate.len()].copy_from_slice(candidate.as_bytes());
+        }
+        assert_eq!(form(&more).content_hash(), seed);
+        let encoded = form(&more).encode().unwrap();
+        assert_eq!(
+            encoded.boundary(),
+            boundary_candidate(seed, HASHED_CANDIDATES + 8)
+        );
+        // Candidates past the hashed ones never repeat.
+        let later: std::collections::HashSet<String> = (HASHED_CANDIDATES
+            ..HASHED_CANDIDATES + 1000)
+            .map(|attempt| boundary_candidate(seed, attempt))
+            .collect();
+        assert_eq!(later.len(), 1000);
     }
 
     #[test]

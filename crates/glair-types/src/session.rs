@@ -24,6 +24,11 @@ string_enum! {
     }
 }
 
+/// The longest a session lives: GLAIR's docs say a session expires 24 hours after it is
+/// created ("By default, a session will automatically expire after 24 hours"; no way to ask
+/// for longer is documented). [`Session::expires_in`] never reports more.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// An instant as the service sends it: milliseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -246,11 +251,23 @@ impl<K: SessionKind> Session<K> {
 
     /// How long until the session expires, by the service's own clock (`expired` minus the
     /// `Date` of the response), so a client whose clock is off still gets it right. `None` when
-    /// either is missing; zero once expired.
+    /// either is missing; zero once expired; never more than [`SESSION_LIFETIME`].
+    ///
+    /// The bound matters twice: the `Date` header has whole seconds, so right after a create
+    /// the difference reads up to a second over 24 hours; and a service clock that is wildly
+    /// behind (a `Date` in 1970) would otherwise promise decades. A clock that is ahead can
+    /// only make a session look expired sooner, never valid longer. The bound is relative to
+    /// the service's own two instants, so an emulator whose clock was advanced by years still
+    /// reads right.
     pub fn expires_in(&self) -> Option<Duration> {
         let expires = self.expires_at()?;
         let now = self.service_date?;
-        Some(expires.duration_since(now).unwrap_or(Duration::ZERO))
+        Some(
+            expires
+                .duration_since(now)
+                .unwrap_or(Duration::ZERO)
+                .min(SESSION_LIFETIME),
+        )
     }
 
     /// Whether the session has expired by the service's own clock (its `Date` header against

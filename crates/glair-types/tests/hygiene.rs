@@ -114,3 +114,28 @@ fn expiry_is_judged_by_the_services_clock() {
 fn httpdate_of(secs: u64) -> String {
     httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
 }
+
+/// `expires_in` never reports more than a session can live (#23: right after a create it read
+/// 86,400.694 s, the `Date` header having whole seconds), and a service clock that is wildly
+/// behind cannot promise more either.
+#[test]
+fn expires_in_never_exceeds_the_session_lifetime() {
+    use glair_types::SESSION_LIFETIME;
+    assert_eq!(SESSION_LIFETIME, Duration::from_secs(86_400));
+    // Created at 1678160933.160 (24 h before `expired`); the Date truncates to .000.
+    let date = httpdate_of(1_678_247_333 - 86_400);
+    let session =
+        decode_session::<PassiveLiveness>(&response(200, &[("Date", &date)], SESSION)).unwrap();
+    assert_eq!(session.expires_in(), Some(SESSION_LIFETIME));
+    // A service clock in 1970.
+    let date = httpdate_of(0);
+    let session =
+        decode_session::<PassiveLiveness>(&response(200, &[("Date", &date)], SESSION)).unwrap();
+    assert_eq!(session.expires_in(), Some(SESSION_LIFETIME));
+    assert_eq!(session.is_expired_by_service_clock(), Some(false));
+    // One a minute before expiry still reads exactly.
+    let date = httpdate_of(1_678_247_333 - 60);
+    let session =
+        decode_session::<PassiveLiveness>(&response(200, &[("Date", &date)], SESSION)).unwrap();
+    assert_eq!(session.expires_in(), Some(Duration::from_millis(60_160)));
+}

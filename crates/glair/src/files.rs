@@ -15,21 +15,28 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use glair_types::{Detected, ImageInput, MAX_IMAGE_BYTES, sniff};
+use glair_types::{Detected, ImageFormat, ImageInput, MAX_FILE_NAME_LEN, MAX_IMAGE_BYTES, sniff};
 
 use crate::error::Error;
 
 /// Reads an image (or a PDF or TIFF document) to upload from `path`.
 ///
 /// Refused, with an [`Error::File`] naming the path and the problem: a missing or unreadable
-/// file, a directory, a file larger than [`MAX_IMAGE_BYTES`] (checked from the file's size
-/// before reading, and again while reading, so a file that grows or a device that never ends
-/// is never read past the limit), an empty file, and a file that is no format GLAIR accepts
+/// file, anything that is not a regular file (a directory, a FIFO, a socket, a device such as
+/// `/dev/stdin` or `/dev/zero`: checked from the path's metadata *before* the file is opened,
+/// so a FIFO with no writer cannot block the call, and again on the opened file), a file
+/// larger than [`MAX_IMAGE_BYTES`] (checked from the file's size before reading, and again
+/// while reading, so a file that grows is never read past the limit), an empty file, and a file that is no format GLAIR accepts
 /// anywhere (GIF, WebP, HEIC, text, …; detected from the bytes, never from the name). Whether
 /// the endpoint takes this particular format (a PDF is fine for NPWP, not for KTP) is checked
 /// when the request is built, naming the field and the endpoint.
 ///
-/// The file's name (its last component only) is kept as the upload's `filename`.
+/// The file's name (its last component only) is kept as the upload's `filename`. A name that
+/// cannot be sent as is — not valid UTF-8, or longer than
+/// [`MAX_FILE_NAME_LEN`](glair_types::MAX_FILE_NAME_LEN) bytes — is replaced by
+/// [`substitute_filename`]'s safe name (`upload.jpg`, `upload.png`, `upload.pdf` or
+/// `upload.tiff`, by the format read from the bytes), so that every file this process can
+/// open is uploadable.
 ///
 /// ```no_run
 /// let ktp = glair::read_image("scans/ktp.jpg")?;
@@ -47,13 +54,15 @@ pub fn read_image(path: impl AsRef<Path>) -> Result<ImageInput, Error> {
 }
 
 fn read_bounded(path: &Path, limit: usize) -> Result<ImageInput, FileProblem> {
+    // Look before opening: opening a FIFO for reading blocks until a writer comes.
+    let before = std::fs::metadata(path).map_err(FileProblem::from_io)?;
+    check_regular(&before)?;
     let file = File::open(path).map_err(FileProblem::from_io)?;
+    // And again on what was opened, in case the path changed in between.
     let metadata = file.metadata().map_err(FileProblem::from_io)?;
-    if metadata.is_dir() {
-        return Err(FileProblem::NotAFile);
-    }
+    check_regular(&metadata)?;
     let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
-    if metadata.is_file() && metadata.len() > limit_u64 {
+    if metadata.len() > limit_u64 {
         return Err(FileProblem::TooLarge {
             size: Some(metadata.len()),
             limit,
@@ -68,16 +77,47 @@ fn read_bounded(path: &Path, limit: usize) -> Result<ImageInput, FileProblem> {
     if bytes.len() > limit {
         return Err(FileProblem::TooLarge { size: None, limit });
     }
-    match sniff(&bytes) {
-        Detected::Known(_) => {}
+    let format = match sniff(&bytes) {
+        Detected::Known(format) => format,
         Detected::Empty => return Err(FileProblem::Empty),
         other => return Err(FileProblem::Unaccepted(other)),
-    }
+    };
     let image = ImageInput::from_bytes(bytes);
     Ok(match path.file_name() {
-        Some(name) => image.with_filename(name.to_string_lossy()),
+        Some(name) => {
+            let sendable = name.to_str().filter(|name| name.len() <= MAX_FILE_NAME_LEN);
+            match sendable {
+                Some(name) => image.with_filename(name),
+                None => image.with_filename(substitute_filename(format)),
+            }
+        }
         None => image,
     })
+}
+
+/// Refuses anything but a regular file (symbolic links are followed by the metadata calls).
+fn check_regular(metadata: &std::fs::Metadata) -> Result<(), FileProblem> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        Ok(())
+    } else if kind.is_dir() {
+        Err(FileProblem::NotAFile)
+    } else {
+        Err(FileProblem::NotARegularFile)
+    }
+}
+
+/// The file name [`read_image`] sends for a file whose own name cannot be sent (not UTF-8, or
+/// longer than [`MAX_FILE_NAME_LEN`] bytes): `upload.` and the extension of the detected
+/// format. GLAIR's docs say nothing about the name; what the service may look at is the
+/// extension, and this one always matches the bytes.
+pub fn substitute_filename(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "upload.jpg",
+        ImageFormat::Png => "upload.png",
+        ImageFormat::Pdf => "upload.pdf",
+        ImageFormat::Tiff => "upload.tiff",
+    }
 }
 
 /// A file that could not be used as an upload: which file, and why.
@@ -124,6 +164,9 @@ pub enum FileProblem {
     PermissionDenied,
     /// The path is a directory.
     NotAFile,
+    /// The path is not a regular file: a FIFO, a socket or a device (refused before it is
+    /// opened, so that reading can neither block nor run without end).
+    NotARegularFile,
     /// Larger than the limit.
     TooLarge {
         /// The file's size, when it was known before reading.
@@ -156,6 +199,9 @@ impl fmt::Display for FileProblem {
             Self::NotFound => f.write_str("no such file"),
             Self::PermissionDenied => f.write_str("permission denied"),
             Self::NotAFile => f.write_str("is a directory, not a file"),
+            Self::NotARegularFile => f.write_str(
+                "is not a regular file (a FIFO, socket or device); save the image to a file first",
+            ),
             Self::TooLarge {
                 size: Some(size),
                 limit,
@@ -281,16 +327,57 @@ mod tests {
                 limit: 8
             })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_refused_without_blocking() {
+        // /dev/zero is endless and reports size 0: refused before it is opened.
+        assert!(matches!(
+            problem(Path::new("/dev/zero")),
+            FileProblem::NotARegularFile
+        ));
+        // A FIFO with no writer: opening it for reading would block for ever.
+        let dir = TempDir::new("fifo");
+        let fifo = dir.0.join("image.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            // mkfifo is part of POSIX and of every CI image; say so loudly if it is missing.
+            panic!("mkfifo could not be run");
+        }
+        let found = problem(&fifo);
+        assert!(matches!(found, FileProblem::NotARegularFile), "{found:?}");
+        assert!(found.to_string().contains("not a regular file"), "{found}");
+    }
+
+    #[test]
+    fn a_name_that_cannot_be_sent_gets_a_safe_substitute() {
+        let dir = TempDir::new("names");
+        let jpeg = b"\xFF\xD8\xFF\xE0 jpeg";
+        // The longest name most file systems allow, in 4-byte UTF-8 characters: 252 bytes.
+        let long_ok = format!("{}.jpg", "\u{1F600}".repeat(62));
+        assert!(long_ok.len() <= MAX_FILE_NAME_LEN);
+        let image = read_image(dir.file(&long_ok, jpeg)).unwrap();
+        assert_eq!(image.filename(), Some(long_ok.as_str()));
         #[cfg(unix)]
         {
-            // /dev/zero is endless and reports size 0: the bound while reading stops it.
-            assert!(matches!(
-                read_bounded(Path::new("/dev/zero"), 1024),
-                Err(FileProblem::TooLarge {
-                    size: None,
-                    limit: 1024
-                })
-            ));
+            use std::os::unix::ffi::OsStrExt;
+            // 255 bytes that are not UTF-8: the real name cannot be sent.
+            let name = std::ffi::OsStr::from_bytes(&[0xFF; 255]);
+            let path = dir.0.join(name);
+            std::fs::write(&path, b"\x89PNG\r\n\x1a\n....").unwrap();
+            let image = read_image(&path).unwrap();
+            assert_eq!(image.filename(), Some("upload.png"));
+            // And it encodes into a request body.
+            let form = glair_types::MultipartForm::new().file(
+                "image",
+                image.filename().unwrap(),
+                "image/png",
+                image.bytes().clone(),
+            );
+            assert!(form.encode().is_ok());
         }
+        assert_eq!(substitute_filename(ImageFormat::Jpeg), "upload.jpg");
+        assert_eq!(substitute_filename(ImageFormat::Tiff), "upload.tiff");
     }
 }

@@ -229,7 +229,7 @@ mod wait;
 
 pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
-pub use files::{FileError, FileProblem, read_image};
+pub use files::{FileError, FileProblem, read_image, substitute_filename};
 pub use namespaces::{Face, Identity, Ocr};
 pub use options::Settings;
 pub use sessions::Sessions;

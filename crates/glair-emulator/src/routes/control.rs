@@ -73,10 +73,14 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
                 Err(resp) => return resp,
             };
             match serde_json::from_slice::<AdvanceRequest>(&bytes) {
-                Ok(req) => {
-                    let now_ms = state.advance_clock(req.ms);
-                    respond::json(StatusCode::OK, &json!({ "now_ms": now_ms }))
-                }
+                Ok(req) => match state.advance_clock(req.ms) {
+                    Ok(now_ms) => respond::json(StatusCode::OK, &json!({ "now_ms": now_ms })),
+                    Err(end) => bad_request(&format!(
+                        "the clock cannot pass the end of year 9999 (the last instant an HTTP \
+                         date can name); it can move at most {} ms more",
+                        end.room_ms
+                    )),
+                },
                 Err(e) => bad_request(&format!("expected {{\"ms\": <non-negative integer>}}: {e}")),
             }
         }
@@ -87,10 +91,17 @@ pub(super) async fn handle(state: &State, parts: &Parts, incoming: &mut Option<I
                     Err(resp) => return resp,
                 };
                 match faults::parse(&bytes) {
-                    Ok((fault, count)) => {
-                        let queued = state.faults.push(fault, count);
-                        respond::json(StatusCode::OK, &json!({ "queued": queued }))
-                    }
+                    Ok((fault, count)) => match state.faults.push(fault, count) {
+                        Ok(queued) => respond::json(StatusCode::OK, &json!({ "queued": queued })),
+                        Err(faults::QueueFull) => respond::message(
+                            StatusCode::CONFLICT,
+                            &format!(
+                                "{} faults are queued already, the most the emulator holds; \
+                                 DELETE /_emulator/faults clears them",
+                                faults::MAX_QUEUED_FAULTS
+                            ),
+                        ),
+                    },
                     Err(why) => bad_request(&why),
                 }
             } else if method == Method::DELETE {
