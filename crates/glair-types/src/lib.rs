@@ -63,6 +63,7 @@ mod response;
 mod session;
 mod session_id;
 mod string_enum;
+mod tolerant;
 mod verdict;
 mod web_url;
 
@@ -92,6 +93,7 @@ pub use response::{
 };
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
+pub use tolerant::{JsonKind, MAX_UNREADABLE_FIELDS, Tolerant, UnreadableField};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
 pub use web_url::{MAX_URL_LEN, redact_userinfo};
 

@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::error::InvalidInput;
+use crate::tolerant::{Tolerant, UnreadableField};
 use crate::passive_liveness::{
     CheckStatus, PassiveLivenessResult, SpoofCheck, SpoofLevel, SpoofProbability,
 };
@@ -60,9 +61,13 @@ pub enum LivenessInconclusive {
     LevelNotAccepted(SpoofLevel),
     /// The policy sets a maximum spoof probability, and the result carried no probability.
     NoSpoofScore,
-    /// The spoof probability is not a number in `[0, 1]` (only possible for a result built by
-    /// hand: decoding refuses such values).
+    /// The spoof probability is not a number in `[0, 1]` (e.g. `26.11`: kept as sent, never
+    /// rescaled, so never taken as evidence either way).
     InvalidSpoofScore,
+    /// A member of the answer could not be read (the first one is named; all are in
+    /// [`Tolerant::unreadable_fields`](crate::Tolerant::unreadable_fields)). The level alone
+    /// would have said live; an answer the SDK could not fully read never does.
+    Unreadable(UnreadableField),
     /// The spoof probability is above the policy's maximum, at a level that is not `HIGH`.
     SpoofScoreAboveLimit {
         /// The probability reported.
@@ -112,6 +117,9 @@ impl fmt::Display for LivenessVerdict {
 impl fmt::Display for LivenessInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            LivenessInconclusive::CheckFailed(status) if status.as_str().is_empty() => {
+                f.write_str("the answer carried no readable status")
+            }
             LivenessInconclusive::CheckFailed(status) => write!(
                 f,
                 "the check did not succeed (status {:?})",
@@ -137,6 +145,7 @@ impl fmt::Display for LivenessInconclusive {
             LivenessInconclusive::InvalidSpoofScore => {
                 f.write_str("the spoof probability is not a number between 0 and 1")
             }
+            LivenessInconclusive::Unreadable(field) => write!(f, "{field}"),
             LivenessInconclusive::SpoofScoreAboveLimit { probability, limit } => write!(
                 f,
                 "the spoof probability {probability} is above the accepted {limit}"
@@ -158,7 +167,9 @@ impl fmt::Display for LivenessInconclusive {
 /// 6. with a maximum spoof probability set: no probability → inconclusive (`NoSpoofScore`);
 ///    a probability above the maximum → inconclusive (`SpoofScoreAboveLimit`);
 /// 7. an accepted level → **live**;
-/// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`).
+/// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`);
+/// 9. finally, a **live** verdict for an answer with a member that could not be read becomes
+///    inconclusive (`Unreadable`): only a fully read answer can say live.
 ///
 /// Only GLAIR's own `HIGH` makes a spoof. The default accepts only `LOW`, sets no maximum
 /// probability, calls `HIGH` a spoof and `MODERATE` inconclusive: GLAIR calls `MODERATE`
@@ -260,6 +271,16 @@ impl LivenessPolicy {
 
     /// Judges a result by this policy.
     pub fn judge(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
+        match (self.judge_read(result), result.unreadable_fields().first()) {
+            (LivenessVerdict::Live, Some(field)) => {
+                LivenessVerdict::Inconclusive(LivenessInconclusive::Unreadable(field.clone()))
+            }
+            (verdict, _) => verdict,
+        }
+    }
+
+    /// Steps 1–8: the verdict from what was read.
+    fn judge_read(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
         use LivenessInconclusive as Why;
         let inconclusive = LivenessVerdict::Inconclusive;
         let level = result.result.as_ref().map(SpoofCheck::level);
