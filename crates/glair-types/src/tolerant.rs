@@ -203,9 +203,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
     if let Ok(value) = serde_json::from_slice::<T>(body) {
         return Ok((value, Vec::new()));
     }
-    let Ok(mut tree) = serde_json::from_slice::<Value>(body) else {
-        // Not JSON at all: the strict decoder names where it broke.
-        return crate::response::from_json_with_path::<T>(body).map(|v| (v, Vec::new()));
+    let mut tree = match parse_tree(body)? {
+        tree @ Value::Object(_) => tree,
+        // A root that is not an object: nothing to keep; the strict decoder names the problem.
+        _ => return crate::response::from_json_with_path::<T>(body).map(|v| (v, Vec::new())),
     };
     let mut unreadable = Vec::new();
     let mut removed = RemovedItems::default();
@@ -238,6 +239,86 @@ pub(crate) fn decode<T: DeserializeOwned>(
             None => return Err(give_up(if path.is_empty() { ".".into() } else { path }, message)),
         }
     }
+}
+
+/// The body as a JSON tree, refusing duplicate keys anywhere (a `Value` would keep the last
+/// silently, and two readers of one answer must never see two different values). Depth is
+/// bounded by serde_json's recursion limit.
+fn parse_tree(body: &[u8]) -> Result<Value, JsonPathError> {
+    struct Tree(Value);
+
+    impl<'de> Deserialize<'de> for Tree {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(TreeVisitor).map(Tree)
+        }
+    }
+
+    struct TreeVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Tree(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut members = serde_json::Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if members.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate field `{}`",
+                        crate::error::bounded(&key)
+                    )));
+                }
+                let Tree(value) = map.next_value()?;
+                members.insert(key, value);
+            }
+            Ok(Value::Object(members))
+        }
+    }
+
+    let error = |path: String, message: String| JsonPathError {
+        path: crate::error::bounded(if path == "?" { "." } else { &path }).into_owned(),
+        message: crate::error::bounded(&message).into_owned(),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let Tree(tree) = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| error(e.path().to_string(), e.into_inner().to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| error(".".into(), e.to_string()))?;
+    Ok(tree)
 }
 
 /// Removes the member at `segments` from `tree`, returning it.
@@ -411,17 +492,29 @@ mod tests {
             s.items,
             vec![Item { text: "a".into() }, Item { text: "c".into() }]
         );
-        let paths: Vec<&str> = bad.iter().map(UnreadableField::path).collect();
-        // Indices are the server's, even after an earlier item was dropped.
-        assert_eq!(paths, ["status", "score", "items[1]", "items[3]"]);
-        assert_eq!(bad[0].found(), JsonKind::Number);
-        assert!(bad[1].problem().contains("high"), "{}", bad[1]);
+        let mut paths: Vec<&str> = bad.iter().map(UnreadableField::path).collect();
+        paths.sort_unstable();
+        // Indices are the server's, even after an earlier item was dropped; an item whose
+        // required member could not be read is dropped after it.
+        assert_eq!(
+            paths,
+            ["items[1]", "items[1].text", "items[3]", "score", "status"]
+        );
+        let status = bad.iter().find(|f| f.path() == "status").unwrap();
+        assert_eq!(status.found(), JsonKind::Number);
+        let score = bad.iter().find(|f| f.path() == "score").unwrap();
+        assert!(score.problem().contains("high"), "{score}");
     }
 
     #[test]
     fn gives_up_on_what_cannot_be_dropped() {
         assert!(decode::<Sample>(b"not json").is_err());
+        assert!(decode::<Sample>(br#""a string""#).is_err());
         assert!(decode::<Sample>(b"[1]").is_err());
+        // Two values for one key are never resolved by picking one, even next to a member
+        // that could otherwise be dropped.
+        let err = decode::<Sample>(br#"{"score":"x","status":"a","status":"b"}"#).unwrap_err();
+        assert!(err.message().contains("duplicate"), "{err}");
         let many: Vec<String> = (0..=MAX_UNREADABLE_FIELDS)
             .map(|i| format!("{{\"text\":{i}}}"))
             .collect();
