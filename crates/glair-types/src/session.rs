@@ -172,7 +172,10 @@ fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMil
     use serde_json::Value;
     let whole = |f: f64| {
         // 2^63 as f64: the first value past i64::MAX.
-        (f.is_finite() && f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18)
+        (f.is_finite()
+            && f.fract() == 0.0
+            && f >= -9.223_372_036_854_776e18
+            && f < 9.223_372_036_854_776e18)
             .then_some(f as i64)
     };
     let millis = match Option::<Value>::deserialize(d)? {

@@ -236,7 +236,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 unreadable.push(UnreadableField::new(path, JsonKind::of(&dropped), message));
             }
             // The root itself (or a path the tree does not have): nothing left to drop.
-            None => return Err(give_up(if path.is_empty() { ".".into() } else { path }, message)),
+            None => {
+                return Err(give_up(
+                    if path.is_empty() { ".".into() } else { path },
+                    message,
+                ));
+            }
         }
     }
 }

@@ -10,10 +10,10 @@
 use std::fmt;
 
 use crate::error::InvalidInput;
-use crate::tolerant::{Tolerant, UnreadableField};
 use crate::passive_liveness::{
     CheckStatus, PassiveLivenessResult, SpoofCheck, SpoofLevel, SpoofProbability,
 };
+use crate::tolerant::{Tolerant, UnreadableField};
 
 /// What a verdict has in common, whatever the check: a short label for logs and JSON, the
 /// reason when the answer is not a plain yes or no, and whether it is the positive answer.

@@ -5,11 +5,10 @@
 use bytes::Bytes;
 use glair_types::ocr::{self, OcrRequest, doc};
 use glair_types::{
-    Tolerant,
     ActiveLivenessCheck, ActiveLivenessResult, DateOfBirth, DecodeBody, Decoded, Detected,
     EndpointRequest, FaceMatch, FaceMatchResponse, FaceVerification, FaceVerificationResponse,
     GestureCode, IdentityField, IdentityVerification, IdentityVerificationResponse, ImageFormat,
-    ImageInput, PassiveLivenessCheck, PassiveLivenessResult, Verdict, endpoints, sniff,
+    ImageInput, PassiveLivenessCheck, PassiveLivenessResult, Tolerant, Verdict, endpoints, sniff,
 };
 use proptest::prelude::*;
 

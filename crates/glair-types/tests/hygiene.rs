@@ -6,9 +6,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
 use glair_types::{
-    Tolerant,
     BODY_EXCERPT_LIMIT, CreatePassiveLivenessSession, PassiveLiveness, ResponseError, SessionId,
-    decode_retrieved_session, decode_session,
+    Tolerant, decode_retrieved_session, decode_session,
 };
 
 fn response(

@@ -4,10 +4,9 @@
 
 use bytes::Bytes;
 use glair_types::{
-    Tolerant,
     ApiConfig, CheckStatus, CreatePassiveLivenessSession, Credentials, EpochMillis, Ktp,
     PassiveLiveness, PassiveLivenessResult, PassiveLivenessSession, RetrievePassiveLivenessSession,
-    SessionId, SessionStatus, SpoofCheck, SpoofLevel, decode_session,
+    SessionId, SessionStatus, SpoofCheck, SpoofLevel, Tolerant, decode_session,
 };
 use proptest::prelude::*;
 

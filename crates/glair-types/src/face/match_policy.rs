@@ -120,7 +120,10 @@ impl FaceMatchPolicy {
 
     /// Judges `response` by this policy.
     pub fn judge(&self, response: &FaceMatchResponse) -> FaceMatchVerdict {
-        match (self.judge_read(response), response.unreadable_fields().first()) {
+        match (
+            self.judge_read(response),
+            response.unreadable_fields().first(),
+        ) {
             (FaceMatchVerdict::Matched, Some(field)) => {
                 FaceMatchVerdict::Inconclusive(FaceMatchInconclusive::Unreadable(field.clone()))
             }

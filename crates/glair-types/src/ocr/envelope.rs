@@ -126,7 +126,11 @@ impl OcrVerdict {
         }
     }
 
-    fn judge_read<R: Serialize>(status: &OcrStatus, reason: Option<&str>, read: Option<&R>) -> Self {
+    fn judge_read<R: Serialize>(
+        status: &OcrStatus,
+        reason: Option<&str>,
+        read: Option<&R>,
+    ) -> Self {
         match (status, read) {
             (OcrStatus::Success, None) => OcrVerdict::NotRead(OcrNotRead::NoFields),
             (OcrStatus::Success, Some(read)) if !has_reading(read) => {
