@@ -159,10 +159,11 @@ impl ActiveLivenessResult {
     /// Did the user perform the gesture asked of them? Matched only when the check succeeded,
     /// the status is `MATCH` and every member of the answer could be read; not matched when
     /// it is `NOT_MATCH`; inconclusive otherwise (a failed check, no face or hand, too many,
-    /// an unknown status, no assessment, a member that could not be read).
+    /// an unknown status, no assessment, a member that could not be read — the last reason
+    /// wins over the others).
     pub fn verdict(&self) -> GestureVerdict {
         match (self.verdict_read(), self.unreadable_fields().first()) {
-            (GestureVerdict::Matched, Some(field)) => {
+            (GestureVerdict::Matched | GestureVerdict::Inconclusive(_), Some(field)) => {
                 GestureVerdict::Inconclusive(GestureInconclusive::Unreadable(field.clone()))
             }
             (verdict, _) => verdict,

@@ -65,8 +65,8 @@ pub enum LivenessInconclusive {
     /// rescaled, so never taken as evidence either way).
     InvalidSpoofScore,
     /// A member of the answer could not be read (the first one is named; all are in
-    /// [`Tolerant::unreadable_fields`](crate::Tolerant::unreadable_fields)). The level alone
-    /// would have said live; an answer the SDK could not fully read never does.
+    /// [`Tolerant::unreadable_fields`](crate::Tolerant::unreadable_fields)): an answer the SDK
+    /// could not fully read is never live, and this reason replaces any other inconclusive one.
     Unreadable(UnreadableField),
     /// The spoof probability is above the policy's maximum, at a level that is not `HIGH`.
     SpoofScoreAboveLimit {
@@ -168,8 +168,9 @@ impl fmt::Display for LivenessInconclusive {
 ///    a probability above the maximum → inconclusive (`SpoofScoreAboveLimit`);
 /// 7. an accepted level → **live**;
 /// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`);
-/// 9. finally, a **live** verdict for an answer with a member that could not be read becomes
-///    inconclusive (`Unreadable`): only a fully read answer can say live.
+/// 9. finally, for an answer with a member that could not be read, a **live** or
+///    inconclusive verdict becomes inconclusive (`Unreadable`, naming the member): only a
+///    fully read answer can say live. A spoof read from the level stays a spoof.
 ///
 /// Only GLAIR's own `HIGH` makes a spoof. The default accepts only `LOW`, sets no maximum
 /// probability, calls `HIGH` a spoof and `MODERATE` inconclusive: GLAIR calls `MODERATE`
@@ -272,7 +273,7 @@ impl LivenessPolicy {
     /// Judges a result by this policy.
     pub fn judge(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
         match (self.judge_read(result), result.unreadable_fields().first()) {
-            (LivenessVerdict::Live, Some(field)) => {
+            (LivenessVerdict::Live | LivenessVerdict::Inconclusive(_), Some(field)) => {
                 LivenessVerdict::Inconclusive(LivenessInconclusive::Unreadable(field.clone()))
             }
             (verdict, _) => verdict,

@@ -25,8 +25,10 @@ use crate::verdict::Verdict;
 /// 5. a `match_percentage` outside `[0, 1]` → inconclusive (`ScoreOutOfRange`);
 /// 6. with a minimum score set: no score → inconclusive (`NoScore`); a score below it → **not
 ///    matched**;
-/// 7. otherwise → **matched** — unless a member of the answer could not be read: then
-///    inconclusive (`Unreadable`), as only a fully read answer can say matched.
+/// 7. otherwise → **matched**;
+/// 8. finally, for an answer with a member that could not be read, a matched or inconclusive
+///    verdict becomes inconclusive (`Unreadable`, naming the member): only a fully read answer
+///    can say matched.
 ///
 /// The default accepts exactly what the service calls a match: `MATCH`, with no threshold of
 /// its own (GLAIR's threshold decided `MATCH`). Raise the bar with
@@ -124,14 +126,14 @@ impl FaceMatchPolicy {
             self.judge_read(response),
             response.unreadable_fields().first(),
         ) {
-            (FaceMatchVerdict::Matched, Some(field)) => {
+            (FaceMatchVerdict::Matched | FaceMatchVerdict::Inconclusive(_), Some(field)) => {
                 FaceMatchVerdict::Inconclusive(FaceMatchInconclusive::Unreadable(field.clone()))
             }
             (verdict, _) => verdict,
         }
     }
 
-    /// Steps 1–7 on what was read.
+    /// Steps 1–7: the verdict from what was read.
     fn judge_read(&self, response: &FaceMatchResponse) -> FaceMatchVerdict {
         use FaceMatchInconclusive as Why;
         let inconclusive = FaceMatchVerdict::Inconclusive;

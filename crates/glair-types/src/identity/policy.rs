@@ -23,8 +23,10 @@ use crate::verdict::Verdict;
 ///    inconclusive;
 /// 4. face verification only: a `face_image_percentage` outside 0–100 → inconclusive; with a
 ///    minimum set, no score → inconclusive, a score below it → **not verified**;
-/// 5. otherwise → **verified** — unless a member of the answer could not be read: then
-///    inconclusive (`Unreadable`), as only a fully read answer can say verified.
+/// 5. otherwise → **verified**;
+/// 6. finally, for an answer with a member that could not be read, a verified or
+///    inconclusive verdict becomes inconclusive (`Unreadable`, naming the member): only a
+///    fully read answer can say verified.
 ///
 /// The default sets no face-score minimum: Dukcapil's own verdict decides. Set one with
 /// [`min_face_image_percentage`](Self::min_face_image_percentage).
@@ -181,10 +183,10 @@ impl IdentityPolicy {
     }
 }
 
-/// Step 5's exception: a positive verdict on an answer with an unreadable member.
+/// Step 6: an answer with an unreadable member is never verified.
 fn unless_unreadable(verdict: IdentityVerdict, unreadable: &[UnreadableField]) -> IdentityVerdict {
     match (verdict, unreadable.first()) {
-        (IdentityVerdict::Verified, Some(field)) => {
+        (IdentityVerdict::Verified | IdentityVerdict::Inconclusive(_), Some(field)) => {
             IdentityVerdict::Inconclusive(IdentityInconclusive::Unreadable(field.clone()))
         }
         (verdict, _) => verdict,
