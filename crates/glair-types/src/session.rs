@@ -171,12 +171,9 @@ impl<K: SessionKind> WireSession<K> {
 fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMillis>, D::Error> {
     use serde_json::Value;
     let whole = |f: f64| {
-        // 2^63 as f64: the first value past i64::MAX.
-        (f.is_finite()
-            && f.fract() == 0.0
-            && f >= -9.223_372_036_854_776e18
-            && f < 9.223_372_036_854_776e18)
-            .then_some(f as i64)
+        // ±2^63 as f64: the range of i64 (its upper end is the first value past i64::MAX).
+        const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+        (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
     };
     let millis = match Option::<Value>::deserialize(d)? {
         None => return Ok(None),

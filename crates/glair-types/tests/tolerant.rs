@@ -2,6 +2,8 @@
 //! plausible way decodes, keeps what can be read, lists what cannot, and never gets a
 //! positive verdict from a member that could not be read.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use bytes::Bytes;
 use glair_types::ocr::{self, Amount};
 use glair_types::{
@@ -262,6 +264,8 @@ fn replacements(original: &Value) -> Vec<Value> {
 
 /// Decodes `body` and says whether the verdict is positive.
 type Judge = fn(&[u8]) -> Result<bool, String>;
+/// The same, for a decoder built by [`vision`].
+type BoxedJudge = Box<dyn Fn(&[u8]) -> Result<bool, String>>;
 
 fn vision<T: DecodeBody>(verdict: fn(&T) -> bool) -> impl Fn(&[u8]) -> Result<bool, String> {
     move |body| {
@@ -345,7 +349,7 @@ fn no_single_change_fails_a_documented_answer_or_turns_a_no_into_a_yes() {
     let active = vision::<ActiveLivenessResult>(|r| r.verdict().is_positive());
     let identity = vision::<IdentityVerificationResponse>(|r| r.verdict().is_positive());
     let face_identity = vision::<FaceVerificationResponse>(|r| r.verdict().is_positive());
-    let endpoints: Vec<(&str, Box<dyn Fn(&[u8]) -> Result<bool, String>>)> = vec![
+    let endpoints: Vec<(&str, BoxedJudge)> = vec![
         ("docs_face_match.json", Box::new(face_match)),
         (
             "keys_face_match_failed.json",
