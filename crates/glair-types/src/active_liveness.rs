@@ -105,9 +105,9 @@ string_enum! {
 /// { "status": "success", "result": { "gesture_status": "MATCH", "detected_gesture": "HEAD_LEFT" } }
 /// ```
 ///
-/// Decoding is tolerant ([`Tolerant`]): a member that cannot be read (e.g. `gesture_status: 1`,
+/// Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member that cannot be read (e.g. `gesture_status: 1`,
 /// which the docs' "Type number" label allows although they list only strings) is left out
-/// and listed in [`unreadable_fields`](Tolerant::unreadable_fields); the verdict is then
+/// and listed in [`unreadable_fields`](crate::Tolerant::unreadable_fields); the verdict is then
 /// never `matched`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -48,6 +48,12 @@
 //! Forward compatibility: status and level enums keep unknown values (`Unknown`), unknown
 //! fields are ignored, and the exact JSON stays available through [`Session::raw_json`].
 //!
+//! Tolerant decoding: a 2xx answer that differs from the documented shape in a plausible way
+//! keeps what can be read; a member that cannot be read is left out and listed by
+//! [`Tolerant::unreadable_fields`], and no verdict is positive on such an answer. Numeric
+//! text is read as a number; a score outside its range is kept and inconclusive. The rule
+//! and its bound ([`MAX_UNREADABLE_FIELDS`]) are on [`Tolerant`].
+//!
 //! [GLAIR Vision]: https://glair.ai
 
 mod active_liveness;

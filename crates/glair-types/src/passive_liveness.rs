@@ -146,8 +146,8 @@ impl fmt::Display for SpoofProbability {
 /// Decide with [`verdict`](Self::verdict): a failed check comes back with
 /// `spoof_percentage: 0`, which is no evidence of a live person.
 ///
-/// Decoding is tolerant ([`Tolerant`]): a member that cannot be read is left out and listed
-/// in [`unreadable_fields`](Tolerant::unreadable_fields), and the verdict is then never
+/// Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member that cannot be read is left out and listed
+/// in [`unreadable_fields`](crate::Tolerant::unreadable_fields), and the verdict is then never
 /// `live`. A result without its `status` decodes with an empty, unknown status (inconclusive).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

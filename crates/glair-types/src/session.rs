@@ -62,9 +62,9 @@ impl EpochMillis {
 /// ([`Session::sid`]): a created one reads it from the last segment of [`url`](Session::url)
 /// while decoding (a `url` without a valid sid is a decode error), a retrieved one keeps the
 /// sid it was fetched by. Fields the SDK does not know are tolerated and kept in
-/// [`raw_json`](Session::raw_json). Decoding is tolerant ([`Tolerant`]): a member of a
+/// [`raw_json`](Session::raw_json). Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member of a
 /// plausible but undocumented type (`expired` as `1678247333160.0`, a score as text) is read
-/// or, failing that, left out and listed in [`unreadable_fields`](Tolerant::unreadable_fields),
+/// or, failing that, left out and listed in [`unreadable_fields`](crate::Tolerant::unreadable_fields),
 /// and the verdict is then never positive.
 ///
 /// ```

@@ -144,8 +144,33 @@ impl fmt::Display for UnreadableField {
 
 /// A model decoded tolerantly: it knows which members of its answer could not be read.
 ///
-/// Every response model of this crate implements it; its verdict, if it has one, is never
-/// positive while [`unreadable_fields`](Self::unreadable_fields) is not empty.
+/// Every response model of this crate implements it (sessions, whose list also holds their
+/// result's members, and every Vision answer); its verdict, if it has one, is never positive
+/// while [`unreadable_fields`](Self::unreadable_fields) is not empty.
+///
+/// The rule: a body is decoded strictly first; when that fails, the member at the failing
+/// path is dropped and listed, and decoding is retried, at most
+/// [`MAX_UNREADABLE_FIELDS`] times. An optional member then reads as absent; a required one
+/// (an outer `status`, a level, a gesture status) as an empty, unknown value. A list item
+/// whose required member cannot be read is dropped after that member. `null` reads as absent
+/// where the docs allow it (and as an empty list for `plates` and `all_texts`); where a
+/// verdict reads a flag (`qualities.is_ktp`), `null` is unreadable. Numbers sent as plain
+/// numeric text (`"0.95"`) are read as numbers. Duplicate keys, a body that is not JSON and
+/// a root that is not an object stay decode errors.
+///
+/// ```
+/// use glair_types::{Decoded, FaceMatchResponse, Tolerant, Verdict};
+///
+/// let response = http::Response::builder()
+///     .status(200)
+///     .body(bytes::Bytes::from_static(
+///         br#"{"status":"success","result":{"match_percentage":[0.9],"match_status_code":"MATCH"}}"#,
+///     ))
+///     .unwrap();
+/// let answer = Decoded::<FaceMatchResponse>::from_response(&response).unwrap();
+/// assert_eq!(answer.unreadable_fields()[0].path(), "result.match_percentage");
+/// assert_eq!(answer.verdict().label(), "inconclusive");
+/// ```
 pub trait Tolerant {
     /// The members that could not be read, in the order they were found; empty for an answer
     /// of the documented shape (and for a value built by hand).

@@ -291,7 +291,10 @@ async fn unreadable_members_are_listed_and_decode_errors_name_the_json_path() {
         panic!("{err:?}")
     };
     assert!(decode.path().starts_with("result"), "{decode}");
-    assert!(decode.to_string().contains("duplicate field `status`"), "{decode}");
+    assert!(
+        decode.to_string().contains("duplicate field `status`"),
+        "{decode}"
+    );
     assert!(!err.is_retryable());
 }
 
