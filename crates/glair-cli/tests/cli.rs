@@ -1292,4 +1292,11 @@ fn plausible_variants_of_an_answer_exit_0() {
     .json(0);
     assert_eq!(json["status"], "PENDING", "{json:?}");
     assert_eq!(json["sid"], sid.as_str());
+
+    // The emulator's receipt sends its totals as text, as the Go SDK types them; they read.
+    let json = run(env.glair().args(["ocr", "receipt", "--image", &jpg])).json(0);
+    assert_eq!(json["read"]["total_amount"]["value"], "55000", "{json:?}");
+    assert_eq!(json["read"]["sub_total_amount"]["value"], "50000");
+    assert_eq!(json["read"]["tax_amount"]["value"], 5000);
+    assert_eq!(json["verdict"], "read");
 }
