@@ -1381,4 +1381,106 @@ fn subcommand_help_separates_global_options_from_the_commands_own() {
             );
         }
     }
+/// #22: a 2xx answer that differs from the documented shape in a plausible way no longer
+/// fails the command (each of these exited 1): it decodes, exits 0, and its verdict is
+/// decided from what could be read, never a yes on what could not.
+#[test]
+fn plausible_variants_of_an_answer_exit_0() {
+    let (env, files) = upload_env("variants");
+    let jpg = files.jpg();
+    let answer_with = |route: &str, body: &str| {
+        queue_fault(
+            &env,
+            &serde_json::json!({
+                "kind": "status", "status": 200, "route": route,
+                "content_type": "application/json", "body": body,
+            }),
+        );
+    };
+    let passive = ["face", "passive-liveness", "--image", jpg.as_str()];
+    for (body, verdict) in [
+        (
+            r#"{"status":"success","result":{"spoof_percentage":26.11,"status":"LOW"}}"#,
+            "inconclusive",
+        ),
+        (
+            r#"{"result":{"spoof_percentage":0.02,"status":"LOW"}}"#,
+            "inconclusive",
+        ),
+        (
+            r#"{"status":"success","result":{"spoof_percentage":"0.02","status":"LOW"}}"#,
+            "live",
+        ),
+    ] {
+        answer_with("vision", body);
+        let json = run(env.glair().args(passive)).json(0);
+        assert_eq!(json["verdict"], verdict, "{body}: {json:?}");
+    }
+
+    answer_with(
+        "vision",
+        r#"{"status":"success","result":{"gesture_status":1,"detected_gesture":"HEAD_LEFT"}}"#,
+    );
+    let json = run(env.glair().args([
+        "face",
+        "active-liveness",
+        "--image",
+        &jpg,
+        "--gesture-code",
+        "head-left",
+    ]))
+    .json(0);
+    assert_eq!(json["verdict"], "inconclusive", "{json:?}");
+    assert!(
+        json["verdict_reason"]
+            .as_str()
+            .unwrap()
+            .contains("result.gesture_status"),
+        "{json:?}"
+    );
+
+    answer_with(
+        "vision",
+        r#"{"status":"success","result":{"match_percentage":"0.95","match_status":"match","match_status_code":"MATCH"}}"#,
+    );
+    let json = run(env
+        .glair()
+        .args(["face", "match", "--captured", &jpg, "--stored", &jpg]))
+    .json(0);
+    assert_eq!(json["verdict"], "matched", "{json:?}");
+    // The answer is printed as sent.
+    assert_eq!(json["result"]["match_percentage"], "0.95");
+
+    for (document, body) in [
+        ("plate", r#"{"status":"SUCCESS","read":{"plates":null}}"#),
+        (
+            "general-document",
+            r#"{"status":"SUCCESS","read":{"all_texts":null}}"#,
+        ),
+    ] {
+        answer_with("vision", body);
+        let json = run(env.glair().args(["ocr", document, "--image", &jpg])).json(0);
+        assert_eq!(json["verdict"], "not_read", "{document}: {json:?}");
+    }
+
+    let sid = env.create("passive-liveness-sessions");
+    answer_with(
+        "retrieve",
+        &format!(
+            r#"{{"status":"PENDING","expired":1678247333160.0,"url":"https://vision.glair.ai/passive-liveness/{sid}","success_url":"https://app.example/done","result":null}}"#
+        ),
+    );
+    let json = run(env
+        .glair()
+        .args(["passive-liveness-sessions", "retrieve", &sid]))
+    .json(0);
+    assert_eq!(json["status"], "PENDING", "{json:?}");
+    assert_eq!(json["sid"], sid.as_str());
+
+    // The emulator's receipt sends its totals as text, as the Go SDK types them; they read.
+    let json = run(env.glair().args(["ocr", "receipt", "--image", &jpg])).json(0);
+    assert_eq!(json["read"]["total_amount"]["value"], "55000", "{json:?}");
+    assert_eq!(json["read"]["sub_total_amount"]["value"], "50000");
+    assert_eq!(json["read"]["tax_amount"]["value"], 5000);
+    assert_eq!(json["verdict"], "read");
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::passive_liveness::CheckStatus;
 use crate::string_enum::string_enum;
+use crate::tolerant::{Tolerant, UnreadableField, tolerant_model};
 use crate::verdict::Verdict;
 
 string_enum! {
@@ -103,21 +104,32 @@ string_enum! {
 /// ```json
 /// { "status": "success", "result": { "gesture_status": "MATCH", "detected_gesture": "HEAD_LEFT" } }
 /// ```
+///
+/// Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member that cannot be read (e.g. `gesture_status: 1`,
+/// which the docs' "Type number" label allows although they list only strings) is left out
+/// and listed in [`unreadable_fields`](crate::Tolerant::unreadable_fields); the verdict is then
+/// never `matched`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActiveLivenessResult {
-    /// Whether the check ran.
+    /// Whether the check ran (empty and unknown when the answer carried no readable status).
+    #[serde(default = "crate::tolerant::absent")]
     pub status: CheckStatus,
     /// The gesture assessment; absent when the service sent none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<GestureCheck>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
+
+tolerant_model!(ActiveLivenessResult);
 
 /// What the check saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GestureCheck {
-    /// Whether the gesture matched.
+    /// Whether the gesture matched (empty and unknown when absent or unreadable: inconclusive).
+    #[serde(default = "crate::tolerant::absent")]
     pub gesture_status: GestureStatus,
     /// The gesture detected, when one was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,13 +149,29 @@ impl GestureCheck {
 impl ActiveLivenessResult {
     /// Builds a result (for tests and fixtures).
     pub fn new(status: CheckStatus, result: Option<GestureCheck>) -> Self {
-        Self { status, result }
+        Self {
+            status,
+            result,
+            unreadable: Vec::new(),
+        }
     }
 
-    /// Did the user perform the gesture asked of them? Matched only when the check succeeded
-    /// and the status is `MATCH`; not matched when it is `NOT_MATCH`; inconclusive otherwise
-    /// (a failed check, no face or hand, too many, an unknown status, no assessment).
+    /// Did the user perform the gesture asked of them? Matched only when the check succeeded,
+    /// the status is `MATCH` and every member of the answer could be read; not matched when
+    /// it is `NOT_MATCH`; inconclusive otherwise (a failed check, no face or hand, too many,
+    /// an unknown status, no assessment, a member that could not be read — the last reason
+    /// wins over the others).
     pub fn verdict(&self) -> GestureVerdict {
+        match (self.verdict_read(), self.unreadable_fields().first()) {
+            (GestureVerdict::Matched | GestureVerdict::Inconclusive(_), Some(field)) => {
+                GestureVerdict::Inconclusive(GestureInconclusive::Unreadable(field.clone()))
+            }
+            (verdict, _) => verdict,
+        }
+    }
+
+    /// The verdict from what was read.
+    fn verdict_read(&self) -> GestureVerdict {
         use GestureInconclusive as Why;
         if self.status != CheckStatus::Success {
             return GestureVerdict::Inconclusive(Why::CheckFailed(self.status.clone()));
@@ -182,6 +210,8 @@ pub enum GestureInconclusive {
     /// The gesture status says nothing could be judged (no face or hand, too many, or a
     /// status this SDK does not know).
     Status(GestureStatus),
+    /// A member of the answer could not be read (the first one is named).
+    Unreadable(UnreadableField),
 }
 
 impl Verdict for GestureVerdict {
@@ -217,6 +247,10 @@ impl fmt::Display for GestureVerdict {
 impl fmt::Display for GestureInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            GestureInconclusive::CheckFailed(status) if status.as_str().is_empty() => {
+                f.write_str("the answer carried no readable status")
+            }
+            GestureInconclusive::Unreadable(field) => write!(f, "{field}"),
             GestureInconclusive::CheckFailed(status) => write!(
                 f,
                 "the check did not succeed (status {:?})",

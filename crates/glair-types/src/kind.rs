@@ -32,7 +32,14 @@ pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'st
     /// Kind-specific fields of a create request, flattened next to `success_url`.
     type CreateFields: Serialize + Debug + Clone + Default + PartialEq + Send + Sync;
     /// The `result` of a finished session.
-    type Result: Serialize + DeserializeOwned + Debug + Clone + PartialEq + Send + Sync;
+    type Result: Serialize
+        + DeserializeOwned
+        + crate::tolerant::Tolerant
+        + Debug
+        + Clone
+        + PartialEq
+        + Send
+        + Sync;
     /// The one question a finished session answers (live? gesture matched? card read?).
     type Verdict: Verdict;
 

@@ -48,6 +48,12 @@
 //! Forward compatibility: status and level enums keep unknown values (`Unknown`), unknown
 //! fields are ignored, and the exact JSON stays available through [`Session::raw_json`].
 //!
+//! Tolerant decoding: a 2xx answer that differs from the documented shape in a plausible way
+//! keeps what can be read; a member that cannot be read is left out and listed by
+//! [`Tolerant::unreadable_fields`], and no verdict is positive on such an answer. Numeric
+//! text is read as a number; a score outside its range is kept and inconclusive. The rule
+//! and its bound ([`MAX_UNREADABLE_FIELDS`]) are on [`Tolerant`].
+//!
 //! [GLAIR Vision]: https://glair.ai
 
 mod active_liveness;
@@ -63,6 +69,7 @@ mod response;
 mod session;
 mod session_id;
 mod string_enum;
+mod tolerant;
 mod verdict;
 mod web_url;
 
@@ -93,6 +100,7 @@ pub use response::{
 pub use session::SESSION_LIFETIME;
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
 pub use session_id::{MAX_SESSION_ID_LEN, SessionId};
+pub use tolerant::{JsonKind, MAX_UNREADABLE_FIELDS, Tolerant, UnreadableField};
 pub use verdict::{LivenessInconclusive, LivenessPolicy, LivenessVerdict, Verdict};
 pub use web_url::MAX_URL_LEN;
 

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::string_enum::string_enum;
+use crate::tolerant::{UnreadableField, tolerant_model};
 use crate::verdict::{LivenessPolicy, LivenessVerdict};
 
 string_enum! {
@@ -144,20 +145,33 @@ impl fmt::Display for SpoofProbability {
 ///
 /// Decide with [`verdict`](Self::verdict): a failed check comes back with
 /// `spoof_percentage: 0`, which is no evidence of a live person.
+///
+/// Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member that cannot be read is left out and listed
+/// in [`unreadable_fields`](crate::Tolerant::unreadable_fields), and the verdict is then never
+/// `live`. A result without its `status` decodes with an empty, unknown status (inconclusive).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PassiveLivenessResult {
-    /// Whether the check ran.
+    /// Whether the check ran (empty and unknown when the answer carried no readable status).
+    #[serde(default = "crate::tolerant::absent")]
     pub status: CheckStatus,
     /// The spoof assessment; absent when the service sent none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SpoofCheck>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
+
+tolerant_model!(PassiveLivenessResult);
 
 impl PassiveLivenessResult {
     /// Builds a result (for tests and fixtures; the SDK decodes results from responses).
     pub fn new(status: CheckStatus, result: Option<SpoofCheck>) -> Self {
-        Self { status, result }
+        Self {
+            status,
+            result,
+            unreadable: Vec::new(),
+        }
     }
 
     /// May this user be treated as a live person, by the default [`LivenessPolicy`]
@@ -199,9 +213,14 @@ impl PassiveLivenessResult {
 #[non_exhaustive]
 pub struct SpoofCheck {
     /// The number the service sent as `spoof_percentage`: a probability in `[0, 1]` despite
-    /// the name. Decoding refuses a value outside that range (or not a number) instead of
-    /// passing a corrupt score on. Prefer [`PassiveLivenessResult::spoof_probability`], which
-    /// hides the meaningless score of a failed check.
+    /// the name. A number sent as text (`"0.02"`) is read as that number. A value outside
+    /// `[0, 1]` (e.g. `26.11`, which looks like a percentage) is kept as sent, never rescaled:
+    /// the verdict is inconclusive for it ([`LivenessInconclusive::InvalidSpoofScore`]), as
+    /// guessing the scale of a security score could turn a spoof into a live person.
+    /// Prefer [`PassiveLivenessResult::spoof_probability`], which offers only a score in
+    /// range, and only for a check that succeeded and scored a face.
+    ///
+    /// [`LivenessInconclusive::InvalidSpoofScore`]: crate::LivenessInconclusive::InvalidSpoofScore
     pub spoof_percentage: Option<f64>,
     level: SpoofLevel,
     level_text: String,
@@ -234,11 +253,12 @@ impl SpoofCheck {
 struct WireSpoofCheck<'a> {
     #[serde(
         default,
-        deserialize_with = "deserialize_probability",
+        deserialize_with = "crate::tolerant::number",
         skip_serializing_if = "Option::is_none"
     )]
     spoof_percentage: Option<f64>,
-    #[serde(rename = "status", alias = "spoof_status", borrow)]
+    /// Absent or unreadable: the empty text, an unknown level.
+    #[serde(rename = "status", alias = "spoof_status", borrow, default)]
     level: std::borrow::Cow<'a, str>,
 }
 
@@ -260,15 +280,5 @@ impl<'de> Deserialize<'de> for SpoofCheck {
             level: SpoofLevel::from_wire(&wire.level),
             level_text: wire.level.into_owned(),
         })
-    }
-}
-
-fn deserialize_probability<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let value = Option::<f64>::deserialize(d)?;
-    match value {
-        Some(p) if !(0.0..=1.0).contains(&p) => Err(serde::de::Error::custom(format_args!(
-            "spoof_percentage {p} is outside [0, 1]"
-        ))),
-        other => Ok(other),
     }
 }

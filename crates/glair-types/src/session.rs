@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::kind::{PassiveLiveness, SessionKind};
 use crate::session_id::SessionId;
 use crate::string_enum::string_enum;
+use crate::tolerant::{Tolerant, UnreadableField};
 
 string_enum! {
     /// Where a session stands.
@@ -66,7 +67,10 @@ impl EpochMillis {
 /// ([`Session::sid`]): a created one reads it from the last segment of [`url`](Session::url)
 /// while decoding (a `url` without a valid sid is a decode error), a retrieved one keeps the
 /// sid it was fetched by. Fields the SDK does not know are tolerated and kept in
-/// [`raw_json`](Session::raw_json).
+/// [`raw_json`](Session::raw_json). Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member of a
+/// plausible but undocumented type (`expired` as `1678247333160.0`, a score as text) is read
+/// or, failing that, left out and listed in [`unreadable_fields`](crate::Tolerant::unreadable_fields),
+/// and the verdict is then never positive.
 ///
 /// ```
 /// use glair_types::{LivenessVerdict, PassiveLivenessSession, SessionStatus, SpoofLevel};
@@ -108,6 +112,8 @@ pub struct Session<K: SessionKind> {
     service_date: Option<SystemTime>,
     #[serde(skip)]
     raw: Bytes,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
 
 /// The JSON of a session, before the SDK adds what it knows besides (the sid, the `Date`).
@@ -116,10 +122,15 @@ pub struct Session<K: SessionKind> {
 #[derive(Deserialize)]
 #[serde(bound = "")]
 struct WireSession<K: SessionKind> {
+    /// Absent or unreadable: empty and unknown (the session is then not finished).
+    #[serde(default = "crate::tolerant::absent")]
     status: SessionStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_expiry")]
     expired: Option<EpochMillis>,
+    /// Absent or unreadable: empty (a created session then fails: its sid is read from here).
+    #[serde(default)]
     url: String,
+    #[serde(default)]
     success_url: String,
     #[serde(default)]
     cancel_url: Option<String>,
@@ -128,19 +139,64 @@ struct WireSession<K: SessionKind> {
 }
 
 impl<K: SessionKind> WireSession<K> {
-    fn into_session(self, sid: SessionId, raw: Bytes) -> Session<K> {
+    /// The session, with what could not be read: the session's own list holds every member
+    /// (paths from the session), its result's the members under `result` (paths from there).
+    fn into_session(
+        self,
+        sid: SessionId,
+        raw: Bytes,
+        unreadable: Vec<UnreadableField>,
+    ) -> Session<K> {
+        let result = self.result.map(|result| {
+            let inner = unreadable
+                .iter()
+                .filter_map(|field| field.strip_prefix("result"))
+                .collect();
+            result.with_unreadable_fields(inner)
+        });
         Session {
             status: self.status,
             expired: self.expired,
             url: self.url,
             success_url: self.success_url,
             cancel_url: self.cancel_url,
-            result: self.result,
+            result,
             sid,
             service_date: None,
             raw,
+            unreadable,
         }
     }
+}
+
+/// `expired`: milliseconds since the epoch, as a JSON integer in the docs. A whole number
+/// written as a float (`1678247333160.0`) or as plain digits in text is the same instant and
+/// is read; a fraction, a number beyond the `i64` range or any other text is an error, which
+/// tolerant decoding lists as unreadable (the expiry is then unknown).
+fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMillis>, D::Error> {
+    use serde_json::Value;
+    let whole = |f: f64| {
+        // ±2^63 as f64: the range of i64 (its upper end is the first value past i64::MAX).
+        const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+        (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
+    };
+    let millis = match Option::<Value>::deserialize(d)? {
+        None => return Ok(None),
+        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
+        Some(Value::String(text)) => {
+            let text = text.trim();
+            text.parse::<i64>().ok().or_else(|| {
+                text.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+                    .then(|| text.parse::<f64>().ok().and_then(whole))
+                    .flatten()
+            })
+        }
+        Some(_) => None,
+    };
+    millis
+        .map(|m| Some(EpochMillis(m)))
+        .ok_or_else(|| serde::de::Error::custom("expected whole milliseconds since the epoch"))
 }
 
 /// A passive liveness session.
@@ -156,7 +212,7 @@ impl<K: SessionKind> Session<K> {
     /// at `url`. For a session fetched by sid, use [`Session::from_json_with_sid`].
     pub fn from_json(body: impl Into<Bytes>) -> Result<Self, JsonPathError> {
         let body = body.into();
-        let wire: WireSession<K> = crate::response::from_json_with_path(&body)?;
+        let (wire, unreadable) = crate::tolerant::decode::<WireSession<K>>(&body)?;
         let sid = SessionId::from_session_url(&wire.url).map_err(|e| JsonPathError {
             path: "url".into(),
             message: format!(
@@ -164,7 +220,7 @@ impl<K: SessionKind> Session<K> {
                 e.problem()
             ),
         })?;
-        Ok(wire.into_session(sid, body))
+        Ok(wire.into_session(sid, body, unreadable))
     }
 
     /// Decodes a session fetched by `sid`, which it keeps as its sid whatever its `url` ends
@@ -174,8 +230,8 @@ impl<K: SessionKind> Session<K> {
         sid: SessionId,
     ) -> Result<Self, JsonPathError> {
         let body = body.into();
-        let wire: WireSession<K> = crate::response::from_json_with_path(&body)?;
-        Ok(wire.into_session(sid, body))
+        let (wire, unreadable) = crate::tolerant::decode::<WireSession<K>>(&body)?;
+        Ok(wire.into_session(sid, body, unreadable))
     }
 
     /// A session built by hand, e.g. for a test (no raw JSON, no service date).
@@ -195,6 +251,7 @@ impl<K: SessionKind> Session<K> {
             sid,
             service_date: None,
             raw: Bytes::new(),
+            unreadable: Vec::new(),
         }
     }
 
@@ -326,6 +383,20 @@ impl<K: SessionKind> PartialEq for Session<K> {
             && self.cancel_url == other.cancel_url
             && self.result == other.result
             && self.sid == other.sid
+            && self.unreadable == other.unreadable
+    }
+}
+
+/// A session's list holds every member that could not be read, its result's included (with
+/// paths from the session: `result.result.spoof_percentage`).
+impl<K: SessionKind> Tolerant for Session<K> {
+    fn unreadable_fields(&self) -> &[UnreadableField] {
+        &self.unreadable
+    }
+
+    fn with_unreadable_fields(mut self, fields: Vec<UnreadableField>) -> Self {
+        self.unreadable = fields;
+        self
     }
 }
 
@@ -340,6 +411,7 @@ impl<K: SessionKind> fmt::Debug for Session<K> {
             .field("success_url", &self.success_url)
             .field("cancel_url", &self.cancel_url)
             .field("result", &self.result)
+            .field("unreadable", &self.unreadable)
             .finish_non_exhaustive()
     }
 }

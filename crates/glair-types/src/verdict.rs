@@ -13,6 +13,7 @@ use crate::error::InvalidInput;
 use crate::passive_liveness::{
     CheckStatus, PassiveLivenessResult, SpoofCheck, SpoofLevel, SpoofProbability,
 };
+use crate::tolerant::{Tolerant, UnreadableField};
 
 /// What a verdict has in common, whatever the check: a short label for logs and JSON, the
 /// reason when the answer is not a plain yes or no, and whether it is the positive answer.
@@ -60,9 +61,13 @@ pub enum LivenessInconclusive {
     LevelNotAccepted(SpoofLevel),
     /// The policy sets a maximum spoof probability, and the result carried no probability.
     NoSpoofScore,
-    /// The spoof probability is not a number in `[0, 1]` (only possible for a result built by
-    /// hand: decoding refuses such values).
+    /// The spoof probability is not a number in `[0, 1]` (e.g. `26.11`: kept as sent, never
+    /// rescaled, so never taken as evidence either way).
     InvalidSpoofScore,
+    /// A member of the answer could not be read (the first one is named; all are in
+    /// [`Tolerant::unreadable_fields`](crate::Tolerant::unreadable_fields)): an answer the SDK
+    /// could not fully read is never live, and this reason replaces any other inconclusive one.
+    Unreadable(UnreadableField),
     /// The spoof probability is above the policy's maximum, at a level that is not `HIGH`.
     SpoofScoreAboveLimit {
         /// The probability reported.
@@ -112,6 +117,9 @@ impl fmt::Display for LivenessVerdict {
 impl fmt::Display for LivenessInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            LivenessInconclusive::CheckFailed(status) if status.as_str().is_empty() => {
+                f.write_str("the answer carried no readable status")
+            }
             LivenessInconclusive::CheckFailed(status) => write!(
                 f,
                 "the check did not succeed (status {:?})",
@@ -137,6 +145,7 @@ impl fmt::Display for LivenessInconclusive {
             LivenessInconclusive::InvalidSpoofScore => {
                 f.write_str("the spoof probability is not a number between 0 and 1")
             }
+            LivenessInconclusive::Unreadable(field) => write!(f, "{field}"),
             LivenessInconclusive::SpoofScoreAboveLimit { probability, limit } => write!(
                 f,
                 "the spoof probability {probability} is above the accepted {limit}"
@@ -158,7 +167,10 @@ impl fmt::Display for LivenessInconclusive {
 /// 6. with a maximum spoof probability set: no probability → inconclusive (`NoSpoofScore`);
 ///    a probability above the maximum → inconclusive (`SpoofScoreAboveLimit`);
 /// 7. an accepted level → **live**;
-/// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`).
+/// 8. anything else (by default `MODERATE`) → inconclusive (`LevelNotAccepted`);
+/// 9. finally, for an answer with a member that could not be read, a **live** or
+///    inconclusive verdict becomes inconclusive (`Unreadable`, naming the member): only a
+///    fully read answer can say live. A spoof read from the level stays a spoof.
 ///
 /// Only GLAIR's own `HIGH` makes a spoof. The default accepts only `LOW`, sets no maximum
 /// probability, calls `HIGH` a spoof and `MODERATE` inconclusive: GLAIR calls `MODERATE`
@@ -260,6 +272,16 @@ impl LivenessPolicy {
 
     /// Judges a result by this policy.
     pub fn judge(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
+        match (self.judge_read(result), result.unreadable_fields().first()) {
+            (LivenessVerdict::Live | LivenessVerdict::Inconclusive(_), Some(field)) => {
+                LivenessVerdict::Inconclusive(LivenessInconclusive::Unreadable(field.clone()))
+            }
+            (verdict, _) => verdict,
+        }
+    }
+
+    /// Steps 1–8: the verdict from what was read.
+    fn judge_read(&self, result: &PassiveLivenessResult) -> LivenessVerdict {
         use LivenessInconclusive as Why;
         let inconclusive = LivenessVerdict::Inconclusive;
         let level = result.result.as_ref().map(SpoofCheck::level);

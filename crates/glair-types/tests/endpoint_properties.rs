@@ -8,7 +8,7 @@ use glair_types::{
     ActiveLivenessCheck, ActiveLivenessResult, DateOfBirth, DecodeBody, Decoded, Detected,
     EndpointRequest, FaceMatch, FaceMatchResponse, FaceVerification, FaceVerificationResponse,
     GestureCode, IdentityField, IdentityVerification, IdentityVerificationResponse, ImageFormat,
-    ImageInput, PassiveLivenessCheck, PassiveLivenessResult, Verdict, endpoints, sniff,
+    ImageInput, PassiveLivenessCheck, PassiveLivenessResult, Tolerant, Verdict, endpoints, sniff,
 };
 use proptest::prelude::*;
 
@@ -222,6 +222,20 @@ fn a_huge_wrong_value_is_quoted_at_most_512_bytes() {
     let response = http::Response::builder()
         .status(200)
         .body(Bytes::from(body))
+        .unwrap();
+    // A score of the wrong type no longer fails the answer: it is listed as unreadable, and
+    // the listing, the verdict and the Debug form quote the value bounded.
+    let decoded = Decoded::<FaceMatchResponse>::from_response(&response).unwrap();
+    let field = &decoded.unreadable_fields()[0];
+    assert_eq!(field.path(), "result.match_percentage");
+    assert!(field.to_string().len() < 2 * glair_types::BODY_EXCERPT_LIMIT);
+    assert!(decoded.verdict().to_string().len() < 2 * glair_types::BODY_EXCERPT_LIMIT);
+    assert!(format!("{decoded:?}").len() < 4 * glair_types::BODY_EXCERPT_LIMIT);
+
+    // A root that is not an object still fails, and the error quotes it bounded.
+    let response = http::Response::builder()
+        .status(200)
+        .body(Bytes::from(format!("\"{huge}\"")))
         .unwrap();
     let err = Decoded::<FaceMatchResponse>::from_response(&response).unwrap_err();
     assert!(

@@ -630,7 +630,7 @@ fn error_responses_of_the_endpoints() {
     let err = Decoded::<FaceMatchResponse>::from_response(
         &http::Response::builder()
             .status(200)
-            .body(Bytes::from_static(b"{\"status\":1}"))
+            .body(Bytes::from_static(b"\"success\""))
             .unwrap(),
     )
     .unwrap_err();

@@ -256,6 +256,8 @@ pub use glair_types::{
     IdentityVerificationResponse, ImageFormat, ImageInput, MAX_IMAGE_BYTES, MatchStatusCode,
     NotVerifiedReason, PassiveLivenessCheck, endpoints,
 };
+// Tolerant decoding: what could not be read in an answer, and the trait that lists it.
+pub use glair_types::{JsonKind, MAX_UNREADABLE_FIELDS, Tolerant, UnreadableField};
 
 /// The sans-IO layer: models, request builders, decoders.
 pub use glair_types as types;

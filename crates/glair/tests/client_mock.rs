@@ -249,14 +249,37 @@ async fn create_is_retried_when_the_request_never_left_or_on_429() {
 }
 
 #[tokio::test]
-async fn decode_errors_name_the_json_path() {
+async fn unreadable_members_are_listed_and_decode_errors_name_the_json_path() {
+    use glair::Tolerant;
     let (mock, _, client) = setup();
+    // A score of the wrong type no longer fails the session: it is listed by path, and the
+    // spoof read from the level stays a spoof.
     mock.push_json(
         200,
         &session_json(
             "FINISHED",
             1,
             r#"{"status":"success","result":{"spoof_percentage":"high","status":"HIGH"}}"#,
+        ),
+    );
+    let session = client
+        .passive_liveness_sessions()
+        .retrieve(SID)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.unreadable_fields()[0].path(),
+        "result.result.spoof_percentage"
+    );
+    assert_eq!(session.verdict(), Some(glair::LivenessVerdict::Spoof));
+
+    // Two values for one key cannot be resolved: a decode error naming where.
+    mock.push_json(
+        200,
+        &session_json(
+            "FINISHED",
+            1,
+            r#"{"status":"success","status":"failed","result":{"status":"LOW"}}"#,
         ),
     );
     let err = client
@@ -267,7 +290,11 @@ async fn decode_errors_name_the_json_path() {
     let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(decode.path(), "result.result.spoof_percentage");
+    assert!(decode.path().starts_with("result"), "{decode}");
+    assert!(
+        decode.to_string().contains("duplicate field `status`"),
+        "{decode}"
+    );
     assert!(!err.is_retryable());
 }
 

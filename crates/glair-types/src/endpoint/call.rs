@@ -7,7 +7,6 @@ use std::ops::Deref;
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Request, Response, StatusCode};
-use serde::de::DeserializeOwned;
 
 use super::Endpoint;
 use crate::config::ApiConfig;
@@ -15,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::error::{InvalidInput, ResponseError};
 use crate::multipart::MultipartForm;
 use crate::request::build_request;
-use crate::response::{check_status, decode_error, from_json_with_path, request_id};
+use crate::response::{check_status, decode_error, request_id};
 use crate::session::JsonPathError;
 
 /// A request body before encoding.
@@ -106,26 +105,6 @@ pub trait EndpointRequest {
 pub trait DecodeBody: Sized {
     /// Decodes `body`.
     fn decode_body(body: &Bytes) -> Result<Self, JsonPathError>;
-}
-
-/// Every plain serde model decodes the same way.
-macro_rules! decode_as_json {
-    ($($ty:ty),* $(,)?) => {
-        $(
-            impl $crate::endpoint::DecodeBody for $ty {
-                fn decode_body(
-                    body: &bytes::Bytes,
-                ) -> Result<Self, $crate::session::JsonPathError> {
-                    $crate::endpoint::call::decode_json_body(body)
-                }
-            }
-        )*
-    };
-}
-pub(crate) use decode_as_json;
-
-pub(crate) fn decode_json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, JsonPathError> {
-    from_json_with_path(body)
 }
 
 /// A decoded response: the model, the exact JSON it came from, and the service's `Request-Id`.

@@ -13,7 +13,6 @@ pub(crate) mod call;
 pub(crate) mod catalog;
 mod sessions;
 
-pub(crate) use call::decode_as_json;
 pub use call::{DecodeBody, Decoded, EndpointRequest, RequestBody};
 
 use crate::config::{ApiConfig, DEFAULT_API_VERSION};

@@ -4,7 +4,7 @@
 //! [`ActiveLivenessResult::verdict`]).
 
 use crate::active_liveness::{ActiveLivenessResult, GestureCode};
-use crate::endpoint::{Endpoint, EndpointRequest, RequestBody, catalog, decode_as_json};
+use crate::endpoint::{Endpoint, EndpointRequest, RequestBody, catalog};
 use crate::error::InvalidInput;
 use crate::image::ImageInput;
 use crate::multipart::MultipartForm;
@@ -108,4 +108,4 @@ pub(crate) fn image_form(
     image.append_to(MultipartForm::new(), endpoint, field)
 }
 
-decode_as_json!(PassiveLivenessResult, ActiveLivenessResult);
+crate::tolerant::decode_tolerantly!(PassiveLivenessResult, ActiveLivenessResult);

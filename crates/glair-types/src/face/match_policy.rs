@@ -11,6 +11,7 @@ use std::fmt;
 use super::matching::{FaceMatchResponse, MatchStatusCode};
 use crate::error::InvalidInput;
 use crate::passive_liveness::CheckStatus;
+use crate::tolerant::{Tolerant, UnreadableField};
 use crate::verdict::Verdict;
 
 /// The rule that turns a face match response into a [`FaceMatchVerdict`].
@@ -24,7 +25,10 @@ use crate::verdict::Verdict;
 /// 5. a `match_percentage` outside `[0, 1]` → inconclusive (`ScoreOutOfRange`);
 /// 6. with a minimum score set: no score → inconclusive (`NoScore`); a score below it → **not
 ///    matched**;
-/// 7. otherwise → **matched**.
+/// 7. otherwise → **matched**;
+/// 8. finally, for an answer with a member that could not be read, a matched or inconclusive
+///    verdict becomes inconclusive (`Unreadable`, naming the member): only a fully read answer
+///    can say matched.
 ///
 /// The default accepts exactly what the service calls a match: `MATCH`, with no threshold of
 /// its own (GLAIR's threshold decided `MATCH`). Raise the bar with
@@ -118,6 +122,19 @@ impl FaceMatchPolicy {
 
     /// Judges `response` by this policy.
     pub fn judge(&self, response: &FaceMatchResponse) -> FaceMatchVerdict {
+        match (
+            self.judge_read(response),
+            response.unreadable_fields().first(),
+        ) {
+            (FaceMatchVerdict::Matched | FaceMatchVerdict::Inconclusive(_), Some(field)) => {
+                FaceMatchVerdict::Inconclusive(FaceMatchInconclusive::Unreadable(field.clone()))
+            }
+            (verdict, _) => verdict,
+        }
+    }
+
+    /// Steps 1–7: the verdict from what was read.
+    fn judge_read(&self, response: &FaceMatchResponse) -> FaceMatchVerdict {
         use FaceMatchInconclusive as Why;
         let inconclusive = FaceMatchVerdict::Inconclusive;
         if response.status != CheckStatus::Success {
@@ -199,6 +216,8 @@ pub enum FaceMatchInconclusive {
     ScoreOutOfRange(f64),
     /// The policy sets a minimum score and the result carried none.
     NoScore,
+    /// A member of the answer could not be read (the first one is named).
+    Unreadable(UnreadableField),
 }
 
 impl Verdict for FaceMatchVerdict {
@@ -234,7 +253,11 @@ impl fmt::Display for FaceMatchVerdict {
 impl fmt::Display for FaceMatchInconclusive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::CheckFailed(status) if status.as_str().is_empty() => {
+                f.write_str("the answer carried no readable status")
+            }
             Self::CheckFailed(status) => write!(f, "the check did not succeed (status {status})"),
+            Self::Unreadable(field) => write!(f, "{field}"),
             Self::NoResult => f.write_str("the check returned no comparison"),
             Self::NoStatusCode => f.write_str("the comparison carried no match_status_code"),
             Self::Status(code) => write!(

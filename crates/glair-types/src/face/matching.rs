@@ -4,12 +4,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
-use crate::endpoint::{Endpoint, EndpointRequest, RequestBody, catalog, decode_as_json};
+use crate::endpoint::{Endpoint, EndpointRequest, RequestBody, catalog};
 use crate::error::InvalidInput;
 use crate::image::ImageInput;
 use crate::multipart::MultipartForm;
 use crate::passive_liveness::CheckStatus;
 use crate::string_enum::string_enum;
+use crate::tolerant::{UnreadableField, tolerant_model};
 
 /// How the two images are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -137,15 +138,24 @@ string_enum! {
 /// Answer "is it the same person?" with [`verdict`](Self::verdict) (by a
 /// [`FaceMatchPolicy`](crate::FaceMatchPolicy)), not by reading one field: a `success` can
 /// carry `NO_FACE_CAPTURED_IMG`.
+///
+/// Decoding is tolerant ([`Tolerant`](crate::Tolerant)): a member that cannot be read is left
+/// out and listed, and the verdict is then never `matched`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FaceMatchResponse {
-    /// `success` when the comparison ran, `failed` when it could not.
+    /// `success` when the comparison ran, `failed` when it could not (empty and unknown when
+    /// the answer carried no readable status).
+    #[serde(default = "crate::tolerant::absent")]
     pub status: CheckStatus,
     /// The comparison; absent or `null` when the service sent none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<FaceMatchResult>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
+
+tolerant_model!(FaceMatchResponse);
 
 /// The comparison of two faces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,8 +163,13 @@ pub struct FaceMatchResponse {
 pub struct FaceMatchResult {
     /// The similarity. Despite the name, a fraction in `[0, 1]` in every sample (e.g.
     /// `0.95768`). Kept as sent — even outside that range — so that no answer is lost; the
-    /// policy refuses to call an out-of-range score a match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// policy refuses to call an out-of-range score a match. A number sent as text (`"0.95"`)
+    /// is read as that number.
+    #[serde(
+        default,
+        deserialize_with = "crate::tolerant::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub match_percentage: Option<f64>,
     /// A human-readable status, e.g. `match`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +182,11 @@ pub struct FaceMatchResult {
 impl FaceMatchResponse {
     /// Builds a response (for tests and fixtures; the SDK decodes responses).
     pub fn new(status: CheckStatus, result: Option<FaceMatchResult>) -> Self {
-        Self { status, result }
+        Self {
+            status,
+            result,
+            unreadable: Vec::new(),
+        }
     }
 
     /// The status code, when the service sent one.
@@ -198,4 +217,4 @@ impl FaceMatchResult {
     }
 }
 
-decode_as_json!(FaceMatchResponse);
+crate::tolerant::decode_tolerantly!(FaceMatchResponse);

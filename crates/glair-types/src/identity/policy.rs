@@ -9,6 +9,7 @@ use std::fmt;
 use super::field::IdentityField;
 use super::response::{FaceVerificationResponse, FieldVerdicts, IdentityVerificationResponse};
 use crate::error::InvalidInput;
+use crate::tolerant::{Tolerant, UnreadableField};
 use crate::verdict::Verdict;
 
 /// The rule that turns an identity answer into an [`IdentityVerdict`].
@@ -22,7 +23,10 @@ use crate::verdict::Verdict;
 ///    inconclusive;
 /// 4. face verification only: a `face_image_percentage` outside 0–100 → inconclusive; with a
 ///    minimum set, no score → inconclusive, a score below it → **not verified**;
-/// 5. otherwise → **verified**.
+/// 5. otherwise → **verified**;
+/// 6. finally, for an answer with a member that could not be read, a verified or
+///    inconclusive verdict becomes inconclusive (`Unreadable`, naming the member): only a
+///    fully read answer can say verified.
 ///
 /// The default sets no face-score minimum: Dukcapil's own verdict decides. Set one with
 /// [`min_face_image_percentage`](Self::min_face_image_percentage).
@@ -93,6 +97,15 @@ impl IdentityPolicy {
 
     /// Judges an identity verification.
     pub fn judge(&self, response: &IdentityVerificationResponse) -> IdentityVerdict {
+        unless_unreadable(self.judge_read(response), response.unreadable_fields())
+    }
+
+    /// Judges a face verification: the same checks, then the face score.
+    pub fn judge_face(&self, response: &FaceVerificationResponse) -> IdentityVerdict {
+        unless_unreadable(self.judge_face_read(response), response.unreadable_fields())
+    }
+
+    fn judge_read(&self, response: &IdentityVerificationResponse) -> IdentityVerdict {
         self.judge_fields(
             response.verification_status,
             response.reason.as_deref(),
@@ -101,8 +114,7 @@ impl IdentityPolicy {
         .unwrap_or(IdentityVerdict::Verified)
     }
 
-    /// Judges a face verification: the same checks, then the face score.
-    pub fn judge_face(&self, response: &FaceVerificationResponse) -> IdentityVerdict {
+    fn judge_face_read(&self, response: &FaceVerificationResponse) -> IdentityVerdict {
         use IdentityInconclusive as Why;
         let result = response.result.as_ref();
         if let Some(verdict) = self.judge_fields(
@@ -168,6 +180,16 @@ impl IdentityPolicy {
             .copied()
             .find(|f| fields.get(*f).is_none())
             .map(|field| IdentityVerdict::Inconclusive(Why::FieldNotConfirmed(field)))
+    }
+}
+
+/// Step 6: an answer with an unreadable member is never verified.
+fn unless_unreadable(verdict: IdentityVerdict, unreadable: &[UnreadableField]) -> IdentityVerdict {
+    match (verdict, unreadable.first()) {
+        (IdentityVerdict::Verified | IdentityVerdict::Inconclusive(_), Some(field)) => {
+            IdentityVerdict::Inconclusive(IdentityInconclusive::Unreadable(field.clone()))
+        }
+        (verdict, _) => verdict,
     }
 }
 
@@ -247,6 +269,8 @@ pub enum IdentityInconclusive {
     FaceScoreOutOfRange(f64),
     /// The policy sets a minimum face score and the service sent none.
     NoFaceScore,
+    /// A member of the answer could not be read (the first one is named).
+    Unreadable(UnreadableField),
 }
 
 impl Verdict for IdentityVerdict {
@@ -315,6 +339,7 @@ impl fmt::Display for IdentityInconclusive {
             Self::NoFaceScore => {
                 f.write_str("the policy needs a face_image_percentage and none was returned")
             }
+            Self::Unreadable(field) => write!(f, "{field}"),
         }
     }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::field::IdentityField;
-use crate::endpoint::decode_as_json;
+use crate::tolerant::{UnreadableField, tolerant_model};
 
 /// The per-field verdicts: `true` (matches Dukcapil), `false` (does not), `None` (the service
 /// sent `null` or left the field out — it "only returns properties with the specified
@@ -146,6 +146,8 @@ pub struct IdentityVerificationResponse {
     /// The per-field verdicts.
     #[serde(default, alias = "data", skip_serializing_if = "Option::is_none")]
     pub result: Option<FieldVerdicts>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
 
 impl IdentityVerificationResponse {
@@ -159,6 +161,7 @@ impl IdentityVerificationResponse {
             verification_status,
             reason,
             result,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -185,6 +188,8 @@ pub struct FaceVerificationResponse {
     /// The per-field verdicts and the face score.
     #[serde(default, alias = "data", skip_serializing_if = "Option::is_none")]
     pub result: Option<FaceVerificationResult>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
 
 impl FaceVerificationResponse {
@@ -198,6 +203,7 @@ impl FaceVerificationResponse {
             verification_status,
             reason,
             result,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -210,8 +216,13 @@ pub struct FaceVerificationResult {
     #[serde(flatten)]
     pub fields: FieldVerdicts,
     /// The face match score from Dukcapil, 1–100 per the docs (a percentage, unlike the face
-    /// match endpoint's fraction); `None` when the service sent `null`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// match endpoint's fraction); `None` when the service sent `null`. A number sent as text
+    /// (`"82.04"`) is read as that number.
+    #[serde(
+        default,
+        deserialize_with = "crate::tolerant::number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub face_image_percentage: Option<f64>,
 }
 
@@ -225,4 +236,5 @@ impl FaceVerificationResult {
     }
 }
 
-decode_as_json!(IdentityVerificationResponse, FaceVerificationResponse);
+tolerant_model!(IdentityVerificationResponse, FaceVerificationResponse);
+crate::tolerant::decode_tolerantly!(IdentityVerificationResponse, FaceVerificationResponse);

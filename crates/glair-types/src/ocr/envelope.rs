@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::string_enum::string_enum;
+use crate::tolerant::{Tolerant, UnreadableField, tolerant_model};
 use crate::verdict::Verdict;
 
 string_enum! {
@@ -28,6 +29,7 @@ string_enum! {
 #[non_exhaustive]
 pub struct OcrResult<R> {
     /// The outcome.
+    #[serde(default = "crate::tolerant::absent")]
     pub status: OcrStatus,
     /// The service's explanation, e.g. `File Successfully Read`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,12 +37,21 @@ pub struct OcrResult<R> {
     /// The fields read; absent when nothing was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<R>,
+    #[serde(skip)]
+    unreadable: Vec<UnreadableField>,
 }
+
+tolerant_model!(OcrResult<R>);
 
 impl<R: Serialize> OcrResult<R> {
     /// Whether the document was read: see [`OcrVerdict`].
     pub fn verdict(&self) -> OcrVerdict {
-        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref())
+        OcrVerdict::judge(
+            &self.status,
+            self.reason.as_deref(),
+            self.read.as_ref(),
+            self.unreadable_fields(),
+        )
     }
 }
 
@@ -51,6 +62,7 @@ impl<R> OcrResult<R> {
             status,
             reason,
             read,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -94,10 +106,27 @@ pub enum OcrNotRead {
     NotTheDocument,
     /// The session finished without a result.
     NoResult,
+    /// A member of the answer could not be read (the first one is named; all are in
+    /// [`Tolerant::unreadable_fields`]): a document is "read" only from a fully read answer.
+    Unreadable(UnreadableField),
 }
 
 impl OcrVerdict {
     pub(crate) fn judge<R: Serialize>(
+        status: &OcrStatus,
+        reason: Option<&str>,
+        read: Option<&R>,
+        unreadable: &[UnreadableField],
+    ) -> Self {
+        match (Self::judge_read(status, reason, read), unreadable.first()) {
+            (OcrVerdict::Read, Some(field)) => {
+                OcrVerdict::NotRead(OcrNotRead::Unreadable(field.clone()))
+            }
+            (verdict, _) => verdict,
+        }
+    }
+
+    fn judge_read<R: Serialize>(
         status: &OcrStatus,
         reason: Option<&str>,
         read: Option<&R>,
@@ -177,6 +206,7 @@ impl fmt::Display for OcrNotRead {
             }
             OcrNotRead::NoFields => f.write_str("status SUCCESS but no fields were returned"),
             OcrNotRead::NoResult => f.write_str("the session finished without a result"),
+            OcrNotRead::Unreadable(field) => write!(f, "{field}"),
         }
     }
 }

@@ -142,12 +142,32 @@ where
 pub(crate) fn lenient_bool<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<bool>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Bool(b) => Some(b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    })
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(None),
+        value => flag(&value).map(Some),
+    }
+}
+
+/// A flag whose `null` is unreadable too: one a verdict reads (`is_ktp`), where `null` in
+/// place of `false` must not let a "no" pass unnoticed.
+pub(crate) fn strict_bool<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<bool>, D::Error> {
+    flag(&Value::deserialize(deserializer)?).map(Some)
+}
+
+/// `true`/`false`, as JSON or as text; anything else is an error, so tolerant decoding lists
+/// the member as unreadable instead of dropping it silently.
+fn flag<E: serde::de::Error>(value: &Value) -> Result<bool, E> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        other => Err(E::custom(format_args!(
+            "expected true or false, found {}",
+            crate::tolerant::JsonKind::of(other)
+        ))),
+    }
 }
 
 #[cfg(test)]

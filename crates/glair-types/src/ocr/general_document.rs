@@ -14,7 +14,7 @@ pub type GeneralDocumentOcr = OcrResult<GeneralDocumentRead>;
 pub struct GeneralDocumentRead {
     /// Each text with its position (`value`, `polygon`, and `confidence` / `page_index`
     /// where the service sends them): the field object's shape.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::list_or_null")]
     pub all_texts: Vec<OcrField>,
     /// The tables, when requested. The docs call it an "array of object" and show no sample,
     /// so each table is kept as JSON.

@@ -15,6 +15,7 @@ use super::field::OcrField;
 #[non_exhaustive]
 pub struct KtpOcr {
     /// The outcome.
+    #[serde(default = "crate::tolerant::absent")]
     pub status: OcrStatus,
     /// The service's explanation, e.g. `File Successfully Read`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,7 +30,11 @@ pub struct KtpOcr {
     /// (`qualities_detector` on a session, the `ktp/qualities` endpoint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualities: Option<KtpQualities>,
+    #[serde(skip)]
+    unreadable: Vec<crate::tolerant::UnreadableField>,
 }
+
+crate::tolerant::tolerant_model!(KtpOcr);
 
 impl KtpOcr {
     /// Builds a result (for tests and fixtures).
@@ -40,13 +45,19 @@ impl KtpOcr {
             read,
             images: None,
             qualities: None,
+            unreadable: Vec::new(),
         }
     }
 
     /// Whether the card was read: see [`OcrVerdict`]. A quality check that says the picture is
     /// not a KTP (`is_ktp: false`) makes it not read, whatever the fields say.
     pub fn verdict(&self) -> OcrVerdict {
-        let verdict = OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref());
+        let verdict = OcrVerdict::judge(
+            &self.status,
+            self.reason.as_deref(),
+            self.read.as_ref(),
+            crate::tolerant::Tolerant::unreadable_fields(self),
+        );
         match self.qualities {
             Some(KtpQualities {
                 is_ktp: Some(false),
@@ -179,9 +190,11 @@ pub struct KtpQualities {
     )]
     pub is_flash: Option<bool>,
     /// The picture shows a KTP.
+    ///
+    /// `null` or an unreadable value is listed as unreadable (the verdict reads this flag).
     #[serde(
         default,
-        deserialize_with = "super::field::lenient_bool",
+        deserialize_with = "super::field::strict_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_ktp: Option<bool>,

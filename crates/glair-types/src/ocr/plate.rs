@@ -21,7 +21,7 @@ pub type PlateOcr = OcrResult<PlateRead>;
 #[non_exhaustive]
 pub struct PlateRead {
     /// One entry per plate, possibly none.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::list_or_null")]
     pub plates: Vec<Plate>,
 }
 

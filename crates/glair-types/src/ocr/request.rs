@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::envelope::OcrResult;
 use super::ktp::KtpOcr;
 use super::sim::SimOcr;
-use crate::endpoint::{DecodeBody, Endpoint, EndpointRequest, RequestBody, decode_as_json};
+use crate::endpoint::{DecodeBody, Endpoint, EndpointRequest, RequestBody};
 use crate::error::InvalidInput;
 use crate::face::image_form;
 use crate::image::ImageInput;
@@ -111,8 +111,11 @@ impl<D: OcrDocument> EndpointRequest for OcrRequest<D> {
 
 impl<R: DeserializeOwned + Default> DecodeBody for OcrResult<R> {
     fn decode_body(body: &Bytes) -> Result<Self, JsonPathError> {
-        crate::endpoint::call::decode_json_body(body)
+        let (value, unreadable) = crate::tolerant::decode::<Self>(body)?;
+        Ok(crate::tolerant::Tolerant::with_unreadable_fields(
+            value, unreadable,
+        ))
     }
 }
 
-decode_as_json!(KtpOcr, SimOcr);
+crate::tolerant::decode_tolerantly!(KtpOcr, SimOcr);

@@ -16,6 +16,7 @@ use super::lenient::ocr_read;
 #[non_exhaustive]
 pub struct SimOcr {
     /// The outcome.
+    #[serde(default = "crate::tolerant::absent")]
     pub status: OcrStatus,
     /// The service's explanation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,12 +27,21 @@ pub struct SimOcr {
     /// The photo and signature, base64-encoded (Go SDK shape).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<SimImages>,
+    #[serde(skip)]
+    unreadable: Vec<crate::tolerant::UnreadableField>,
 }
+
+crate::tolerant::tolerant_model!(SimOcr);
 
 impl SimOcr {
     /// Whether the licence was read: see [`OcrVerdict`].
     pub fn verdict(&self) -> OcrVerdict {
-        OcrVerdict::judge(&self.status, self.reason.as_deref(), self.read.as_ref())
+        OcrVerdict::judge(
+            &self.status,
+            self.reason.as_deref(),
+            self.read.as_ref(),
+            crate::tolerant::Tolerant::unreadable_fields(self),
+        )
     }
 }
 
