@@ -1381,6 +1381,8 @@ fn subcommand_help_separates_global_options_from_the_commands_own() {
             );
         }
     }
+}
+
 /// #22: a 2xx answer that differs from the documented shape in a plausible way no longer
 /// fails the command (each of these exited 1): it decodes, exits 0, and its verdict is
 /// decided from what could be read, never a yes on what could not.
