@@ -191,7 +191,7 @@ impl TicketKeys {
         user: &str,
         now: SystemTime,
     ) -> Result<Ticket, InvalidInput> {
-        check_user(user)?;
+        check_user_ref(user)?;
         let remaining = match (session.expires_in(), session.expires_at()) {
             (Some(left), _) => left,
             (None, Some(at)) => at.duration_since(now).unwrap_or(Duration::ZERO),
@@ -273,7 +273,7 @@ impl TicketKeys {
         let tag = URL_SAFE_NO_PAD
             .decode(tag)
             .map_err(|_| TicketError::Forged)?;
-        if check_user(user).is_err() || !constant_time_eq(&tag, &user_tag(key, user)) {
+        if check_user_ref(user).is_err() || !constant_time_eq(&tag, &user_tag(key, user)) {
             return Err(TicketError::OtherUser);
         }
         let expires: u64 = expires.parse().map_err(|_| TicketError::Forged)?;
@@ -397,7 +397,9 @@ impl VerifiedTicket {
 pub enum TicketError {
     /// Not a ticket this app signed with any of its keys: malformed, corrupted, forged, or
     /// signed with a key no longer held.
-    #[error("the verification ticket is not authentic (forged, corrupted, or signed with a key no longer held)")]
+    #[error(
+        "the verification ticket is not authentic (forged, corrupted, or signed with a key no longer held)"
+    )]
     Forged,
     /// An authentic ticket for another session kind.
     #[error("the verification ticket is for another kind of session")]
@@ -508,7 +510,10 @@ fn query_value<'a>(url: &'a str, name: &str) -> Option<&'a str> {
     found.next().is_none().then_some(first)
 }
 
-fn check_user(user: &str) -> Result<(), InvalidInput> {
+/// Checks a user reference as [`TicketKeys::issue`] will: 1 to [`MAX_USER_REF_LEN`] bytes.
+/// (For checking before a session is created, so no session is made for a ticket that cannot
+/// be issued.)
+pub fn check_user_ref(user: &str) -> Result<(), InvalidInput> {
     if user.is_empty() || user.len() > MAX_USER_REF_LEN {
         return Err(InvalidInput::new(
             "user reference",
@@ -586,8 +591,15 @@ mod tests {
             .unwrap();
         assert_eq!(ok.sid().as_str(), SID);
         assert_eq!(ok.expires_at(), at(1000 + 3600));
-        assert!(ticket.as_str().starts_with("gt1.passive-liveness-sessions."));
-        assert!(!ticket.as_str().contains("u1"), "no user reference in the clear");
+        assert!(
+            ticket
+                .as_str()
+                .starts_with("gt1.passive-liveness-sessions.")
+        );
+        assert!(
+            !ticket.as_str().contains("u1"),
+            "no user reference in the clear"
+        );
     }
 
     #[test]
@@ -620,11 +632,14 @@ mod tests {
             TicketError::NoSid(_)
         ));
         assert_eq!(
-            keys.verify::<ActiveLiveness>(t, "u1", at(1000)).unwrap_err(),
+            keys.verify::<ActiveLiveness>(t, "u1", at(1000))
+                .unwrap_err(),
             TicketError::OtherKind
         );
         assert_eq!(
-            keys(2).verify::<PassiveLiveness>(t, "u1", at(1000)).unwrap_err(),
+            keys(2)
+                .verify::<PassiveLiveness>(t, "u1", at(1000))
+                .unwrap_err(),
             TicketError::Forged
         );
     }
@@ -642,7 +657,10 @@ mod tests {
         // A longer lifetime is capped by the session too.
         let long = keys.lifetime(MAX_TICKET_LIFETIME).unwrap();
         let s = session(SID).with_expiry(EpochMillis(2_000_000));
-        assert_eq!(long.issue(&s, "u1", at(1000)).unwrap().expires_at(), at(2000));
+        assert_eq!(
+            long.issue(&s, "u1", at(1000)).unwrap().expires_at(),
+            at(2000)
+        );
     }
 
     #[test]
@@ -655,7 +673,10 @@ mod tests {
                 .with_previous(TicketSecret::new(vec![i as u8 + 10; 32]).unwrap())
                 .unwrap();
         }
-        assert!(k.with_previous(TicketSecret::new(vec![9; 32]).unwrap()).is_err());
+        assert!(
+            k.with_previous(TicketSecret::new(vec![9; 32]).unwrap())
+                .is_err()
+        );
         assert!(keys(1).lifetime(Duration::ZERO).is_err());
         assert!(keys(1).issue(&session(SID), "", at(0)).is_err());
         let secret = TicketSecret::new(*b"0123456789abcdef0123456789abcdef").unwrap();
@@ -672,7 +693,10 @@ mod tests {
         assert_eq!(url, "https://app.example/done?state=abc_1");
         let url = success_url_with_state("https://app.example/done?x=1", "abc").unwrap();
         assert_eq!(url, "https://app.example/done?x=1&state=abc");
-        assert_eq!(state_from_redirect(&format!("{url}&sid={SID}")), Some("abc"));
+        assert_eq!(
+            state_from_redirect(&format!("{url}&sid={SID}")),
+            Some("abc")
+        );
         assert_eq!(state_from_redirect("https://a/?state=a&state=b"), None);
         assert_eq!(state_from_redirect("https://a/?state=%2F"), None);
         assert!(success_url_with_state("https://a/done", "a b").is_err());

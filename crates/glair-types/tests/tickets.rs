@@ -163,9 +163,7 @@ proptest! {
 #[test]
 fn verification_is_repeatable() {
     let keys = keys(&[7; 32]);
-    let ticket = keys
-        .issue(&session::<Ktp>("abc"), "u", at(NOW))
-        .unwrap();
+    let ticket = keys.issue(&session::<Ktp>("abc"), "u", at(NOW)).unwrap();
     let first = keys.check_return::<Ktp>(ticket.as_str(), &back("abc"), "u", at(NOW));
     let second = keys.check_return::<Ktp>(ticket.as_str(), &back("abc"), "u", at(NOW + 60));
     assert_eq!(first, second);

@@ -176,6 +176,7 @@ mod call;
 mod client;
 mod error;
 mod files;
+mod finish;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -187,6 +188,7 @@ mod wait;
 pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
 pub use files::{FileError, FileProblem, read_image};
+pub use finish::{FinishError, Finished, Started};
 pub use namespaces::{Face, Identity, Ocr};
 pub use options::Settings;
 pub use sessions::Sessions;
@@ -205,6 +207,12 @@ pub use glair_types::{
     SessionStatus, SpoofCheck, SpoofLevel, SpoofProbability, Verdict, ocr,
 };
 // The uploads API: request builders, images, answers and their policies.
+// Binding sessions to users, and receipts of decisions.
+pub use glair_types::receipt::{ReceiptKind, VerdictReceipt};
+pub use glair_types::ticket::{
+    Ticket, TicketError, TicketKeys, TicketSecret, VerifiedTicket, state_from_redirect,
+    success_url_with_state,
+};
 pub use glair_types::{
     ActiveLivenessCheck, DateOfBirth, Decoded, Detected, FaceMatch, FaceMatchEncoding,
     FaceMatchInconclusive, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult, FaceMatchVerdict,
@@ -213,6 +221,7 @@ pub use glair_types::{
     IdentityVerificationResponse, ImageFormat, ImageInput, MAX_IMAGE_BYTES, MatchStatusCode,
     NotVerifiedReason, PassiveLivenessCheck, endpoints,
 };
+pub use glair_types::{receipt, ticket};
 
 /// The sans-IO layer: models, request builders, decoders.
 pub use glair_types as types;
