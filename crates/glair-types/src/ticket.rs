@@ -637,7 +637,7 @@ mod tests {
             TicketError::OtherKind
         );
         assert_eq!(
-            keys(2)
+            super::tests::keys(2)
                 .verify::<PassiveLiveness>(t, "u1", at(1000))
                 .unwrap_err(),
             TicketError::Forged

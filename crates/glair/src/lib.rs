@@ -44,6 +44,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Binding each session to its user
+//! A sid in a redirect says nothing about which of your users took the check. In a web flow,
+//! create with [`Sessions::create_with_ticket`] (a signed [`Ticket`] binding your user
+//! reference, the kind, the sid and an expiry, under your [`TicketKeys`]) and, when the user
+//! comes back, call [`Sessions::finish`] with the ticket, the redirect URL and the user logged
+//! in now: it refuses another user's ticket, a forged or expired one, or a redirect naming
+//! another sid ([`FinishError`], each case its own), then retrieves the session and returns
+//! the verdict with a [`VerdictReceipt`] for the audit trail. See SECURITY.md for the format.
+//!
 //! ## Deciding
 //! Decide with [`Session::verdict`], never with one field alone: a check that found no face
 //! answers `spoof_percentage: 0` with the status `failed`. The passive liveness verdict follows
