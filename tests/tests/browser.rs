@@ -63,6 +63,7 @@ type TestResult<T = ()> = Result<T, BoxError>;
 #[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
 async fn live_check_redirects_to_the_app_with_the_result() {
     run("live_outcome", Camera::Fake, |t: Tester| async move {
+        t.login("alice").await?;
         t.goto_app("/start").await?;
         let sid = t.hosted_sid().await?;
         t.check_session(&sid, SessionStatus::Pending).await?;
@@ -86,6 +87,11 @@ async fn live_check_redirects_to_the_app_with_the_result() {
         assert_eq!(t.text_of("spoof-level").await?, "LOW");
         assert_eq!(t.text_of("verdict").await?, "live");
         assert_eq!(t.text_of("spoof-probability").await?, "2.61 %");
+        assert!(
+            t.all("verdict-reason").await?.is_empty(),
+            "a Reason row for a live result"
+        );
+        assert!(!t.text_of("request-id").await?.is_empty());
 
         let stats = t.harness.stats();
         assert_eq!(stats.sessions_created, 1, "{stats:?}");
@@ -117,19 +123,19 @@ async fn live_check_redirects_to_the_app_with_the_result() {
 #[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
 async fn cancel_returns_to_the_app_with_the_session_pending() {
     run("cancel", Camera::Fake, |t: Tester| async move {
+        t.login("alice").await?;
         t.goto_app("/start").await?;
         let sid = t.hosted_sid().await?;
         let session = t.check_session(&sid, SessionStatus::Pending).await?;
-        let expected_cancel = format!("{}/liveness/cancelled", t.app_url);
-        assert_eq!(
-            session.cancel_url.as_deref(),
-            Some(expected_cancel.as_str())
-        );
+        // The app's cancel route, with the state that finds the check's ticket.
+        let expected_cancel = format!("{}/liveness/cancelled?state=", t.app_url);
+        let cancel_url = session.cancel_url.clone().unwrap_or_default();
+        assert!(cancel_url.starts_with(&expected_cancel), "{cancel_url}");
 
         let cancel = t.element("cancel").await?;
         assert_eq!(
             cancel.attr("href").await?.as_deref(),
-            Some(expected_cancel.as_str())
+            Some(cancel_url.as_str())
         );
         cancel.click().await?;
 
@@ -148,6 +154,7 @@ async fn cancel_returns_to_the_app_with_the_session_pending() {
 #[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
 async fn without_cancel_url_the_hosted_page_has_no_back_button() {
     run("no_cancel_url", Camera::Fake, |t: Tester| async move {
+        t.login("alice").await?;
         t.goto_app("/start?cancel=false").await?;
         let sid = t.hosted_sid().await?;
         let session = t.check_session(&sid, SessionStatus::Pending).await?;
@@ -180,6 +187,7 @@ async fn without_cancel_url_the_hosted_page_has_no_back_button() {
 #[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
 async fn refused_camera_falls_back_to_upload() {
     run("camera_refused", Camera::Blocked, |t: Tester| async move {
+        t.login("alice").await?;
         t.goto_app("/start").await?;
         let sid = t.hosted_sid().await?;
 
@@ -233,6 +241,7 @@ async fn refused_camera_falls_back_to_upload() {
 #[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
 async fn expired_session_page_has_no_controls() {
     run("expired", Camera::Fake, |t: Tester| async move {
+        t.login("alice").await?;
         t.goto_app("/start").await?;
         let sid = t.hosted_sid().await?;
         let hosted = t.browser.current_url().await?;
@@ -266,6 +275,91 @@ async fn expired_session_page_has_no_controls() {
     .await;
 }
 
+/// The redirect URL is bound to the user who started the check: a second browser, logged in
+/// as another user, opening the first user's redirect URL is refused (by the ticket, before
+/// anything is fetched from GLAIR); the first user reloading it gets the same verdict. The
+/// start page's links are buttons, and unknown paths answer with a page saying so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Debian's chromium and chromium-driver; run: cargo test -p glair-integration-tests --test browser -- --ignored --test-threads=1"]
+async fn another_user_is_refused_and_a_reload_gives_the_same_verdict() {
+    run("ticket_binding", Camera::Fake, |t: Tester| async move {
+        t.login("alice").await?;
+        for start in ["start", "start-without-cancel"] {
+            let link = t.element(start).await?;
+            let class = link.attr("class").await?.unwrap_or_default();
+            assert!(
+                class.split(' ').any(|c| c == "button"),
+                "{start}: {class:?}"
+            );
+            assert!(!link.text().await?.contains("no way back"));
+        }
+        t.goto_app("/start").await?;
+        let sid = t.hosted_sid().await?;
+        let verify = t.element("verify").await?;
+        t.wait_until("the verify button to be enabled", async || {
+            verify.is_enabled().await
+        })
+        .await?;
+        verify.click().await?;
+        t.wait_for_app_page("/liveness/done").await?;
+        assert_eq!(t.redirect_sid().await?, sid);
+        assert_eq!(t.text_of("verdict").await?, "live");
+        let redirect = t.browser.current_url().await?;
+
+        // Bob, in a browser of his own, opens Alice's redirect URL.
+        let second_dir = t.tmp.join("second");
+        std::fs::create_dir_all(&second_dir)?;
+        let bob = connect(&t.driver_url, Camera::Fake, &second_dir).await?;
+        let outcome = async {
+            login(&bob, &t.app_url, "bob").await?;
+            let before = t.harness.stats();
+            bob.goto(redirect.as_str()).await?;
+            let error = bob
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css(&testid("error")))
+                .await?;
+            assert_eq!(
+                error.attr("data-refusal").await?.as_deref(),
+                Some("other_user"),
+                "{}",
+                describe_page(&bob).await
+            );
+            assert!(error.text().await?.contains("another user"));
+            assert!(
+                bob.find_all(Locator::Css(&testid("verdict")))
+                    .await?
+                    .is_empty(),
+                "Bob sees a verdict"
+            );
+            let after = t.harness.stats();
+            assert_eq!(
+                after.requests, before.requests,
+                "the refusal fetched nothing from GLAIR"
+            );
+            TestResult::Ok(())
+        }
+        .await;
+        let _ = tokio::time::timeout(Duration::from_secs(15), bob.close()).await;
+        outcome?;
+
+        // Alice reloads her redirect: the same verdict.
+        t.browser.refresh().await?;
+        t.wait_for_app_page("/liveness/done").await?;
+        assert_eq!(t.text_of("verdict").await?, "live");
+        assert_eq!(t.text_of("spoof-level").await?, "LOW");
+        assert_eq!(t.text_of("spoof-probability").await?, "2.61 %");
+        assert_eq!(t.harness.stats().sessions_created, 1);
+
+        // An unknown path: a page that says so.
+        t.goto_app("/no/such/page").await?;
+        let text = t.text_of("error").await?;
+        assert!(text.contains("no page at /no/such/page"), "{text}");
+        Ok(())
+    })
+    .await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // What a test body gets.
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +373,8 @@ struct Tester {
     app_url: String,
     /// This test's temporary directory.
     tmp: PathBuf,
+    /// The chromedriver's URL, for a second browser.
+    driver_url: String,
 }
 
 fn testid(id: &str) -> String {
@@ -286,6 +382,11 @@ fn testid(id: &str) -> String {
 }
 
 impl Tester {
+    /// Logs this browser in to the app as `user` (the example's demo login form).
+    async fn login(&self, user: &str) -> TestResult {
+        login(&self.browser, &self.app_url, user).await
+    }
+
     /// Opens `path` of the app.
     async fn goto_app(&self, path: &str) -> TestResult {
         self.browser
@@ -425,6 +526,32 @@ impl Tester {
     }
 }
 
+/// Logs `browser` in to the app at `app_url` as `user` through the login form.
+async fn login(browser: &Browser, app_url: &str, user: &str) -> TestResult {
+    browser.goto(&format!("{app_url}/")).await?;
+    let name = browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&testid("user")))
+        .await?;
+    name.send_keys(user).await?;
+    browser
+        .find(Locator::Css(&testid("login")))
+        .await?
+        .click()
+        .await?;
+    let who = browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&testid("who")))
+        .await?;
+    let shown = who.text().await?;
+    if shown != user {
+        return Err(format!("logged in as {shown:?}, not {user:?}").into());
+    }
+    Ok(())
+}
+
 /// The URL and the visible text of the page, for error messages.
 async fn describe_page(browser: &Browser) -> String {
     let url = match browser.current_url().await {
@@ -469,7 +596,7 @@ where
     let harness = Arc::new(Harness::start().await);
     let app = App::start(harness.client()).await;
     let driver = Driver::start(tmp.path());
-    let browser = match connect(&driver, camera, tmp.path()).await {
+    let browser = match connect(&driver.url, camera, tmp.path()).await {
         Ok(browser) => browser,
         Err(e) => panic!(
             "{name}: cannot start a browser session: {e}\nchromedriver log:\n{}",
@@ -482,6 +609,7 @@ where
         harness: Arc::clone(&harness),
         app_url: app.url.clone(),
         tmp: tmp.path().to_owned(),
+        driver_url: driver.url.clone(),
     };
     let outcome = tokio::time::timeout(BODY_LIMIT, CatchUnwind(Box::pin(body(tester)))).await;
     let failure = match outcome {
@@ -707,7 +835,7 @@ fn free_port() -> u16 {
 }
 
 /// Opens a WebDriver session with headless Chromium.
-async fn connect(driver: &Driver, camera: Camera, dir: &Path) -> TestResult<Browser> {
+async fn connect(driver_url: &str, camera: Camera, dir: &Path) -> TestResult<Browser> {
     let profile = dir.join("profile");
     std::fs::create_dir_all(&profile)?;
     let mut args: Vec<String> = [
@@ -754,7 +882,7 @@ async fn connect(driver: &Driver, camera: Camera, dir: &Path) -> TestResult<Brow
         Duration::from_secs(60),
         ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
-            .connect(&driver.url),
+            .connect(driver_url),
     )
     .await
     .map_err(|_| "the WebDriver session did not open within 60 s")??;

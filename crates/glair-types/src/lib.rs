@@ -73,6 +73,14 @@ mod tolerant;
 mod verdict;
 mod web_url;
 
+// Binding sessions to the app's users, and recording decisions (feature `tickets`).
+#[cfg(feature = "tickets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tickets")))]
+pub mod receipt;
+#[cfg(feature = "tickets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tickets")))]
+pub mod ticket;
+
 pub use active_liveness::{
     ActiveLivenessResult, GestureCheck, GestureCode, GestureInconclusive, GestureStatus,
     GestureVerdict,

@@ -121,6 +121,11 @@ impl Client {
         ClientParts::new(&self.inner.config, &self.inner.credentials, retry, timeouts)
     }
 
+    /// The wall-clock time by the client's clock (a fake one in tests).
+    pub(crate) fn system_now(&self) -> std::time::SystemTime {
+        glair_core::Clock::system_now(self.inner.dispatcher.clock())
+    }
+
     /// The one call path of the blocking client: the same [`crate::call`] halves as the
     /// async client's, around a blocking send.
     pub(crate) fn call<R: EndpointRequest>(
@@ -377,6 +382,10 @@ impl<K: SessionKind> Sessions<K> {
                 WaitStep::Done(outcome) => return outcome,
             };
         }
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Sends `request` through the client's one call path with this handle's settings.

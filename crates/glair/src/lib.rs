@@ -44,6 +44,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Binding each session to its user
+//! A sid in a redirect says nothing about which of your users took the check. In a web flow,
+//! create with [`Sessions::create_with_ticket`] (a signed [`Ticket`] binding your user
+//! reference, the kind, the sid and an expiry, under your [`TicketKeys`]) and, when the user
+//! comes back, call [`Sessions::finish`] with the ticket, the redirect URL and the user logged
+//! in now: it refuses another user's ticket, a forged or expired one, or a redirect naming
+//! another sid ([`FinishError`], each case its own), then retrieves the session and returns
+//! the verdict with a [`VerdictReceipt`] for the audit trail. See SECURITY.md for the format.
+//!
 //! ## Deciding
 //! Decide with [`Session::verdict`], never with one field alone: a check that found no face
 //! answers `spoof_percentage: 0` with the status `failed`. The passive liveness verdict follows
@@ -219,6 +228,7 @@ mod call;
 mod client;
 mod error;
 mod files;
+mod finish;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -230,6 +240,7 @@ mod wait;
 pub use client::{Client, ClientBuilder, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
 pub use files::{FileError, FileProblem, read_image, substitute_filename};
+pub use finish::{FinishError, Finished, Started};
 pub use namespaces::{Face, Identity, Ocr};
 pub use options::Settings;
 pub use sessions::Sessions;
@@ -248,6 +259,12 @@ pub use glair_types::{
     SessionStatus, SpoofCheck, SpoofLevel, SpoofProbability, Verdict, ocr,
 };
 // The uploads API: request builders, images, answers and their policies.
+// Binding sessions to users, and receipts of decisions.
+pub use glair_types::receipt::{ReceiptKind, VerdictReceipt};
+pub use glair_types::ticket::{
+    Ticket, TicketError, TicketKeys, TicketSecret, VerifiedTicket, state_from_redirect,
+    success_url_with_state,
+};
 pub use glair_types::{
     ActiveLivenessCheck, DateOfBirth, Decoded, Detected, FaceMatch, FaceMatchEncoding,
     FaceMatchInconclusive, FaceMatchPolicy, FaceMatchResponse, FaceMatchResult, FaceMatchVerdict,
@@ -258,6 +275,7 @@ pub use glair_types::{
 };
 // Tolerant decoding: what could not be read in an answer, and the trait that lists it.
 pub use glair_types::{JsonKind, MAX_UNREADABLE_FIELDS, Tolerant, UnreadableField};
+pub use glair_types::{receipt, ticket};
 
 /// The sans-IO layer: models, request builders, decoders.
 pub use glair_types as types;

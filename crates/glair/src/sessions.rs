@@ -103,9 +103,9 @@ impl<K: SessionKind> Sessions<K> {
     /// **Trust only the sid from that URL.** The user's browser delivered it, so anyone can
     /// forge one: never read a result, a status or a score from the query string. This method
     /// reads the sid alone and fetches everything else from GLAIR, server side. A sid also
-    /// says nothing about *which of your users* took the check: tie it to the user yourself,
-    /// for example by keeping the sid from `create` in the user's server-side session and
-    /// comparing, or by putting a state value of your own into `success_url`.
+    /// says nothing about *which of your users* took the check: in a web flow use
+    /// [`create_with_ticket`](Sessions::create_with_ticket) and
+    /// [`finish`](Sessions::finish), which bind the session to its user.
     pub async fn retrieve_from_redirect(&self, url: &str) -> Result<Session<K>, Error> {
         let sid = SessionId::from_redirect_url(url)?;
         self.retrieve(sid).await
