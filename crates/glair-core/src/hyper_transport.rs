@@ -277,7 +277,8 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Send every request (`http://` and `https://`) through this HTTP proxy,
+    /// Send every `https://` request through this HTTP proxy (plain `http://` never goes
+    /// through a proxy: see [`HyperTransport`]),
     /// `http://[user:password@]host:port` (userinfo percent-encoded), and ignore the proxy
     /// environment variables. Hosts in [`no_proxy`](Self::no_proxy) are still reached
     /// directly. Checked by [`build`](Self::build).

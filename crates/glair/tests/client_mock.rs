@@ -744,7 +744,7 @@ fn debug_never_shows_url_userinfo() {
     for secret in ["alice", "hunter2", "bob", "pa55"] {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
-    assert!(shown.contains("https://glair.example"), "{shown}");
+    assert!(shown.contains("https://***@glair.example"), "{shown}");
     // And the base URL with userinfo is refused at build, naming the field, not the value.
     let err = builder
         .username("u")
