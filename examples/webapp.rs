@@ -1,6 +1,7 @@
-//! A web application using the SDK: a start page that creates a session and redirects the
-//! browser to GLAIR's hosted page, a success handler that fetches the result by the sid, and a
-//! cancel handler.
+//! A web application using the SDK: a demo login, a start page that creates a session with a
+//! verification ticket bound to the user logged in and redirects the browser to GLAIR's hosted
+//! page, a success handler that finishes the check with that ticket (another user opening the
+//! same redirect URL is refused), and a cancel handler.
 //!
 //! ```text
 //! cargo run --example webapp            # then open http://127.0.0.1:3000
