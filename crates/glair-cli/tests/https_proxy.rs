@@ -126,10 +126,24 @@ fn ca_cert_flag_and_variable_trust_the_emulator_root() {
     assert!(stderr.to_lowercase().contains("certificate"), "{stderr}");
     assert_eq!(tls.emulator.stats().sessions_created, 2);
 
-    // A file that is not a certificate is a usage error naming it.
+    // A file that is not a certificate is a usage error naming it (this binary: refused by
+    // its size when it is over the 4 MiB bound, else by its content).
     let (code, _, stderr) = run(tls.glair().arg("--ca-cert").arg(BIN).args(CREATE));
     assert_eq!(code, 2);
-    assert!(stderr.contains("is not usable"), "{stderr}");
+    assert!(stderr.contains(BIN), "{stderr}");
+    assert!(
+        stderr.contains("is not usable") || stderr.contains("larger than the limit"),
+        "{stderr}"
+    );
+    // An endless device is refused before it is read (it once grew to gigabytes).
+    #[cfg(unix)]
+    {
+        let (code, _, stderr) = run(tls.glair().arg("--ca-cert").arg("/dev/zero").args(CREATE));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+        let (code, _, stderr) = run(tls.glair().env("GLAIR_CA_CERT", "/dev/zero").args(CREATE));
+        assert_eq!(code, 2, "{stderr}");
+    }
 }
 
 /// What the tests need of a proxy.

@@ -307,6 +307,7 @@ impl Faults {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -384,9 +385,9 @@ mod tests {
     fn queue_is_fifo_with_filters() {
         let faults = Faults::default();
         let (a, n) = p(r#"{"kind":"reset","count":2,"route":"create"}"#).unwrap();
-        faults.push(a, n);
+        faults.push(a, n).unwrap();
         let (b, n) = p(r#"{"kind":"hang","method":"GET"}"#).unwrap();
-        faults.push(b, n);
+        faults.push(b, n).unwrap();
         let create = RouteKey::Collection("ktp-sessions");
         let get = RouteKey::Item("ktp-sessions");
         let path = "/ocr/v1/ktp-sessions";
@@ -403,7 +404,7 @@ mod tests {
         assert!(faults.take(&Method::POST, create, path).is_none());
 
         let (c, n) = p(r#"{"kind":"malformed","route":"POST /ocr/v1/ktp-sessions"}"#).unwrap();
-        faults.push(c, n);
+        faults.push(c, n).unwrap();
         assert!(faults.take(&Method::GET, create, path).is_none());
         assert!(
             faults
