@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use glair::{Client, Error, RetryConfig};
+use glair::{Client, Error, RetryConfig, Tolerant as _, Verdict as _};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -97,31 +97,39 @@ async fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 }
 
+/// #22: out-of-range and wrong-typed values no longer fail the call. A score outside [0, 1]
+/// is kept and leads to inconclusive; a member of the wrong type is listed by its path and
+/// the verdict is never "live" on it.
 #[tokio::test]
-async fn out_of_range_and_wrong_typed_values_name_their_path() {
-    let cases = [
-        (
-            r#"{"status":"success","result":{"spoof_percentage":1.0001,"status":"LOW"}}"#,
-            "result.result.spoof_percentage",
-        ),
-        (
-            r#"{"status":"success","result":{"spoof_percentage":-0.1,"status":"LOW"}}"#,
-            "result.result.spoof_percentage",
-        ),
-        (
-            r#"{"status":"success","result":{"spoof_percentage":"0.5","status":"LOW"}}"#,
-            "result.result.spoof_percentage",
-        ),
+async fn out_of_range_and_wrong_typed_values_decode_and_are_never_live() {
+    for score in ["1.0001", "-0.1"] {
+        let result = format!(
+            r#"{{"status":"success","result":{{"spoof_percentage":{score},"status":"LOW"}}}}"#
+        );
+        let s = retrieve(200, session(&result)).await.unwrap();
+        assert!(s.unreadable_fields().is_empty(), "{result}: {s:?}");
+        let verdict = s.verdict().expect("finished");
+        assert_eq!(verdict.label(), "inconclusive", "{result}");
+    }
+    // A number sent as plain number text is read as that number.
+    let s = retrieve(
+        200,
+        session(r#"{"status":"success","result":{"spoof_percentage":"0.02","status":"LOW"}}"#),
+    )
+    .await
+    .unwrap();
+    assert!(s.unreadable_fields().is_empty(), "{s:?}");
+    assert!(s.verdict().expect("finished").is_live());
+    for (result, path) in [
         (r#"{"status":7,"result":null}"#, "result.status"),
         (r#"[1,2,3]"#, "result"),
-    ];
-    for (result, path) in cases {
-        let err = retrieve(200, session(result)).await.unwrap_err();
-        let Error::Decode(e) = &err else {
-            panic!("{result}: {err:?}")
-        };
-        assert_eq!(e.path(), path, "{result}");
-        assert_eq!(e.request_id(), Some("hostile-1"));
+    ] {
+        let s = retrieve(200, session(result)).await.unwrap();
+        let paths: Vec<&str> = s.unreadable_fields().iter().map(|f| f.path()).collect();
+        assert_eq!(paths, [path], "{result}");
+        if let Some(verdict) = s.verdict() {
+            assert!(!verdict.is_live(), "{result}: {verdict:?}");
+        }
     }
     let body = format!(
         r#"{{"status":"PENDING","expired":-5,"url":"http://127.0.0.1/p/{SID}","success_url":"https://a.example/"}}"#
@@ -131,11 +139,9 @@ async fn out_of_range_and_wrong_typed_values_name_their_path() {
     let body = format!(
         r#"{{"status":"PENDING","expired":1e40,"url":"http://127.0.0.1/p/{SID}","success_url":"https://a.example/"}}"#
     );
-    let err = retrieve(200, body.into_bytes()).await.unwrap_err();
-    let Error::Decode(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.path(), "expired");
+    let s = retrieve(200, body.into_bytes()).await.unwrap();
+    let paths: Vec<&str> = s.unreadable_fields().iter().map(|f| f.path()).collect();
+    assert_eq!(paths, ["expired"]);
 }
 
 #[tokio::test]

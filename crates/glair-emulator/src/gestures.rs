@@ -4,7 +4,7 @@
 //! not document how. The emulator picks them from the sid, so the same page always asks for
 //! the same gestures: first `HEAD_LEFT` (the gesture a finished session's result reports as
 //! detected), then the other 18 codes in an order that starts at an offset taken from the
-//! sid, then the same sequence again when more than 19 are asked for.
+//! sid (at most 19 are asked for: see `MAX_GESTURES`).
 
 /// Every gesture code with the prompt the page shows for it (GLAIR's own descriptions,
 /// addressed to the user), in the order of `glair_types::GestureCode::ALL`.
@@ -36,8 +36,9 @@ pub(crate) const GESTURES: [(&str, &str); 19] = [
 /// The gesture every sequence starts with: the one the session fixtures report as detected.
 const FIRST: usize = 13; // HEAD_LEFT
 
-/// The most prompts a page lists: one of each code. A session asking for more (any positive
-/// integer is accepted) gets these 19 and a line saying how many more, repeating them.
+/// The most prompts a page lists: one of each code. The API accepts at most
+/// [`MAX_GESTURES`](crate::MAX_GESTURES) (also 19), so every page lists all it asks for; the
+/// "how many more" line only guards a session built with more by hand.
 pub(crate) const MAX_LISTED: usize = GESTURES.len();
 
 /// The gestures a page asks for: the first [`MAX_LISTED`] of them, and how many in all.

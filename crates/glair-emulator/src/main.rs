@@ -108,10 +108,13 @@ struct LimitArgs {
 
     /// Milliseconds an expired session stays retrievable before it is evicted (then 404); by
     /// default it is kept until the session cap needs its room.
-    #[arg(long, env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS", hide_env_values = true,
-          value_name = "MS",
-          default_value_t = millis(glair_emulator::DEFAULT_EXPIRED_RETENTION))]
-    expired_retention_ms: u64,
+    #[arg(
+        long,
+        env = "GLAIR_EMULATOR_EXPIRED_RETENTION_MS",
+        hide_env_values = true,
+        value_name = "MS"
+    )]
+    expired_retention_ms: Option<u64>,
 
     /// Milliseconds a client has to send a request body; slower clients get 408 and the
     /// connection is closed.
@@ -134,7 +137,10 @@ impl LimitArgs {
     fn apply(&self, config: EmulatorConfig) -> EmulatorConfig {
         config
             .max_sessions(self.max_sessions)
-            .expired_retention(Duration::from_millis(self.expired_retention_ms))
+            .expired_retention(self.expired_retention_ms.map_or(
+                glair_emulator::DEFAULT_EXPIRED_RETENTION,
+                Duration::from_millis,
+            ))
             .body_read_timeout(Duration::from_millis(self.body_read_timeout_ms))
             .max_connections(self.max_connections)
     }
