@@ -140,6 +140,7 @@
 
 #[cfg(feature = "blocking")]
 mod blocking;
+mod call;
 pub mod classify;
 mod dispatcher;
 pub mod engine;
@@ -147,6 +148,7 @@ mod error;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 mod jitter;
+mod machine;
 #[cfg(feature = "mock")]
 mod mock;
 pub mod poll;
@@ -164,16 +166,18 @@ pub use blocking::{
     BlockingDispatcher, BlockingDispatcherBuilder, BlockingSleep, BlockingTransport,
     SharedBlockingSleep, SharedBlockingTransport, ThreadSleep,
 };
+pub use call::Call;
 pub use classify::{
-    Classification, classify, classify_status, classify_transport_error, is_idempotent,
+    Classification, Replay, classify, classify_status, classify_transport_error, is_idempotent,
 };
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
-pub use engine::{Action, AttemptPlan, Finish, Operation};
+pub use engine::{Action, AttemptPlan, Finish, Operation, deadline_fired};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
+pub use machine::{Attempt, Machine, Next};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
