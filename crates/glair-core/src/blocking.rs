@@ -296,7 +296,8 @@ impl BlockingDispatcher {
     pub fn run<M: Machine>(&self, mut machine: M) -> M::Output {
         loop {
             match machine.next(self.clock.now()) {
-                Next::Send { request, plan } => {
+                Next::Send(plan) => {
+                    let request = machine.request();
                     let span = attempt_span(request, &plan);
                     let attempt = match span
                         .in_scope(|| self.transport.send(request.clone(), plan.timeout))

@@ -39,13 +39,13 @@ use crate::timeout::TimeoutConfig;
 /// let request = http::Request::get("https://api.vision.glair.ai/x").body(Bytes::new())?;
 /// let start = Instant::now();
 /// let mut call = Call::new(request, Replay::Safe, &RetryConfig::default(), &TimeoutConfig::default(), start);
-/// let Next::Send { plan, .. } = call.next(start) else { unreachable!() };
+/// let Next::Send(plan) = call.next(start) else { unreachable!() };
 /// assert_eq!(plan.number, 1);
 /// let busy = http::Response::builder().status(503).body(Bytes::new())?;
 /// call.on_attempt(Attempt::Response(busy), start, SystemTime::UNIX_EPOCH, 1.0);
 /// assert!(matches!(call.next(start), Next::Sleep(pause) if pause == Duration::from_millis(200)));
 /// let later = start + Duration::from_millis(200);
-/// assert!(matches!(call.next(later), Next::Send { .. }));
+/// assert!(matches!(call.next(later), Next::Send(_)));
 /// let ok = http::Response::new(Bytes::from_static(b"{}"));
 /// call.on_attempt(Attempt::Response(ok), later, SystemTime::UNIX_EPOCH, 0.0);
 /// assert!(matches!(call.next(later), Next::Done));
@@ -118,11 +118,6 @@ impl Call {
         self.refused = None;
     }
 
-    /// The request.
-    pub fn request(&self) -> &Request<Bytes> {
-        &self.request
-    }
-
     /// Attempts started so far.
     pub fn attempts(&self) -> u32 {
         self.op.attempts()
@@ -163,7 +158,11 @@ impl Machine for Call {
         self.refused = Some(error);
     }
 
-    fn next(&mut self, now: Instant) -> Next<'_> {
+    fn request(&self) -> &Request<Bytes> {
+        &self.request
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
         if self.refused.is_some() {
             return Next::Done;
         }
@@ -182,10 +181,7 @@ impl Machine for Call {
             State::Ready => match self.op.begin_attempt(now) {
                 Action::Attempt(plan) => {
                     self.state = State::InFlight(plan);
-                    Next::Send {
-                        request: &self.request,
-                        plan,
-                    }
+                    Next::Send(plan)
                 }
                 Action::Pause(pause) => Next::Sleep(pause),
                 Action::Finish(finish) => {
@@ -369,8 +365,8 @@ mod tests {
         let mut previous = None;
         loop {
             match call.next(now) {
-                Next::Send { request, plan } => {
-                    assert_eq!(request.method(), http::Method::POST);
+                Next::Send(plan) => {
+                    assert_eq!(call.request().method(), http::Method::POST);
                     if let Some(seen) = previous {
                         resent_after.push(seen);
                     }
@@ -439,7 +435,7 @@ mod tests {
             &timeouts,
             start,
         );
-        assert!(matches!(call.next(start), Next::Send { .. }));
+        assert!(matches!(call.next(start), Next::Send(_)));
         call.on_attempt(Seen::TransportTimeout.attempt(), start + ms(100), WALL, 0.0);
         assert!(matches!(call.next(start + ms(100)), Next::Done));
         assert!(matches!(
@@ -473,7 +469,7 @@ mod tests {
             &TimeoutConfig::default(),
             start,
         );
-        assert!(matches!(call.next(start), Next::Send { .. }));
+        assert!(matches!(call.next(start), Next::Send(_)));
         // Asked again without an outcome: the POST is not sent a second time.
         assert!(matches!(call.next(start), Next::Done));
         assert_eq!(call.attempts(), 1);
@@ -489,12 +485,12 @@ mod tests {
             &TimeoutConfig::default(),
             start,
         );
-        assert!(matches!(call.next(start), Next::Send { .. }));
+        assert!(matches!(call.next(start), Next::Send(_)));
         call.on_attempt(Seen::Status(200).attempt(), start, WALL, 0.0);
         assert!(matches!(call.next(start), Next::Done));
         assert_eq!(call.take_result().unwrap().status(), 200);
         call.restart(start + ms(5), Some(start + ms(10)));
-        let Next::Send { plan, .. } = call.next(start + ms(5)) else {
+        let Next::Send(plan) = call.next(start + ms(5)) else {
             panic!("expected a send")
         };
         assert_eq!(plan.number, 1);

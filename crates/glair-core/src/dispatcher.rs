@@ -348,7 +348,8 @@ impl Dispatcher {
         }
         loop {
             match machine.next(self.clock.now()) {
-                Next::Send { request, plan } => {
+                Next::Send(plan) => {
+                    let request = machine.request();
                     let span = attempt_span(request, &plan);
                     let send = self.transport.send(clone_request(request));
                     let attempt = race(send, plan.timeout.map(|t| self.sleep.sleep(t)))

@@ -7,8 +7,8 @@
 //! ```text
 //! loop {
 //!     match machine.next(clock.now()) {
-//!         Next::Send { request, plan } => {
-//!             let attempt = send `request`, giving up after `plan.timeout`;
+//!         Next::Send(plan) => {
+//!             let attempt = send `machine.request()`, giving up after `plan.timeout`;
 //!             machine.on_attempt(attempt, clock.now(), clock.system_now(), jitter.sample());
 //!         }
 //!         Next::Sleep(pause) => sleep `pause`,
@@ -33,18 +33,12 @@ use crate::retry::AttemptOutcome;
 use crate::call::Call;
 
 /// What a machine asks its driver to do next.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Next<'a> {
-    /// Send this request once, giving up after `plan.timeout`; then feed the result to
-    /// [`Machine::on_attempt`]. The request stays the machine's: a driver whose transport
-    /// needs ownership clones it (cheap: the body is [`Bytes`]).
-    Send {
-        /// The request, built once per call.
-        request: &'a Request<Bytes>,
-        /// The attempt's number and time limit.
-        plan: AttemptPlan,
-    },
+pub enum Next {
+    /// Send [`Machine::request`] once, as this plan says (its number and time limit: give up
+    /// after `plan.timeout`); then feed the result to [`Machine::on_attempt`].
+    Send(AttemptPlan),
     /// Sleep this long, then ask again.
     Sleep(Duration),
     /// The machine is done: call [`Machine::finish`].
@@ -93,7 +87,12 @@ pub trait Machine {
     fn refuse(&mut self, error: DispatchError);
 
     /// What to do next, at `now` (monotonic).
-    fn next(&mut self, now: Instant) -> Next<'_>;
+    fn next(&mut self, now: Instant) -> Next;
+
+    /// The request to send when [`next`](Machine::next) answers [`Next::Send`]: built once
+    /// per call and lent for each attempt (a driver whose transport needs ownership clones
+    /// it; cheap, the body is [`Bytes`]).
+    fn request(&self) -> &Request<Bytes>;
 
     /// Feeds the result of the attempt last asked for with [`Next::Send`], observed at `now`
     /// (`wall` is the wall-clock time, for `Retry-After` dates and expiry; `jitter` a sample

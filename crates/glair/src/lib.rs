@@ -174,6 +174,7 @@
 pub mod blocking;
 mod call;
 mod client;
+mod handle;
 mod error;
 mod files;
 #[cfg(feature = "mock")]
@@ -184,7 +185,7 @@ mod options;
 mod sessions;
 mod wait;
 
-pub use client::{Client, ClientBuilder, env_vars};
+pub use client::{Client, ClientBuilder, GenericClient, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
 pub use files::{FileError, FileProblem, read_image};
 pub use namespaces::{Face, Identity, Ocr};

@@ -1,18 +1,18 @@
 //! Waiting for a session to finish by polling.
 //!
 //! The schedule and the deadline are glair-core's sans-IO [`PollPlan`]; [`Waiting`] adds what
-//! the plan does not know — how a polled session stands ([`judge`]) and the session last seen
-//! — and both drivers (the async [`wait_for`] here, the blocking client's) loop over it.
+//! the plan does not know — how a polled session stands ([`judge`]) and the session last seen;
+//! [`Wait`] nests the retrieve's [`Call`] in it, and is a [`Machine`] either driver runs.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use glair_core::{Clock as _, PollPlan, PollStep, Sleep as _};
-use glair_types::{Session, SessionId, SessionKind};
+use glair_core::{Attempt, Call, DispatchError, Machine, Next, PollPlan, PollStep};
+use glair_types::{EndpointRequest, RetrieveSession, Session, SessionId, SessionKind};
 
 use crate::error::{ConfigError, Error};
-use crate::sessions::Sessions;
+use crate::options::Resolved;
 
-/// How [`Sessions::wait`] polls.
+/// How [`Sessions::wait`](crate::Sessions::wait) polls.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct WaitOptions {
@@ -59,7 +59,7 @@ impl WaitOptions {
     }
 }
 
-/// How a [`Sessions::wait`] ended, with the session as last seen.
+/// How a [`Sessions::wait`](crate::Sessions::wait) ended, with the session as last seen.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WaitOutcome<K: SessionKind> {
@@ -256,37 +256,138 @@ impl<K: SessionKind> Waiting<K> {
     }
 }
 
-/// The async driver of a wait.
-pub(crate) async fn wait_for<K: SessionKind>(
-    sessions: &Sessions<K>,
-    sid: &SessionId,
-    options: &WaitOptions,
-    on_poll: &mut (dyn FnMut(&WaitProgress) + Send),
-) -> Result<WaitOutcome<K>, Error> {
-    let dispatcher = sessions.client().dispatcher();
-    if !dispatcher.has_timer() {
-        return Err(ConfigError::MissingTimer { needed_for: "wait" }.into());
+/// A wait as a sans-IO [`Machine`]: the polling plan and `max_wait` ([`Waiting`]) around one
+/// nested [`Call`] — the retrieve, built once and restarted for each poll with the poll's
+/// deadline. Either driver runs it, as it runs a single call.
+pub(crate) struct Wait<'a, K: SessionKind> {
+    waiting: Waiting<K>,
+    request: RetrieveSession<K>,
+    call: Call,
+    state: WaitState<K>,
+    on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+}
+
+enum WaitState<K: SessionKind> {
+    /// Ask the plan whether to poll.
+    Ready,
+    /// Sleep this long, then ask the plan.
+    Pause(Duration),
+    /// The retrieve of one poll is under way.
+    Polling,
+    /// Over.
+    Done(Result<WaitOutcome<K>, Error>),
+}
+
+impl<'a, K: SessionKind> Wait<'a, K> {
+    /// A wait for session `sid` with `resolved` settings and `options`, starting at `now`;
+    /// `on_poll` is told how it goes after each poll that leaves it waiting.
+    pub(crate) fn new(
+        sid: SessionId,
+        resolved: &Resolved,
+        options: &WaitOptions,
+        now: Instant,
+        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+    ) -> Result<Self, Error> {
+        let request = RetrieveSession::<K>::new(sid);
+        let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
+        let call = Call::new(
+            http_request,
+            crate::call::replay::<RetrieveSession<K>>(),
+            &resolved.retry,
+            &resolved.timeouts,
+            now,
+        );
+        Ok(Self {
+            waiting: Waiting::new(options, now),
+            request,
+            call,
+            state: WaitState::Ready,
+            on_poll,
+        })
     }
-    let clock = dispatcher.clock();
-    let mut waiting = Waiting::new(options, clock.now());
-    let mut step = waiting.begin_poll(clock.now());
-    loop {
-        step = match step {
-            WaitStep::Poll(deadline) => {
-                let polled = sessions.retrieve_before(sid, deadline).await;
-                let now = clock.now();
-                let step = waiting.on_poll(polled, now, clock.system_now());
-                if matches!(step, WaitStep::Pause(_)) {
-                    on_poll(&waiting.progress(now));
-                }
-                step
-            }
-            WaitStep::Pause(pause) => {
-                dispatcher.sleep().sleep(pause).await;
-                waiting.begin_poll(clock.now())
-            }
-            WaitStep::Done(outcome) => return outcome,
+
+    /// The poll's call is over: judge what it brought, at `now` (`wall` for expiry).
+    fn on_poll_done(&mut self, now: Instant, wall: SystemTime) {
+        let polled = match self.call.take_result() {
+            Ok(response) => self
+                .request
+                .decode(&response)
+                .map(glair_types::Decoded::into_value)
+                .map_err(Error::from),
+            Err(e) => Err(e.into()),
         };
+        self.state = match self.waiting.on_poll(polled, now, wall) {
+            WaitStep::Pause(pause) => {
+                (self.on_poll)(&self.waiting.progress(now));
+                WaitState::Pause(pause)
+            }
+            WaitStep::Poll(_) => WaitState::Ready,
+            WaitStep::Done(outcome) => WaitState::Done(outcome),
+        };
+    }
+}
+
+impl<K: SessionKind> Machine for Wait<'_, K> {
+    type Output = Result<WaitOutcome<K>, Error>;
+
+    fn needs_timer(&self) -> bool {
+        // The pauses between polls.
+        true
+    }
+
+    fn refuse(&mut self, error: DispatchError) {
+        self.state = WaitState::Done(Err(match error {
+            DispatchError::MissingSleep => ConfigError::MissingTimer { needed_for: "wait" }.into(),
+            other => other.into(),
+        }));
+    }
+
+    fn request(&self) -> &http::Request<bytes::Bytes> {
+        self.call.request()
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
+        loop {
+            match self.state {
+                WaitState::Done(_) => return Next::Done,
+                WaitState::Pause(pause) => {
+                    self.state = WaitState::Ready;
+                    return Next::Sleep(pause);
+                }
+                WaitState::Ready => match self.waiting.begin_poll(now) {
+                    WaitStep::Poll(deadline) => {
+                        self.call.restart(now, deadline);
+                        self.state = WaitState::Polling;
+                    }
+                    WaitStep::Pause(pause) => return Next::Sleep(pause),
+                    WaitStep::Done(outcome) => self.state = WaitState::Done(outcome),
+                },
+                WaitState::Polling => match self.call.next(now) {
+                    // Done without an attempt's outcome: no attempt could start in time, a
+                    // failure, so the wall-clock time is not needed to judge it.
+                    Next::Done => self.on_poll_done(now, SystemTime::UNIX_EPOCH),
+                    next => return next,
+                },
+            }
+        }
+    }
+
+    fn on_attempt(&mut self, attempt: Attempt, now: Instant, wall: SystemTime, jitter: f64) {
+        if !matches!(self.state, WaitState::Polling) {
+            return;
+        }
+        self.call.on_attempt(attempt, now, wall, jitter);
+        if self.call.is_done() {
+            self.on_poll_done(now, wall);
+        }
+    }
+
+    fn finish(self) -> Self::Output {
+        match self.state {
+            WaitState::Done(outcome) => outcome,
+            // Asked before the end: the wait was cut short with nothing to show.
+            _ => Ok(WaitOutcome::TimedOut(None)),
+        }
     }
 }
 
