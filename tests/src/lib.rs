@@ -7,7 +7,7 @@ use std::time::Duration;
 pub mod tinyproxy;
 
 use bytes::Bytes;
-use glair::core::{HyperTransport, Transport};
+use glair::net::{HyperTransport, Transport};
 use glair::{Client, ClientBuilder};
 use glair_emulator::{Emulator, EmulatorConfig, Stats};
 use http::{Method, Request, header};

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use glair::core::{HyperTransport, HyperTransportBuilder, Transport, TransportErrorKind};
+use glair::net::{HyperTransport, HyperTransportBuilder, Transport, TransportErrorKind};
 use glair::{CreatePassiveLivenessSession, Error, SessionStatus, WaitOptions, WaitOutcome};
 use glair_emulator::{EmulatorConfig, EmulatorTls, Outcome};
 use glair_integration_tests::Harness;

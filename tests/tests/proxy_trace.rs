@@ -10,7 +10,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use glair::core::{HyperTransport, Transport, TransportErrorKind};
+use glair::net::{HyperTransport, Transport, TransportErrorKind};
 use glair::{CreatePassiveLivenessSession, Credentials};
 use glair_emulator::{EmulatorConfig, EmulatorTls};
 use glair_integration_tests::Harness;

@@ -149,9 +149,7 @@ impl Machine for Call {
     type Output = Result<Response<Bytes>, DispatchError>;
 
     fn needs_timer(&self) -> bool {
-        self.retry.retries_enabled()
-            || self.timeouts.needs_timer()
-            || self.op.deadline().is_some()
+        self.retry.retries_enabled() || self.timeouts.needs_timer() || self.op.deadline().is_some()
     }
 
     fn refuse(&mut self, error: DispatchError) {
@@ -198,11 +196,7 @@ impl Machine for Call {
         };
         let attempt = match attempt {
             Attempt::Failed(error)
-                if engine::deadline_fired(
-                    &plan,
-                    &AttemptOutcome::TransportError(&error),
-                    now,
-                ) =>
+                if engine::deadline_fired(&plan, &AttemptOutcome::TransportError(&error), now) =>
             {
                 Attempt::TimedOut
             }
@@ -311,10 +305,9 @@ mod tests {
                     *response.status_mut() = StatusCode::from_u16(code).unwrap();
                     Attempt::Response(response)
                 }
-                Seen::Refused => Attempt::Failed(TransportError::new(
-                    TransportErrorKind::Connect,
-                    "refused",
-                )),
+                Seen::Refused => {
+                    Attempt::Failed(TransportError::new(TransportErrorKind::Connect, "refused"))
+                }
                 Seen::Reset => {
                     Attempt::Failed(TransportError::new(TransportErrorKind::Io, "reset"))
                 }
@@ -322,16 +315,19 @@ mod tests {
                     TransportErrorKind::Timeout,
                     "timed out",
                 )),
-                Seen::ConnectTimeout => Attempt::Failed(TransportError::connect_timeout(
-                    "connect timed out",
-                )),
+                Seen::ConnectTimeout => {
+                    Attempt::Failed(TransportError::connect_timeout("connect timed out"))
+                }
                 Seen::DriverTimeout => Attempt::TimedOut,
             }
         }
 
         /// Whether this outcome proves the server did not act on the request.
         fn proves_unprocessed(self) -> bool {
-            matches!(self, Seen::Status(429) | Seen::Refused | Seen::ConnectTimeout)
+            matches!(
+                self,
+                Seen::Status(429) | Seen::Refused | Seen::ConnectTimeout
+            )
         }
     }
 

@@ -192,7 +192,7 @@ impl DispatcherBuilder {
         self
     }
 
-    /// The timer used for retry delays and timeouts. Default: `TokioSleep` with the `hyper`
+    /// The timer used for retry delays and timeouts. Default: `TimerThreadSleep` with the `hyper`
     /// feature; without it there is no default.
     #[must_use]
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
@@ -262,7 +262,7 @@ impl DispatcherBuilder {
 
 #[cfg(feature = "hyper")]
 fn default_sleep() -> Option<SharedSleep> {
-    Some(SharedSleep::new(crate::time::TokioSleep))
+    Some(SharedSleep::new(crate::time::TimerThreadSleep))
 }
 
 #[cfg(not(feature = "hyper"))]
@@ -304,7 +304,7 @@ impl Dispatcher {
 
     /// Whether a timer can be used here and now: one was given or is available by default
     /// (`hyper` feature), and it says it works where this is called
-    /// ([`Sleep::is_available`]: `TokioSleep` needs a tokio runtime). Without one,
+    /// ([`Sleep::is_available`]: `TimerThreadSleep` needs a tokio runtime). Without one,
     /// [`sleep`](Dispatcher::sleep) never completes, so code that sleeps on its own (such as
     /// polling) must check this first.
     pub fn has_timer(&self) -> bool {
@@ -374,10 +374,7 @@ impl Dispatcher {
 
 /// Runs one attempt, raced against `timer`. The attempt is polled first: a reply that is
 /// ready wins over a timer that is too.
-async fn race(
-    mut send: crate::transport::SendFuture<'_>,
-    timer: Option<SleepFuture>,
-) -> Attempt {
+async fn race(mut send: crate::transport::SendFuture<'_>, timer: Option<SleepFuture>) -> Attempt {
     let Some(mut timer) = timer else {
         return to_attempt(send.await);
     };

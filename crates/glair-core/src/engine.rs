@@ -263,8 +263,8 @@ pub fn deadline_fired(plan: &AttemptPlan, outcome: &AttemptOutcome<'_>, now: Ins
 mod tests {
     use super::*;
     use crate::error::{TransportError, TransportErrorKind};
-    use http::StatusCode;
     use http::Method;
+    use http::StatusCode;
     use proptest::prelude::*;
 
     const WALL: SystemTime = SystemTime::UNIX_EPOCH;

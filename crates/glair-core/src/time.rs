@@ -70,10 +70,18 @@ impl Clock for SystemClock {
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct TokioSleep;
+pub struct TimerThreadSleep;
+
+/// The old name of [`TimerThreadSleep`] (it never used tokio's timer).
+#[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
+#[deprecated(
+    note = "renamed TimerThreadSleep: it sleeps on the crate's timer thread, not on tokio's timer"
+)]
+pub type TokioSleep = TimerThreadSleep;
 
 #[cfg(feature = "hyper")]
-impl Sleep for TokioSleep {
+impl Sleep for TimerThreadSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
         Box::pin(crate::timer_thread::Sleep::new(duration))
     }
@@ -160,7 +168,7 @@ mod fake {
     /// Because a sleep completes on its first poll, a timeout raced against a transport that is
     /// not ready on its first poll fires at once; use `FakeTime` with
     /// [`MockTransport`](crate::MockTransport) (whose replies are immediate or never come), and
-    /// real time ([`TokioSleep`](crate::TokioSleep)) with real network transports.
+    /// real time ([`TimerThreadSleep`](crate::TimerThreadSleep)) with real network transports.
     ///
     /// ```
     /// use std::time::{Duration, SystemTime};
@@ -280,16 +288,16 @@ mod tests {
 
     #[test]
     fn tokio_sleep_outside_tokio_is_unavailable_and_starts_no_thread() {
-        assert!(!TokioSleep.is_available());
+        assert!(!TimerThreadSleep.is_available());
         // Creating (and dropping) the future outside a runtime neither panics nor spawns.
-        drop(TokioSleep.sleep(Duration::from_secs(30)));
+        drop(TimerThreadSleep.sleep(Duration::from_secs(30)));
     }
 
     #[tokio::test]
     async fn tokio_sleep_inside_tokio_sleeps_at_least_as_long_as_asked() {
         let start = std::time::Instant::now();
-        assert!(TokioSleep.is_available());
-        TokioSleep.sleep(Duration::from_millis(20)).await;
+        assert!(TimerThreadSleep.is_available());
+        TimerThreadSleep.sleep(Duration::from_millis(20)).await;
         assert!(start.elapsed() >= Duration::from_millis(20));
     }
 
@@ -299,9 +307,9 @@ mod tests {
             .build()
             .unwrap();
         runtime.block_on(async {
-            assert!(TokioSleep.is_available());
+            assert!(TimerThreadSleep.is_available());
             // tokio::time::sleep would panic here: "timers are disabled".
-            TokioSleep.sleep(Duration::from_millis(1)).await;
+            TimerThreadSleep.sleep(Duration::from_millis(1)).await;
         });
     }
 }

@@ -6,7 +6,7 @@
 //! [`Settings`](crate::Settings) and their merge, `create`, `retrieve`,
 //! `retrieve_from_redirect` and `wait` on [`Sessions`], and every method of [`Face`],
 //! [`Identity`] and [`Ocr`] — returning instead of awaiting. The same sans-IO machines (one
-//! call, [`glair_core::Call`]; a wait, the call nested in the polling plan) run under both
+//! call, [`crate::net::Call`]; a wait, the call nested in the polling plan) run under both
 //! drivers, so retries, the attempt and operation timeouts and `wait`'s `max_wait` hold
 //! exactly as they do for the async client: each attempt is handed the time it may take, and
 //! the transport gives up by then.
@@ -103,7 +103,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the pause and the clock from one time source, such as `glair_core::FakeTime` in
+    /// Sets the pause and the clock from one time source, such as `glair::net::FakeTime` in
     /// tests.
     pub fn time<T>(self, time: T) -> Self
     where

@@ -9,8 +9,7 @@ use glair_core::{
     TimeoutConfig, Transport,
 };
 use glair_types::{
-    ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness,
-    SessionKind,
+    ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness, SessionKind,
 };
 
 use crate::error::{ConfigError, Error};
@@ -399,7 +398,7 @@ pub(crate) use common_builder_setters;
 /// several at once. Defaults: base URL `https://api.vision.glair.ai`, API version `v1`, the
 /// hyper transport (feature `hyper`) with a 10 s connect timeout, 30 s per attempt and 60 s
 /// per operation, and up to 3 attempts with exponential backoff and full jitter (see
-/// `glair_core::classify` for which failures are retried for which method).
+/// `glair::net::classify` for which failures are retried for which method).
 ///
 /// `Debug` shows no credential and no user name or password inside the base URL.
 #[derive(Default, Clone)]
@@ -426,14 +425,15 @@ impl ClientBuilder {
         self
     }
 
-    /// The timer used between retries, for timeouts and for the pauses of `wait` (default:
-    /// tokio's, with the `hyper` feature). Tests pass `glair_core::FakeTime` here.
+    /// The timer used between retries, for timeouts and for the pauses of `wait` (default,
+    /// with the `hyper` feature: `TimerThreadSleep`, which sleeps on the crate's one timer
+    /// thread). Tests pass `glair::mock::FakeTime` here.
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
         self
     }
 
-    /// Sets the timer and the clock from one time source, such as `glair_core::FakeTime` in
+    /// Sets the timer and the clock from one time source, such as `glair::net::FakeTime` in
     /// tests (time then passes only when the SDK sleeps, instantly).
     pub fn time<T>(self, time: T) -> Self
     where

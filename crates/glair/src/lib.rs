@@ -83,8 +83,8 @@
 //!
 //! ## Layers
 //! - [`glair_types`] (re-exported as [`types`]): sans-IO models, request builders and decoders.
-//! - [`glair_core`] (re-exported as [`core`]): the [`Transport`] trait, the hyper transport,
-//!   the mock transport, retries and timeouts.
+//! - [`glair_core`] (re-exported as [`net`]): the [`Transport`] trait, the hyper transport,
+//!   the mock transport, the call machine and its two drivers, retries and timeouts.
 //! - this crate: [`Client`], [`Sessions`], [`Face`], [`Identity`], [`Ocr`], [`read_image`],
 //!   one [`Error`] type; one call path for every endpoint.
 //!
@@ -92,7 +92,7 @@
 //! - `hyper` (default): the default transport, hyper 1 on tokio with a connection pool.
 //! - `rustls` (default): HTTPS for it, rustls with the webpki roots (TLS verification cannot be
 //!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
-//!   `glair_core::HyperTransport`, passed with [`ClientBuilder::transport`].
+//!   `glair::net::HyperTransport`, passed with [`ClientBuilder::transport`].
 //! - `native-roots`: also trust the operating system's certificate store.
 //! - `blocking`: `glair::blocking::Client`, the blocking client, with its default
 //!   transport (ureq 3 with rustls); no tokio, no hyper.
@@ -109,7 +109,7 @@
 //! and every face, identity and OCR call (all billed on receipt) only when the request provably
 //! never reached GLAIR or GLAIR answered 429 — so a retry can never create a second session or
 //! bill a second call. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
-//! 60 s per call. One classifier decides all of this ([`glair_core::classify`](mod@glair_core::classify)), and
+//! 60 s per call. One classifier decides all of this ([`glair::net::classify`](mod@crate::net::classify)), and
 //! [`Error::is_retryable`] asks the same one.
 //!
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
@@ -174,9 +174,9 @@
 pub mod blocking;
 mod call;
 mod client;
-mod handle;
 mod error;
 mod files;
+mod handle;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -193,9 +193,12 @@ pub use options::Settings;
 pub use sessions::Sessions;
 pub use wait::{WaitOptions, WaitOutcome, WaitProgress};
 
+// Everything a builder method or a trait a user implements names: a user of the facade
+// never has to name another crate.
 pub use glair_core::{
-    RetryConfig, SharedClock, SharedSleep, SharedTransport, TimeoutConfig, Transport,
-    TransportError, TransportErrorKind,
+    Clock, FixedJitter, Jitter, RandomJitter, RetryConfig, SharedClock, SharedJitter, SharedSleep,
+    SharedTransport, Sleep, SleepFuture, SystemClock, TimeoutConfig, Transport, TransportError,
+    TransportErrorKind,
 };
 pub use glair_types::{
     ActiveLiveness, ActiveLivenessResult, ApiConfig, ApiError, CheckStatus,
@@ -218,8 +221,10 @@ pub use glair_types::{
 /// The sans-IO layer: models, request builders, decoders.
 pub use glair_types as types;
 
-/// The transport layer: the `Transport` trait, transports, retries, timeouts.
-pub use glair_core as core;
+/// The network layer, glair-core: the `Transport` trait, the transports, the call machine
+/// and its two drivers, retries, timeouts. (Not named `core`, which would shadow the `core`
+/// crate.)
+pub use glair_core as net;
 
 /// The `http` crate (requests, responses, headers) the [`Transport`] trait speaks, re-exported so
 /// that a transport author uses the very version the SDK does.

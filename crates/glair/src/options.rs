@@ -256,13 +256,19 @@ pub(crate) struct Resolved {
 impl Resolved {
     /// `settings` merged over `base` (a client's), checked. Nothing is copied when
     /// `settings` is empty: the client's own resolved settings are shared.
-    pub(crate) fn over(settings: &Settings, base: &Arc<Resolved>) -> Result<Arc<Self>, InvalidInput> {
+    pub(crate) fn over(
+        settings: &Settings,
+        base: &Arc<Resolved>,
+    ) -> Result<Arc<Self>, InvalidInput> {
         if settings.is_empty() {
             return Ok(Arc::clone(base));
         }
         Ok(Arc::new(Self {
             config: settings.config_over(&base.config)?.into_owned(),
-            credentials: settings.credentials.clone().unwrap_or_else(|| base.credentials.clone()),
+            credentials: settings
+                .credentials
+                .clone()
+                .unwrap_or_else(|| base.credentials.clone()),
             retry: settings.retry_over(&base.retry),
             timeouts: settings.timeouts_over(&base.timeouts),
         }))
