@@ -17,7 +17,7 @@
 //! - the result is the last attempt's: its response (any status), its transport error, or a
 //!   timeout.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -27,6 +27,7 @@ use crate::engine::{self, Action, AttemptPlan, Finish, Operation};
 use crate::error::DispatchError;
 use crate::machine::{Attempt, Machine, Next};
 use crate::retry::{AttemptOutcome, RetryConfig, StopReason};
+use crate::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::timeout::TimeoutConfig;
 
 /// One call's state: see the [module docs](self).
@@ -173,7 +174,7 @@ impl Machine for Call {
             State::InFlight(_) => {
                 // Asked again without an outcome: the attempt was abandoned. It counts as
                 // timed out, so that a request that may not be replayed is not sent twice.
-                self.on_attempt(Attempt::TimedOut, now, SystemTime::UNIX_EPOCH, 0.0);
+                self.on_attempt(Attempt::TimedOut, now, UNIX_EPOCH, 0.0);
                 self.next(now)
             }
             State::Ready => match self.op.begin_attempt(now) {
@@ -274,7 +275,7 @@ mod tests {
     use http::StatusCode;
     use proptest::prelude::*;
 
-    const WALL: SystemTime = SystemTime::UNIX_EPOCH;
+    const WALL: SystemTime = UNIX_EPOCH;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

@@ -3,7 +3,7 @@
 
 use std::future::poll_fn;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -17,7 +17,7 @@ use crate::error::{BuildError, DispatchError, TransportError};
 use crate::jitter::{Jitter, SharedJitter};
 use crate::machine::{Attempt, Machine, Next};
 use crate::retry::RetryConfig;
-use crate::time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture};
+use crate::time::{Clock, Instant, SharedClock, SharedSleep, Sleep, SleepFuture};
 use crate::timeout::TimeoutConfig;
 use crate::transport::{SharedTransport, Transport, clone_request};
 

@@ -19,10 +19,11 @@
 //! - a request whose bytes may have reached the server is repeated only if its method is
 //!   idempotent (the rule is the classifier's, [`Classification::permits_retry_of`](crate::Classification::permits_retry_of)).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use crate::classify::Replay;
 use crate::retry::{AttemptOutcome, RetryConfig, RetryDecision, StopReason, decide};
+use crate::time::{Instant, SystemTime};
 use crate::timeout::TimeoutConfig;
 
 /// What the driver does next.

@@ -46,11 +46,18 @@
 //!
 //! # Time
 //!
-//! The machines take the time they are given: a [`std::time::Instant`] for deadlines and a
-//! [`std::time::SystemTime`] for HTTP dates, read by the driver from its [`Clock`]
-//! ([`SystemClock`] by default; `FakeTime` in tests). The machines never read a clock
-//! themselves, so a driver on a target without `Instant::now` can feed them from its own
-//! clock.
+//! The machines take the time they are given: an [`Instant`] for deadlines and a
+//! [`SystemTime`] for HTTP dates, read by the driver from its [`Clock`] ([`SystemClock`] by
+//! default; `FakeTime` in tests). The machines never read a clock themselves.
+//!
+//! [`Instant`] and [`SystemTime`] are std's on every target where std can read them, so on
+//! native targets they *are* `std::time::Instant` and `std::time::SystemTime`. On
+//! wasm32-unknown-unknown, where std's panic when read ("time not implemented on this
+//! platform"), they are the `web-time` crate's (the same API, read from the browser's
+//! `performance.now()` and `Date.now()`), so the default [`SystemClock`] works there too and
+//! no path of the SDK reads a clock that panics. HTTP dates are parsed into std's
+//! `SystemTime` (a type that exists everywhere; only reading it panics) and converted with
+//! [`from_std_system_time`] / [`to_std_system_time`], identities on native targets.
 //!
 //! # Retry rules
 //!
@@ -216,7 +223,10 @@ pub use retry::{
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use time::FakeTime;
-pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
+pub use time::{
+    Clock, Instant, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock, SystemTime,
+    UNIX_EPOCH, from_std_system_time, to_std_system_time,
+};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[allow(deprecated)]

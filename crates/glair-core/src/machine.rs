@@ -20,7 +20,7 @@
 //! A machine does no I/O and reads no clock: everything it knows of time is what the driver
 //! feeds it, which is how `FakeTime` tests every retry, timeout and wait without waiting.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -28,6 +28,7 @@ use http::{Request, Response};
 use crate::engine::AttemptPlan;
 use crate::error::{DispatchError, TransportError};
 use crate::retry::AttemptOutcome;
+use crate::time::{Instant, SystemTime};
 
 #[cfg(doc)]
 use crate::call::Call;

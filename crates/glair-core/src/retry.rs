@@ -19,12 +19,13 @@
 //! made once `max_attempts` attempts were made ([`StopReason::AttemptsExhausted`]) or when the
 //! delay would not end before the operation deadline ([`StopReason::BudgetExhausted`]).
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::{HeaderValue, StatusCode};
 
 use crate::classify::{Classification, Replay, classify};
 use crate::error::TransportError;
+use crate::time::SystemTime;
 
 /// Retry settings: how many attempts, and how long to pause between them.
 ///
@@ -314,7 +315,7 @@ pub fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duratio
         // Too many digits for a u64 is still "a very long time": the caller clamps it.
         return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
     }
-    let date = httpdate::parse_http_date(text).ok()?;
+    let date = crate::time::from_std_system_time(httpdate::parse_http_date(text).ok()?);
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

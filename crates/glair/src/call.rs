@@ -10,9 +10,7 @@
 //! provably never reached GLAIR (connection refused) or GLAIR refused it unprocessed (429) —
 //! never after a timeout, a reset or a 5xx. One source, so nothing has to keep two in line.
 
-use std::time::{Instant, SystemTime};
-
-use glair_core::{Attempt, Call, DispatchError, Machine, Next, Replay};
+use glair_core::{Attempt, Call, DispatchError, Instant, Machine, Next, Replay, SystemTime};
 use glair_types::{Decoded, EndpointRequest};
 
 use crate::error::Error;

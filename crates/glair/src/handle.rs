@@ -2,12 +2,10 @@
 //! [`Identity`](crate::Identity), [`Ocr`](crate::Ocr)) holds — its client, its own
 //! [`Settings`] and their one resolved form — and the one call path of each driver.
 
+use glair_core::{Clock as _, Dispatcher, Instant};
+use glair_types::{Decoded, EndpointRequest, InvalidInput};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
-
-use glair_core::{Clock as _, Dispatcher};
-use glair_types::{Decoded, EndpointRequest, InvalidInput};
 use tracing::Instrument;
 
 use crate::call::{self, ApiCall};

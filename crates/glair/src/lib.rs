@@ -115,7 +115,7 @@
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
 //! handle, with [`Sessions::with_settings`] (and `with_settings` on [`Face`], [`Identity`],
 //! [`Ocr`]); they merge field by field, per call over client
-//! over defaults. The connect timeout is the transport's
+//! over defaults, once, when the client or the handle is made. The connect timeout is the transport's
 //! ([`ClientBuilder::connect_timeout`] for the default transport).
 //!
 //! ## Handling errors

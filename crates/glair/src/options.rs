@@ -24,9 +24,11 @@ use glair_types::{ApiConfig, Credentials, InvalidInput};
 /// off for its calls and keeps the client's timeouts and backoff. [`take_unset_from`](Settings::take_unset_from)
 /// is that merge.
 ///
-/// Credentials and the base URL are checked where they are used: by
-/// [`ClientBuilder::build`](crate::ClientBuilder::build) for the client's, at each call for a
-/// handle's.
+/// The merge is done once, into the one resolved form every call runs with: by
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) for the client's settings (which
+/// checks the credentials and the base URL, and fails naming the problem), and by
+/// `with_settings` for a handle's (a problem with those is reported by each call through the
+/// handle, before anything is sent). Nothing is merged per call.
 ///
 /// `Debug` never shows the credentials, nor a user name or password inside the base URL.
 ///

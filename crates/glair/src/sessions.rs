@@ -1,13 +1,11 @@
 //! Create, retrieve and wait for hosted sessions of one kind.
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::time::Instant;
-
-use glair_core::{Clock as _, Dispatcher};
+use glair_core::{Clock as _, Dispatcher, Instant};
 use glair_types::{
     CreateSession, EndpointRequest, RetrieveSession, Session, SessionId, SessionKind,
 };
+use std::fmt;
+use std::marker::PhantomData;
 use tracing::Instrument;
 
 use crate::client::GenericClient;

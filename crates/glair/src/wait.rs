@@ -4,9 +4,12 @@
 //! the plan does not know — how a polled session stands ([`judge`]) and the session last seen;
 //! [`Wait`] nests the retrieve's [`Call`] in it, and is a [`Machine`] either driver runs.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use glair_core::{Attempt, Call, DispatchError, Machine, Next, PollPlan, PollStep};
+use glair_core::{
+    Attempt, Call, DispatchError, Instant, Machine, Next, PollPlan, PollStep, SystemTime,
+    UNIX_EPOCH,
+};
 use glair_types::{EndpointRequest, RetrieveSession, Session, SessionId, SessionKind};
 
 use crate::error::{ConfigError, Error};
@@ -121,6 +124,8 @@ pub(crate) enum Standing {
 /// that ends a session; a client clock that is off must neither end a wait early nor wait on
 /// a dead session.
 pub(crate) fn judge<K: SessionKind>(session: &Session<K>, now: SystemTime) -> Standing {
+    // The models speak std's SystemTime (the same type on native targets).
+    let now = glair_core::to_std_system_time(now);
     if session.is_finished() {
         Standing::Finished
     } else if session.has_expired(now) {
@@ -365,7 +370,7 @@ impl<K: SessionKind> Machine for Wait<'_, K> {
                 WaitState::Polling => match self.call.next(now) {
                     // Done without an attempt's outcome: no attempt could start in time, a
                     // failure, so the wall-clock time is not needed to judge it.
-                    Next::Done => self.on_poll_done(now, SystemTime::UNIX_EPOCH),
+                    Next::Done => self.on_poll_done(now, UNIX_EPOCH),
                     next => return next,
                 },
             }
@@ -424,7 +429,7 @@ mod tests {
     #[test]
     fn a_wait_ending_while_polls_fail_reports_the_failure_not_a_timeout() {
         let start = Instant::now();
-        let wall = SystemTime::UNIX_EPOCH;
+        let wall = UNIX_EPOCH;
         let mut w = waiting(start);
         assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
         assert!(matches!(
@@ -442,12 +447,117 @@ mod tests {
     #[test]
     fn a_wait_whose_polls_only_time_out_times_out() {
         let start = Instant::now();
-        let wall = SystemTime::UNIX_EPOCH;
+        let wall = UNIX_EPOCH;
         let mut w = waiting(start);
         assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
         assert!(matches!(
             w.on_poll(Err(cut_short()), start + ms(200), wall),
             WaitStep::Done(Ok(WaitOutcome::TimedOut(None)))
         ));
+    }
+
+    /// A script entry: what one attempt of a poll gets, and after how long.
+    #[derive(Clone, Copy, Debug)]
+    enum Answer {
+        Pending(u64),
+        Busy(u64),
+        Refused(u64),
+        Hang,
+    }
+
+    fn answer() -> impl proptest::strategy::Strategy<Value = Answer> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u64..300).prop_map(Answer::Pending),
+            (0u64..300).prop_map(Answer::Busy),
+            (0u64..300).prop_map(Answer::Refused),
+            Just(Answer::Hang),
+        ]
+    }
+
+    const SID: &str = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
+    const WALL_SECS: u64 = 1_700_000_000;
+
+    fn reply(status: u16, body: String) -> Attempt {
+        let mut response = http::Response::new(bytes::Bytes::from(body));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        Attempt::Response(response)
+    }
+
+    fn pending_json() -> String {
+        let expired_ms = (WALL_SECS + 86_400) * 1000;
+        format!(
+            r#"{{"status":"PENDING","expired":{expired_ms},"url":"https://vision.glair.ai/passive-liveness/{SID}","success_url":"https://app.example/done","cancel_url":"https://app.example/cancel","result":null}}"#
+        )
+    }
+
+    proptest::proptest! {
+        /// The Wait machine, driven as a driver would (a hung attempt given up at its
+        /// deadline), never runs past `max_wait`, and ends as its polls say.
+        #[test]
+        fn a_wait_never_passes_max_wait(
+            script in proptest::collection::vec(answer(), 0..20),
+            max_wait_ms in 1u64..3_000,
+            interval_ms in 1u64..400,
+        ) {
+            use glair_core::{RetryConfig, TimeoutConfig};
+            let resolved = Resolved {
+                config: glair_types::ApiConfig::default(),
+                credentials: glair_types::Credentials::new("key", "user", "pass").unwrap(),
+                retry: RetryConfig::default(),
+                timeouts: TimeoutConfig::default(),
+            };
+            let options = WaitOptions::new().interval(ms(interval_ms)).max_wait(ms(max_wait_ms));
+            let start = Instant::now();
+            let wall = UNIX_EPOCH + Duration::from_secs(WALL_SECS);
+            let mut on_poll = |_: &WaitProgress| {};
+            let mut wait = Wait::<PassiveLiveness>::new(
+                SessionId::new(SID).unwrap(),
+                &resolved,
+                &options,
+                start,
+                &mut on_poll,
+            )
+            .unwrap();
+            let mut script = script.into_iter();
+            let mut now = start;
+            let mut sends = 0u32;
+            loop {
+                match wait.next(now) {
+                    Next::Send(plan) => {
+                        sends += 1;
+                        let (attempt, took) = match script.next().unwrap_or(Answer::Hang) {
+                            Answer::Pending(t) => (reply(200, pending_json()), t),
+                            Answer::Busy(t) => (reply(503, "{}".to_owned()), t),
+                            Answer::Refused(t) => (
+                                Attempt::Failed(glair_core::TransportError::new(
+                                    glair_core::TransportErrorKind::Connect,
+                                    "refused",
+                                )),
+                                t,
+                            ),
+                            Answer::Hang => (Attempt::TimedOut, u64::MAX / 4),
+                        };
+                        let deadline = plan.deadline.expect("a wait bounds every attempt");
+                        let (attempt, at) = match now.checked_add(ms(took)) {
+                            Some(at) if at < deadline => (attempt, at),
+                            _ => (Attempt::TimedOut, deadline),
+                        };
+                        now = at;
+                        wait.on_attempt(attempt, now, wall, 0.5);
+                    }
+                    Next::Sleep(pause) => now += pause,
+                    Next::Done => break,
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            proptest::prop_assert!(now <= start + ms(max_wait_ms));
+            proptest::prop_assert!(sends >= 1);
+            let outcome = wait.finish();
+            proptest::prop_assert!(
+                !matches!(outcome, Ok(WaitOutcome::Finished(_)) | Ok(WaitOutcome::Expired(_))),
+                "{outcome:?}"
+            );
+        }
     }
 }
