@@ -1,21 +1,4 @@
-//! [`Call`]: one HTTP call — its attempts, pauses, deadlines and result — as a sans-IO
-//! [`Machine`].
-//!
-//! A `Call` owns the request (built once and lent to the driver for each attempt), the retry
-//! engine ([`Operation`]) with the settings it was made with, and the last attempt's outcome.
-//! It answers one question, [`next`](Machine::next): send the request with this attempt
-//! deadline, sleep this long, or done; and it is fed each attempt's outcome with the time.
-//!
-//! Invariants (the engine's, each a property test in [`engine`](crate::engine), and the
-//! call's own, property tests below):
-//! - never more attempts than [`RetryConfig::max_attempts`];
-//! - no attempt starts at or after the call's deadline, and no pause ends at or after it;
-//! - a request that may not be replayed ([`Replay::OnlyIfUnprocessed`]) is sent again only
-//!   after an outcome that proves the server did not act on it;
-//! - whether the deadline fired is decided in one place ([`engine::deadline_fired`]),
-//!   whichever driver observed it;
-//! - the result is the last attempt's: its response (any status), its transport error, or a
-//!   timeout.
+//! [`Call`]: one HTTP call as a sans-IO machine (see the type's docs).
 
 use std::time::Duration;
 
@@ -30,7 +13,24 @@ use crate::retry::{AttemptOutcome, RetryConfig, StopReason};
 use crate::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::timeout::TimeoutConfig;
 
-/// One call's state: see the [module docs](self).
+/// [`Call`]: one HTTP call — its attempts, pauses, deadlines and result — as a sans-IO
+/// [`Machine`].
+///
+/// A `Call` owns the request (built once and lent to the driver for each attempt), the retry
+/// engine ([`Operation`]) with the settings it was made with, and the last attempt's outcome.
+/// It answers one question, [`next`](Machine::next): send the request with this attempt
+/// deadline, sleep this long, or done; and it is fed each attempt's outcome with the time.
+///
+/// Invariants (the engine's, each a property test in [`engine`](crate::engine), and the
+/// call's own, property tests below):
+/// - never more attempts than [`RetryConfig::max_attempts`];
+/// - no attempt starts at or after the call's deadline, and no pause ends at or after it;
+/// - a request that may not be replayed ([`Replay::OnlyIfUnprocessed`]) is sent again only
+///   after an outcome that proves the server did not act on it;
+/// - whether the deadline fired is decided in one place ([`engine::deadline_fired`]),
+///   whichever driver observed it;
+/// - the result is the last attempt's: its response (any status), its transport error, or a
+///   timeout.
 ///
 /// ```
 /// use std::time::{Duration, Instant, SystemTime};

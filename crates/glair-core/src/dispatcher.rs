@@ -118,7 +118,7 @@ impl Sleep for NoSleep {
 /// Sends requests through a [`Transport`] with retries and timeouts.
 ///
 /// - Each attempt sends a clone of the request (cheap: the body is [`Bytes`]).
-/// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`]
+/// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`](crate::Operation)
 ///   (the rules are in [`classify`](mod@crate::classify) and [`retry`](crate::retry): a
 ///   non-idempotent request is only retried when it certainly was not processed); this type
 ///   only does the sending and the sleeping.

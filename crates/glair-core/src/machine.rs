@@ -1,24 +1,4 @@
-//! [`Machine`]: what a driver runs. The protocol between the sans-IO machines ([`Call`],
-//! and machines that nest one, such as the facade's wait) and the two drivers
-//! ([`Dispatcher`](crate::Dispatcher), async; `BlockingDispatcher`, feature `blocking`).
-//!
-//! The driver's whole job, in both flavours:
-//!
-//! ```text
-//! loop {
-//!     match machine.next(clock.now()) {
-//!         Next::Send(plan) => {
-//!             let attempt = send `machine.request()`, giving up after `plan.timeout`;
-//!             machine.on_attempt(attempt, clock.now(), clock.system_now(), jitter.sample());
-//!         }
-//!         Next::Sleep(pause) => sleep `pause`,
-//!         Next::Done => return machine.finish(),
-//!     }
-//! }
-//! ```
-//!
-//! A machine does no I/O and reads no clock: everything it knows of time is what the driver
-//! feeds it, which is how `FakeTime` tests every retry, timeout and wait without waiting.
+//! [`Machine`]: what a driver runs (see the trait's docs).
 
 use std::time::Duration;
 
@@ -73,7 +53,27 @@ impl Attempt {
     }
 }
 
-/// A sans-IO machine a driver runs: see the [module docs](self).
+/// [`Machine`]: what a driver runs. The protocol between the sans-IO machines ([`Call`],
+/// and machines that nest one, such as the facade's wait) and the two drivers
+/// ([`Dispatcher`](crate::Dispatcher), async; `BlockingDispatcher`, feature `blocking`).
+///
+/// The driver's whole job, in both flavours:
+///
+/// ```text
+/// loop {
+///     match machine.next(clock.now()) {
+///         Next::Send(plan) => {
+///             let attempt = send `machine.request()`, giving up after `plan.timeout`;
+///             machine.on_attempt(attempt, clock.now(), clock.system_now(), jitter.sample());
+///         }
+///         Next::Sleep(pause) => sleep `pause`,
+///         Next::Done => return machine.finish(),
+///     }
+/// }
+/// ```
+///
+/// A machine does no I/O and reads no clock: everything it knows of time is what the driver
+/// feeds it, which is how `FakeTime` tests every retry, timeout and wait without waiting.
 pub trait Machine {
     /// What the machine ends with.
     type Output;

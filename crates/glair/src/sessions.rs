@@ -14,15 +14,15 @@ use crate::handle::Handle;
 use crate::options::Settings;
 use crate::wait::{Wait, WaitOptions, WaitOutcome, WaitProgress};
 
-/// The hosted sessions of kind `K`, reached through a [`Client`]: for passive liveness,
-/// [`Client::passive_liveness_sessions`].
+/// The hosted sessions of kind `K`, reached through a [`Client`](crate::Client): for passive liveness,
+/// [`Client::passive_liveness_sessions`](crate::GenericClient::passive_liveness_sessions).
 ///
 /// The flow: [`create`](Sessions::create) a session, send the user to its `url`; GLAIR sends
 /// the user back to your `success_url` with `?sid=…`; then fetch the outcome server side with
 /// [`retrieve_from_redirect`](Sessions::retrieve_from_redirect) or
 /// [`retrieve`](Sessions::retrieve).
 ///
-/// One type for both clients: `Sessions<K>` (over the async [`Client`]) awaits,
+/// One type for both clients: `Sessions<K>` (over the async [`Client`](crate::Client)) awaits,
 /// `glair::blocking::Sessions<K>` (`Sessions<K, BlockingDispatcher>`) blocks; the same
 /// methods, the same machines underneath.
 pub struct Sessions<K: SessionKind, D = Dispatcher> {
