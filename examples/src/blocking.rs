@@ -15,7 +15,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use glair::core::{BlockingTransport, TransportError, TransportErrorKind};
+use glair::net::{BlockingTransport, TransportError, TransportErrorKind};
 use glair::types::bytes::Bytes;
 use glair::types::http::{self, Request, Response};
 

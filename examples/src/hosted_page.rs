@@ -4,7 +4,7 @@
 //! This only works against `glair-emulator`: GLAIR's real page needs a person in front of a
 //! camera.
 
-use glair::core::{HyperTransport, Transport};
+use glair::net::{HyperTransport, Transport};
 use glair::types::bytes::Bytes;
 use glair::types::http::{Method, Request, header};
 

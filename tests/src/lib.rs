@@ -46,7 +46,7 @@ macro_rules! test_proxy {
 test_proxy!(stand_in_proxy::StandInProxy, tinyproxy::Tinyproxy);
 
 use bytes::Bytes;
-use glair::core::{HyperTransport, Transport};
+use glair::net::{HyperTransport, Transport};
 use glair::{Client, ClientBuilder};
 use glair_emulator::{Emulator, EmulatorConfig, Stats};
 use http::{Method, Request, header};

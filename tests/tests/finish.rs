@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use glair::core::FakeTime;
+use glair::net::FakeTime;
 
 use glair::receipt::ReceiptKind;
 use glair::{

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use glair::core::{
+use glair::net::{
     HyperTransport, HyperTransportBuilder, Transport, TransportError, TransportErrorKind,
 };
 use glair::{CreatePassiveLivenessSession, Error, SessionStatus, WaitOptions, WaitOutcome};
@@ -113,13 +113,13 @@ async fn with_http2_off_the_same_calls_speak_http1() {
 #[tokio::test]
 async fn a_whole_rustls_config_can_be_passed() {
     let h = tls_harness().await;
-    let mut roots = glair::core::rustls::RootCertStore::empty();
+    let mut roots = glair::net::rustls::RootCertStore::empty();
     let pem = h.emulator.certificate_pem().unwrap().as_bytes().to_vec();
     for cert in rustls_pki_certs(&pem) {
         roots.add(cert).unwrap();
     }
-    let provider = Arc::new(glair::core::rustls::crypto::ring::default_provider());
-    let config = glair::core::rustls::ClientConfig::builder_with_provider(provider)
+    let provider = Arc::new(glair::net::rustls::crypto::ring::default_provider());
+    let config = glair::net::rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(roots)
@@ -132,9 +132,9 @@ async fn a_whole_rustls_config_can_be_passed() {
     );
 }
 
-fn rustls_pki_certs(pem: &[u8]) -> Vec<glair::core::rustls::pki_types::CertificateDer<'static>> {
-    use glair::core::rustls::pki_types::pem::PemObject;
-    glair::core::rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+fn rustls_pki_certs(pem: &[u8]) -> Vec<glair::net::rustls::pki_types::CertificateDer<'static>> {
+    use glair::net::rustls::pki_types::pem::PemObject;
+    glair::net::rustls::pki_types::CertificateDer::pem_slice_iter(pem)
         .collect::<Result<_, _>>()
         .unwrap()
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use glair::core::{
+use glair::net::{
     BlockingTransport, HyperTransport, HyperTransportBuilder, Transport, TransportErrorKind,
     UreqTransport,
 };
@@ -72,7 +72,7 @@ fn connects_to<P: TestProxy>(proxy: &P, h: &Harness) -> usize {
 async fn blocking_send(
     transport: UreqTransport,
     request: http::Request<Bytes>,
-) -> Result<http::Response<Bytes>, glair::core::TransportError> {
+) -> Result<http::Response<Bytes>, glair::net::TransportError> {
     tokio::task::spawn_blocking(move || transport.send(request, None))
         .await
         .unwrap()

@@ -13,9 +13,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use glair::core::{
-    BlockingTransport, HyperTransport, Transport, TransportErrorKind, UreqTransport,
-};
+use glair::net::{BlockingTransport, HyperTransport, Transport, TransportErrorKind, UreqTransport};
 use glair::{CreatePassiveLivenessSession, Credentials};
 use glair_emulator::{EmulatorConfig, EmulatorTls};
 use glair_integration_tests::stand_in_proxy::StandInProxy;

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use glair::core::{MockTransport, TransportError, TransportErrorKind};
+use glair::net::{MockTransport, TransportError, TransportErrorKind};
 use glair::{Client, CreatePassiveLivenessSession, Credentials, Settings};
 use glair_emulator::EmulatorConfig;
 use glair_integration_tests::Harness;

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use glair::core::{BlockingTransport, HyperTransport, Transport, UreqTransport};
+use glair::net::{BlockingTransport, HyperTransport, Transport, UreqTransport};
 use proptest::prelude::*;
 
 #[derive(Clone, Default)]

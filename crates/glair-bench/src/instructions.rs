@@ -130,8 +130,8 @@ fn parts(implementation: &str) -> &'static [(&'static str, &'static [&'static st
                 ],
             ),
             (
-                "the dispatcher with the transport (`Dispatcher::send_with`)",
-                &["glair_core::dispatcher::Dispatcher::send_with::{{closure}}"],
+                "the async driver with the transport (`Dispatcher::run`)",
+                &["glair_core::dispatcher::Dispatcher::run::{{closure}}"],
             ),
             (
                 "the transport (`HyperTransport::send`)",

@@ -115,7 +115,7 @@ impl std::fmt::Debug for Globals {
         f.debug_struct("Globals")
             .field(
                 "base_url",
-                &self.base_url.as_deref().map(glair::core::redact_userinfo),
+                &self.base_url.as_deref().map(glair::net::redact_userinfo),
             )
             .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)

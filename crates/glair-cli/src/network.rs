@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use glair::core::HyperTransport;
+use glair::net::HyperTransport;
 
 use crate::run::Failure;
 

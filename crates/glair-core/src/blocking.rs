@@ -1,7 +1,7 @@
 //! The blocking driver: the same retry engine for programs without an async runtime.
 //!
-//! [`BlockingDispatcher`] is the blocking twin of [`Dispatcher`](crate::Dispatcher): a thin
-//! loop over [`Operation`] that sends through a [`BlockingTransport`], pauses with a
+//! [`BlockingDispatcher`] is the blocking twin of [`Dispatcher`](crate::Dispatcher): it runs
+//! the same sans-IO machines ([`Call`](crate::Call), any [`Machine`]), sending through a [`BlockingTransport`], pauses with a
 //! [`BlockingSleep`] and reads a [`Clock`]. Deadlines are real: each attempt is handed the
 //! time it may take ([`AttemptPlan::timeout`](crate::AttemptPlan::timeout), the attempt
 //! timeout capped by what is left of the operation's), and the transport must give up by then
@@ -10,18 +10,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use tracing::field::Empty;
 
-use crate::dispatcher::{Attempt, SendOptions, conclude, log_next, record_response};
-use crate::engine::{Action, AttemptPlan, Operation};
+#[cfg(doc)]
+use crate::call::Call;
+use crate::dispatcher::{SendOptions, attempt_span, record_attempt};
 #[cfg(doc)]
 use crate::error::TransportErrorKind;
 use crate::error::{DispatchError, TransportError};
 use crate::jitter::{Jitter, SharedJitter};
+use crate::machine::{Attempt, Machine, Next};
 use crate::retry::RetryConfig;
 use crate::time::{Clock, SharedClock};
 use crate::timeout::TimeoutConfig;
@@ -275,7 +276,8 @@ impl BlockingDispatcher {
         self.send_with(request, &SendOptions::default())
     }
 
-    /// Sends `request` with per-request overrides: a thin loop over [`Operation`].
+    /// Sends `request` with per-request overrides: a [`Call`] made here and
+    /// [run](BlockingDispatcher::run).
     // By value, like `Dispatcher::send_with`: the two drivers take the same arguments.
     #[allow(clippy::needless_pass_by_value)]
     pub fn send_with(
@@ -283,81 +285,39 @@ impl BlockingDispatcher {
         request: Request<Bytes>,
         overrides: &SendOptions,
     ) -> Result<Response<Bytes>, DispatchError> {
-        let retry = overrides.retry().unwrap_or(&self.retry);
-        let timeouts = overrides.timeouts().unwrap_or(&self.timeouts);
-        let mut op = Operation::new(request.method(), retry, timeouts, self.clock.now());
-        if let Some(deadline) = overrides.deadline() {
-            op = op.with_deadline(deadline);
-        }
-        let mut last: Option<(Attempt, AttemptPlan)> = None;
-        let mut action = op.begin_attempt(self.clock.now());
+        let call = overrides.call(request, &self.retry, &self.timeouts, self.clock.now());
+        self.run(call)
+    }
+
+    /// Runs `machine` to its end on the calling thread: the blocking driver, the twin of
+    /// [`Dispatcher::run`](crate::Dispatcher::run). Each attempt is handed its time limit and
+    /// the transport gives up by then; whether that was the deadline firing is the
+    /// machine's to judge.
+    pub fn run<M: Machine>(&self, mut machine: M) -> M::Output {
         loop {
-            action = match action {
-                Action::Attempt(plan) => {
-                    let (attempt, span) = self.attempt(&request, plan);
-                    let next = op.on_outcome(
-                        &attempt.outcome(),
-                        self.clock.now(),
-                        self.clock.system_now(),
-                        self.jitter.sample(),
-                    );
-                    log_next(&span, &next, &attempt.outcome());
-                    last = Some((attempt, plan));
-                    next
+            match machine.next(self.clock.now()) {
+                Next::Send(plan) => {
+                    let request = machine.request();
+                    let span = attempt_span(request, &plan);
+                    let attempt = match span
+                        .in_scope(|| self.transport.send(request.clone(), plan.timeout))
+                    {
+                        Ok(response) => Attempt::Response(response),
+                        Err(error) => Attempt::Failed(error),
+                    };
+                    record_attempt(&span, &attempt, &plan);
+                    span.in_scope(|| {
+                        machine.on_attempt(
+                            attempt,
+                            self.clock.now(),
+                            self.clock.system_now(),
+                            self.jitter.sample(),
+                        );
+                    });
                 }
-                Action::Pause(pause) => {
-                    self.sleep.sleep(pause);
-                    op.begin_attempt(self.clock.now())
-                }
-                Action::Finish(finish) => return conclude(finish, last, op.attempts()),
-            };
+                Next::Sleep(pause) => self.sleep.sleep(pause),
+                Next::Done => return machine.finish(),
+            }
         }
     }
-
-    /// Makes one attempt in its `glair.attempt` span.
-    fn attempt(&self, request: &Request<Bytes>, plan: AttemptPlan) -> (Attempt, tracing::Span) {
-        let span = tracing::debug_span!(
-            "glair.attempt",
-            method = %request.method(),
-            path = %request.uri().path(),
-            attempt = plan.number,
-            status = Empty,
-            request_id = Empty,
-            error = Empty,
-        );
-        let result = span.in_scope(|| self.transport.send(request.clone(), plan.timeout));
-        let attempt = match result {
-            Ok(response) => {
-                record_response(&span, &response);
-                Attempt::Response(response)
-            }
-            // A timeout at or after the attempt's deadline is that deadline firing.
-            Err(error) if reached(plan.deadline, self.clock.now()) && gave_up_waiting(&error) => {
-                span.record(
-                    "error",
-                    if plan.bounded_by_operation {
-                        "operation timeout"
-                    } else {
-                        "attempt timeout"
-                    },
-                );
-                Attempt::TimedOut
-            }
-            Err(error) => {
-                span.record("error", tracing::field::display(error.kind()));
-                Attempt::Error(error)
-            }
-        };
-        (attempt, span)
-    }
-}
-
-fn reached(deadline: Option<Instant>, now: Instant) -> bool {
-    deadline.is_some_and(|deadline| now >= deadline)
-}
-
-/// A transport timeout after the request may have been sent (not a connect timeout: that one
-/// says the request never left, which keeps a retry safe).
-fn gave_up_waiting(error: &TransportError) -> bool {
-    error.is_timeout() && !error.is_connect()
 }

@@ -57,10 +57,51 @@ impl Classification {
     /// assert_eq!(classify_status(StatusCode::OK), Classification::Success);
     /// ```
     pub fn permits_retry_of(self, method: &Method) -> bool {
+        self.permits_replay(Replay::of_method(method))
+    }
+
+    /// True when a request that may be sent again as `replay` says may be sent again after
+    /// this outcome: the outcome is transient and either the request is safe to repeat or the
+    /// server did not act on it.
+    pub fn permits_replay(self, replay: Replay) -> bool {
         match self {
-            Self::Transient { not_processed } => not_processed || is_idempotent(method),
+            Self::Transient { not_processed } => not_processed || replay == Replay::Safe,
             Self::Success | Self::Permanent => false,
         }
+    }
+}
+
+/// Whether a request may be sent again once its bytes may have reached the server.
+///
+/// A call's repeatability is a fact of the endpoint it calls (the catalog's `Repeat` in
+/// `glair-types`, mapped by the facade), as gax takes idempotency from the method
+/// description. A bare HTTP request sent with [`Dispatcher::send`](crate::Dispatcher::send)
+/// has no such description, and takes it from its method ([`Replay::of_method`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Replay {
+    /// Safe to send again after any transient failure (a read, or an idempotent write).
+    Safe,
+    /// Sent again only when the server certainly did not act on it (a connect failure, a
+    /// 429): a POST that creates a session or is billed on receipt.
+    OnlyIfUnprocessed,
+}
+
+impl Replay {
+    /// From the HTTP method: [`Replay::Safe`] for the idempotent methods ([`is_idempotent`]),
+    /// else [`Replay::OnlyIfUnprocessed`].
+    pub fn of_method(method: &Method) -> Self {
+        if is_idempotent(method) {
+            Self::Safe
+        } else {
+            Self::OnlyIfUnprocessed
+        }
+    }
+}
+
+impl From<&Method> for Replay {
+    fn from(method: &Method) -> Self {
+        Self::of_method(method)
     }
 }
 

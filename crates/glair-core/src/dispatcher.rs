@@ -1,19 +1,23 @@
-//! The [`Dispatcher`]: the retry loop, and the only place that sleeps.
+//! The [`Dispatcher`]: the async driver of the sans-IO machines ([`Call`], and any
+//! [`Machine`]), and the only async code that sleeps.
 
 use std::future::poll_fn;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
-use crate::engine::{Action, AttemptPlan, Finish, Operation};
+use crate::call::Call;
+use crate::classify::Replay;
+use crate::engine::AttemptPlan;
 use crate::error::{BuildError, DispatchError, TransportError};
 use crate::jitter::{Jitter, SharedJitter};
-use crate::retry::{AttemptOutcome, RetryConfig, StopReason};
-use crate::time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture};
+use crate::machine::{Attempt, Machine, Next};
+use crate::retry::RetryConfig;
+use crate::time::{Clock, Instant, SharedClock, SharedSleep, Sleep, SleepFuture};
 use crate::timeout::TimeoutConfig;
 use crate::transport::{SharedTransport, Transport, clone_request};
 
@@ -77,6 +81,26 @@ impl SendOptions {
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
+
+    /// A [`Call`] of `request` starting at `now`, with these overrides over `retry` and
+    /// `timeouts`, retried as its method allows.
+    pub(crate) fn call(
+        &self,
+        request: Request<Bytes>,
+        retry: &RetryConfig,
+        timeouts: &TimeoutConfig,
+        now: Instant,
+    ) -> Call {
+        let replay = Replay::of_method(request.method());
+        Call::new(
+            request,
+            replay,
+            self.retry.as_ref().unwrap_or(retry),
+            self.timeouts.as_ref().unwrap_or(timeouts),
+            now,
+        )
+        .with_deadline(self.deadline)
+    }
 }
 
 /// Stands in when no timer exists (no `hyper` feature and none given): it never completes.
@@ -94,7 +118,7 @@ impl Sleep for NoSleep {
 /// Sends requests through a [`Transport`] with retries and timeouts.
 ///
 /// - Each attempt sends a clone of the request (cheap: the body is [`Bytes`]).
-/// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`]
+/// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`](crate::Operation)
 ///   (the rules are in [`classify`](mod@crate::classify) and [`retry`](crate::retry): a
 ///   non-idempotent request is only retried when it certainly was not processed); this type
 ///   only does the sending and the sleeping.
@@ -168,7 +192,7 @@ impl DispatcherBuilder {
         self
     }
 
-    /// The timer used for retry delays and timeouts. Default: `TokioSleep` with the `hyper`
+    /// The timer used for retry delays and timeouts. Default: `TimerThreadSleep` with the `hyper`
     /// feature; without it there is no default.
     #[must_use]
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
@@ -238,32 +262,12 @@ impl DispatcherBuilder {
 
 #[cfg(feature = "hyper")]
 fn default_sleep() -> Option<SharedSleep> {
-    Some(SharedSleep::new(crate::time::TokioSleep))
+    Some(SharedSleep::new(crate::time::TimerThreadSleep))
 }
 
 #[cfg(not(feature = "hyper"))]
 fn default_sleep() -> Option<SharedSleep> {
     None
-}
-
-/// The result of one attempt, owned.
-pub(crate) enum Attempt {
-    Response(Response<Bytes>),
-    Error(TransportError),
-    TimedOut,
-}
-
-impl Attempt {
-    pub(crate) fn outcome(&self) -> AttemptOutcome<'_> {
-        match self {
-            Self::Response(response) => AttemptOutcome::Response {
-                status: response.status(),
-                retry_after: response.headers().get(http::header::RETRY_AFTER),
-            },
-            Self::Error(error) => AttemptOutcome::TransportError(error),
-            Self::TimedOut => AttemptOutcome::AttemptTimedOut,
-        }
-    }
 }
 
 /// The longest `Request-Id` value copied into a span.
@@ -300,7 +304,7 @@ impl Dispatcher {
 
     /// Whether a timer can be used here and now: one was given or is available by default
     /// (`hyper` feature), and it says it works where this is called
-    /// ([`Sleep::is_available`]: `TokioSleep` needs a tokio runtime). Without one,
+    /// ([`Sleep::is_available`]: `TimerThreadSleep` needs a tokio runtime). Without one,
     /// [`sleep`](Dispatcher::sleep) never completes, so code that sleeps on its own (such as
     /// polling) must check this first.
     pub fn has_timer(&self) -> bool {
@@ -317,172 +321,115 @@ impl Dispatcher {
         &self.transport
     }
 
-    /// Sends `request` with the dispatcher's retry and timeout settings.
+    /// Sends `request` with the dispatcher's retry and timeout settings, retried as its
+    /// method allows ([`Replay::of_method`]).
     pub async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, DispatchError> {
         self.send_with(request, &SendOptions::default()).await
     }
 
-    /// Sends `request` with per-request overrides.
-    ///
-    /// A thin loop over the retry engine ([`Operation`]): it sends when the engine says
-    /// attempt, sleeps when it says pause, and returns when it says finish.
+    /// Sends `request` with per-request overrides: a [`Call`] made here and [run](Dispatcher::run).
     pub async fn send_with(
         &self,
         request: Request<Bytes>,
         overrides: &SendOptions,
     ) -> Result<Response<Bytes>, DispatchError> {
-        let retry = overrides.retry().unwrap_or(&self.retry);
-        let timeouts = overrides.timeouts().unwrap_or(&self.timeouts);
-        let needs_timer =
-            retry.retries_enabled() || timeouts.needs_timer() || overrides.deadline().is_some();
-        if needs_timer && !self.has_timer() {
-            return Err(DispatchError::MissingSleep);
+        let call = overrides.call(request, &self.retry, &self.timeouts, self.clock.now());
+        self.run(call).await
+    }
+
+    /// Runs `machine` to its end: the async driver. It sends when the machine says send
+    /// (racing the attempt against its time limit on the [`Sleep`]), sleeps when it says
+    /// sleep, and feeds every outcome back with the [`Clock`]'s time; the machine decides
+    /// everything else. A machine that needs a timer where none works is
+    /// [refused](Machine::refuse) with [`DispatchError::MissingSleep`].
+    pub async fn run<M: Machine>(&self, mut machine: M) -> M::Output {
+        if machine.needs_timer() && !self.has_timer() {
+            machine.refuse(DispatchError::MissingSleep);
         }
-        let mut op = Operation::new(request.method(), retry, timeouts, self.clock.now());
-        if let Some(deadline) = overrides.deadline() {
-            op = op.with_deadline(deadline);
-        }
-        let mut last: Option<(Attempt, AttemptPlan)> = None;
-        let mut action = op.begin_attempt(self.clock.now());
         loop {
-            action = match action {
-                Action::Attempt(plan) => {
-                    let (attempt, span) = self.attempt(&request, plan).await;
-                    let next = op.on_outcome(
-                        &attempt.outcome(),
-                        self.clock.now(),
-                        self.clock.system_now(),
-                        self.jitter.sample(),
-                    );
-                    log_next(&span, &next, &attempt.outcome());
-                    last = Some((attempt, plan));
-                    next
+            match machine.next(self.clock.now()) {
+                Next::Send(plan) => {
+                    let request = machine.request();
+                    let span = attempt_span(request, &plan);
+                    let send = self.transport.send(clone_request(request));
+                    let attempt = race(send, plan.timeout.map(|t| self.sleep.sleep(t)))
+                        .instrument(span.clone())
+                        .await;
+                    record_attempt(&span, &attempt, &plan);
+                    span.in_scope(|| {
+                        machine.on_attempt(
+                            attempt,
+                            self.clock.now(),
+                            self.clock.system_now(),
+                            self.jitter.sample(),
+                        );
+                    });
                 }
-                Action::Pause(pause) => {
-                    self.sleep.sleep(pause).await;
-                    op.begin_attempt(self.clock.now())
-                }
-                Action::Finish(finish) => return conclude(finish, last, op.attempts()),
-            };
-        }
-    }
-
-    /// Makes one attempt in its `glair.attempt` span, raced against the plan's timeout.
-    async fn attempt(&self, request: &Request<Bytes>, plan: AttemptPlan) -> (Attempt, Span) {
-        let span = tracing::debug_span!(
-            "glair.attempt",
-            method = %request.method(),
-            path = %request.uri().path(),
-            attempt = plan.number,
-            status = Empty,
-            request_id = Empty,
-            error = Empty,
-        );
-        let result = self
-            .run_attempt(clone_request(request), plan.timeout)
-            .instrument(span.clone())
-            .await;
-        let attempt = match result {
-            Some(Ok(response)) => {
-                record_response(&span, &response);
-                Attempt::Response(response)
+                Next::Sleep(pause) => self.sleep.sleep(pause).await,
+                Next::Done => return machine.finish(),
             }
-            Some(Err(error)) => {
-                span.record("error", tracing::field::display(error.kind()));
-                Attempt::Error(error)
-            }
-            None if plan.bounded_by_operation => {
-                span.record("error", "operation timeout");
-                Attempt::TimedOut
-            }
-            None => {
-                span.record("error", "attempt timeout");
-                Attempt::TimedOut
-            }
-        };
-        (attempt, span)
-    }
-
-    /// Runs one attempt, raced against `limit`. `None` means the limit fired first.
-    async fn run_attempt(
-        &self,
-        request: Request<Bytes>,
-        limit: Option<Duration>,
-    ) -> Option<Result<Response<Bytes>, TransportError>> {
-        let mut send = self.transport.send(request);
-        let Some(limit) = limit else {
-            return Some(send.await);
-        };
-        let mut timer = self.sleep.sleep(limit);
-        // The attempt is polled first: a reply that is ready wins over a timer that is too.
-        poll_fn(move |cx| {
-            if let Poll::Ready(result) = send.as_mut().poll(cx) {
-                return Poll::Ready(Some(result));
-            }
-            if timer.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(None);
-            }
-            Poll::Pending
-        })
-        .await
-    }
-}
-
-/// Logs what the engine decided after an attempt.
-pub(crate) fn log_next(span: &Span, next: &Action, outcome: &AttemptOutcome<'_>) {
-    match next {
-        Action::Pause(delay) => tracing::debug!(
-            parent: span,
-            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-            reason = %outcome.describe(),
-            "retrying request"
-        ),
-        Action::Finish(Finish::Deliver(StopReason::Success)) | Action::Attempt(_) => {}
-        Action::Finish(Finish::Deliver(reason)) => tracing::debug!(
-            parent: span,
-            stop = ?reason,
-            outcome = %outcome.describe(),
-            "not retrying"
-        ),
-        Action::Finish(Finish::OperationTimedOut { timeout }) => {
-            tracing::debug!(parent: span, timeout = ?timeout, "operation timed out");
         }
     }
 }
 
-/// Turns the engine's verdict and the last attempt into the call's result.
-pub(crate) fn conclude(
-    finish: Finish,
-    last: Option<(Attempt, AttemptPlan)>,
-    attempts: u32,
-) -> Result<Response<Bytes>, DispatchError> {
-    match (finish, last) {
-        (Finish::Deliver(_), Some((Attempt::Response(response), _))) => Ok(response),
-        (Finish::Deliver(_), Some((Attempt::Error(source), _))) => {
-            Err(DispatchError::Transport { source, attempts })
+/// Runs one attempt, raced against `timer`. The attempt is polled first: a reply that is
+/// ready wins over a timer that is too.
+async fn race(mut send: crate::transport::SendFuture<'_>, timer: Option<SleepFuture>) -> Attempt {
+    let Some(mut timer) = timer else {
+        return to_attempt(send.await);
+    };
+    poll_fn(move |cx| {
+        if let Poll::Ready(result) = send.as_mut().poll(cx) {
+            return Poll::Ready(to_attempt(result));
         }
-        (Finish::Deliver(_), Some((Attempt::TimedOut, plan))) => {
-            Err(DispatchError::AttemptTimeout {
-                timeout: plan.timeout.unwrap_or_default(),
-                attempts,
-            })
+        if timer.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Attempt::TimedOut);
         }
-        (Finish::OperationTimedOut { timeout }, _) => {
-            Err(DispatchError::OperationTimeout { timeout, attempts })
-        }
-        // The engine delivers only after an outcome; without one there is nothing to deliver
-        // but the fact that no attempt could be made in time.
-        (_, None) => Err(DispatchError::OperationTimeout {
-            timeout: Duration::ZERO,
-            attempts,
-        }),
+        Poll::Pending
+    })
+    .await
+}
+
+fn to_attempt(result: Result<Response<Bytes>, TransportError>) -> Attempt {
+    match result {
+        Ok(response) => Attempt::Response(response),
+        Err(error) => Attempt::Failed(error),
     }
 }
 
-pub(crate) fn record_response(span: &Span, response: &Response<Bytes>) {
+/// The `glair.attempt` span of one attempt (both drivers).
+pub(crate) fn attempt_span(request: &Request<Bytes>, plan: &AttemptPlan) -> Span {
+    tracing::debug_span!(
+        "glair.attempt",
+        method = %request.method(),
+        path = %request.uri().path(),
+        attempt = plan.number,
+        status = Empty,
+        request_id = Empty,
+        error = Empty,
+    )
+}
+
+/// Records what became of an attempt in its span (both drivers).
+pub(crate) fn record_attempt(span: &Span, attempt: &Attempt, plan: &AttemptPlan) {
     if span.is_disabled() {
         return;
     }
+    match attempt {
+        Attempt::Response(response) => record_response(span, response),
+        Attempt::Failed(error) => {
+            span.record("error", tracing::field::display(error.kind()));
+        }
+        Attempt::TimedOut if plan.bounded_by_operation => {
+            span.record("error", "operation timeout");
+        }
+        Attempt::TimedOut => {
+            span.record("error", "attempt timeout");
+        }
+    }
+}
+
+fn record_response(span: &Span, response: &Response<Bytes>) {
     span.record("status", response.status().as_u16());
     if let Some(id) = response
         .headers()

@@ -19,11 +19,11 @@
 //! - a request whose bytes may have reached the server is repeated only if its method is
 //!   idempotent (the rule is the classifier's, [`Classification::permits_retry_of`](crate::Classification::permits_retry_of)).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use http::Method;
-
+use crate::classify::Replay;
 use crate::retry::{AttemptOutcome, RetryConfig, RetryDecision, StopReason, decide};
+use crate::time::{Instant, SystemTime};
 use crate::timeout::TimeoutConfig;
 
 /// What the driver does next.
@@ -91,7 +91,7 @@ pub enum Finish {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Operation {
-    method: Method,
+    replay: Replay,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
     started: Instant,
@@ -102,15 +102,17 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// A call of `method` starting at `now`, with these settings.
+    /// A call starting at `now`, with these settings; `replay` says whether the request may
+    /// be sent again once it may have been received (a [`Replay`], or the request's `&Method`
+    /// for the method-based rule).
     pub fn new(
-        method: &Method,
+        replay: impl Into<Replay>,
         retry: &RetryConfig,
         timeouts: &TimeoutConfig,
         now: Instant,
     ) -> Self {
         Self {
-            method: method.clone(),
+            replay: replay.into(),
             retry: retry.clone(),
             attempt_timeout: timeouts.attempt(),
             started: now,
@@ -131,6 +133,11 @@ impl Operation {
             None => deadline,
         });
         self
+    }
+
+    /// Whether the request may be sent again once it may have been received.
+    pub fn replay(&self) -> Replay {
+        self.replay
     }
 
     /// Attempts made (started) so far.
@@ -211,17 +218,7 @@ impl Operation {
             return Action::Finish(finish);
         }
         let plan = self.in_flight.take();
-        let deadline_fired = match outcome {
-            AttemptOutcome::AttemptTimedOut => true,
-            AttemptOutcome::TransportError(e) => {
-                e.is_timeout()
-                    && !e.is_connect()
-                    && plan
-                        .and_then(|p| p.deadline)
-                        .is_some_and(|deadline| now >= deadline)
-            }
-            AttemptOutcome::Response { .. } => false,
-        };
+        let deadline_fired = plan.is_some_and(|plan| deadline_fired(&plan, outcome, now));
         if deadline_fired && plan.is_some_and(|p| p.bounded_by_operation) {
             return self.operation_timed_out();
         }
@@ -232,7 +229,7 @@ impl Operation {
             *outcome
         };
         match decide(
-            &self.method,
+            self.replay,
             &outcome,
             self.attempts.max(1),
             remaining,
@@ -246,10 +243,28 @@ impl Operation {
     }
 }
 
+/// Whether `outcome` of the attempt planned as `plan`, observed at `now`, is that attempt's
+/// deadline firing: the one place this is decided, for every driver.
+///
+/// An async driver that raced the attempt against its timer reports
+/// [`AttemptOutcome::AttemptTimedOut`]. A blocking transport, told its time limit, gives up by
+/// itself with a timeout error; a timeout error seen at or after the deadline is that deadline
+/// firing, except a connect timeout (it says the request never left, which keeps a retry safe).
+pub fn deadline_fired(plan: &AttemptPlan, outcome: &AttemptOutcome<'_>, now: Instant) -> bool {
+    match outcome {
+        AttemptOutcome::AttemptTimedOut => true,
+        AttemptOutcome::TransportError(e) => {
+            e.is_timeout() && !e.is_connect() && plan.deadline.is_some_and(|d| now >= d)
+        }
+        AttemptOutcome::Response { .. } => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{TransportError, TransportErrorKind};
+    use http::Method;
     use http::StatusCode;
     use proptest::prelude::*;
 

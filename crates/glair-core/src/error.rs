@@ -256,7 +256,7 @@ impl DispatchError {
 #[non_exhaustive]
 pub enum BuildError {
     /// Retries or timeouts are configured, but no [`Sleep`](crate::Sleep) was given and none is
-    /// available by default (the `hyper` feature provides `TokioSleep`).
+    /// available by default (the `hyper` feature provides `TimerThreadSleep`).
     #[error(
         "a Sleep implementation is required for {needed_for}: pass one with DispatcherBuilder::sleep or enable the `hyper` feature"
     )]

@@ -9,21 +9,55 @@
 //!   transport. It knows nothing about GLAIR's models and does not depend on `glair-types`.
 //! - `glair` is the facade that joins the two.
 //!
-//! # The engine and its drivers
+//! # The machine and its two drivers
 //!
 //! Retries, deadlines and polling are sans-IO state machines, in the manner of quinn-proto:
-//! they do no I/O and read no clock; each step is fed what happened and the current time, and
-//! answers what to do next.
+//! they do no I/O and read no clock; each step is fed what happened and the time, and answers
+//! what to do next.
 //!
-//! - [`classify`](mod@classify): the one retry classifier. Whether an outcome is transient, and whether a
-//!   retry is safe for the method, is decided there and nowhere else (`glair::Error` and
-//!   `glair_types::ApiError` ask it too).
-//! - [`Operation`] (module [`engine`]): one call's attempts, pauses and deadlines.
-//! - [`PollPlan`] (module [`poll`]): a wait's polls, pauses and deadline.
-//! - Drivers: the async [`Dispatcher`] (a [`Transport`], a [`Sleep`], a [`Clock`]) and the
-//!   blocking `BlockingDispatcher` (feature `blocking`: a `BlockingTransport`, a
-//!   `BlockingSleep`, a [`Clock`]). Both are thin loops over [`Operation`], so they behave
-//!   the same.
+//! - [`Call`] (module `call`): one call. It owns the request (built once, lent to the driver
+//!   for each attempt), the settings it was made with, the retry engine and the last outcome,
+//!   and implements [`Machine`]: [`next`](Machine::next) answers [`Next::Send`] (send
+//!   [`Machine::request`] with this attempt's time limit), [`Next::Sleep`] or [`Next::Done`];
+//!   [`on_attempt`](Machine::on_attempt) is fed each [`Attempt`] with the time. Whether the
+//!   request may be sent again once it may have been received is a [`Replay`], given by the
+//!   caller from the endpoint's description (the facade takes it from the catalog), or taken
+//!   from the method for a bare request.
+//! - [`Operation`] (module [`engine`]): the retry engine inside a call — attempts, pauses,
+//!   deadlines; [`deadline_fired`] is the one place that decides whether an attempt's
+//!   deadline fired, whichever driver saw it.
+//! - [`classify`](mod@classify): the one retry classifier (what is transient, and whether a
+//!   retry is safe for a [`Replay`]); `glair::Error::is_retryable` asks it too.
+//! - [`PollPlan`] (module [`poll`]): a wait's polls, pauses and deadline; the facade's wait is
+//!   a [`Machine`] that nests a [`Call`] in it.
+//! - Exactly two drivers, a screenful each: [`Dispatcher::run`] (async: a [`Transport`], a
+//!   [`Sleep`] raced against each attempt, a [`Clock`]) and `BlockingDispatcher::run`
+//!   (feature `blocking`: a `BlockingTransport` told each attempt's time limit, a
+//!   `BlockingSleep`, a [`Clock`]). They run any [`Machine`], so both clients behave the same.
+//!
+//! Invariants, each checked by a property test (in `engine`, `call` and `poll`):
+//! - never more attempts than [`RetryConfig::max_attempts`];
+//! - no attempt starts at or after the call's deadline, no pause ends at or after it, and an
+//!   attempt's deadline is never later than the call's;
+//! - a request that may not be replayed ([`Replay::OnlyIfUnprocessed`]: a POST charged on
+//!   receipt) is sent again only after an outcome that proves it was not processed (a refused
+//!   connection, a connect timeout, a 429);
+//! - no poll starts at or after a wait's deadline, and no poll outlasts it.
+//!
+//! # Time
+//!
+//! The machines take the time they are given: an [`Instant`] for deadlines and a
+//! [`SystemTime`] for HTTP dates, read by the driver from its [`Clock`] ([`SystemClock`] by
+//! default; `FakeTime` in tests). The machines never read a clock themselves.
+//!
+//! [`Instant`] and [`SystemTime`] are std's on every target where std can read them, so on
+//! native targets they *are* `std::time::Instant` and `std::time::SystemTime`. On
+//! wasm32-unknown-unknown, where std's panic when read ("time not implemented on this
+//! platform"), they are the `web-time` crate's (the same API, read from the browser's
+//! `performance.now()` and `Date.now()`), so the default [`SystemClock`] works there too and
+//! no path of the SDK reads a clock that panics. HTTP dates are parsed into std's
+//! `SystemTime` (a type that exists everywhere; only reading it panics) and converted with
+//! [`from_std_system_time`] / [`to_std_system_time`], identities on native targets.
 //!
 //! # Retry rules
 //!
@@ -60,7 +94,7 @@
 //! because connections are made there. The async dispatcher races each attempt against an
 //! injected [`Sleep`]; time is read from an injected [`Clock`]. With the `mock` feature,
 //! `FakeTime` provides both, so that retries and timeouts are tested without real waits.
-//! No timer starts an OS thread of its own: `TokioSleep` sleeps on one process-wide
+//! No timer starts an OS thread of its own: `TimerThreadSleep` sleeps on one process-wide
 //! timer thread, which is woken only when a timer is due (so a tokio runtime without its time driver works too) and is available
 //! inside a tokio runtime; a call that needs a timer where none works fails with
 //! [`DispatchError::MissingSleep`].
@@ -74,7 +108,7 @@
 //!
 //! # Features
 //!
-//! - `hyper` (default): `HyperTransport` over plain HTTP, and `TokioSleep`, the default
+//! - `hyper` (default): `HyperTransport` over plain HTTP, and `TimerThreadSleep`, the default
 //!   timer.
 //! - `rustls` (default, implies `hyper`): HTTPS for `HyperTransport` with rustls (ring) and
 //!   the webpki root certificates; add your own roots on its builder.
@@ -140,6 +174,7 @@
 
 #[cfg(feature = "blocking")]
 mod blocking;
+mod call;
 pub mod classify;
 mod dispatcher;
 pub mod engine;
@@ -147,6 +182,7 @@ mod error;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 mod jitter;
+mod machine;
 #[cfg(feature = "mock")]
 mod mock;
 pub mod poll;
@@ -167,16 +203,18 @@ pub use blocking::{
     BlockingDispatcher, BlockingDispatcherBuilder, BlockingSleep, BlockingTransport,
     SharedBlockingSleep, SharedBlockingTransport, ThreadSleep,
 };
+pub use call::Call;
 pub use classify::{
-    Classification, classify, classify_status, classify_transport_error, is_idempotent,
+    Classification, Replay, classify, classify_status, classify_transport_error, is_idempotent,
 };
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
-pub use engine::{Action, AttemptPlan, Finish, Operation};
+pub use engine::{Action, AttemptPlan, Finish, Operation, deadline_fired};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
+pub use machine::{Attempt, Machine, Next};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
@@ -191,8 +229,12 @@ pub use retry::{
 pub use time::FakeTime;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
-pub use time::TokioSleep;
-pub use time::{Clock, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock};
+#[allow(deprecated)]
+pub use time::TimerThreadSleep;
+pub use time::{
+    Clock, Instant, SharedClock, SharedSleep, Sleep, SleepFuture, SystemClock, SystemTime,
+    UNIX_EPOCH, from_std_system_time, to_std_system_time,
+};
 pub use timeout::TimeoutConfig;
 pub use transport::{SharedTransport, Transport};
 #[cfg(feature = "ureq")]

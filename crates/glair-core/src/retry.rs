@@ -19,12 +19,13 @@
 //! made once `max_attempts` attempts were made ([`StopReason::AttemptsExhausted`]) or when the
 //! delay would not end before the operation deadline ([`StopReason::BudgetExhausted`]).
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 
-use crate::classify::{Classification, classify};
+use crate::classify::{Classification, Replay, classify};
 use crate::error::TransportError;
+use crate::time::SystemTime;
 
 /// Retry settings: how many attempts, and how long to pause between them.
 ///
@@ -193,6 +194,9 @@ pub enum StopReason {
 
 /// Decides whether to retry after an attempt (see the [module docs](self) for the table).
 ///
+/// - `replay`: whether the request may be sent again once it may have been received (a
+///   [`Replay`], or the request's `&Method` for the method-based rule).
+///
 /// - `attempts_made`: attempts made so far, including the one that produced `outcome` (≥ 1).
 /// - `remaining_budget`: time left before the operation deadline, `None` if there is none.
 /// - `now_system`: the current wall-clock time, for `Retry-After` HTTP dates.
@@ -216,7 +220,7 @@ pub enum StopReason {
 /// );
 /// ```
 pub fn decide(
-    method: &Method,
+    replay: impl Into<Replay>,
     outcome: &AttemptOutcome<'_>,
     attempts_made: u32,
     remaining_budget: Option<Duration>,
@@ -231,7 +235,7 @@ pub fn decide(
     match classify(outcome) {
         Classification::Success => return RetryDecision::Stop(StopReason::Success),
         Classification::Permanent => return RetryDecision::Stop(StopReason::NotRetryable),
-        transient if !transient.permits_retry_of(method) => {
+        transient if !transient.permits_replay(replay.into()) => {
             return RetryDecision::Stop(StopReason::MayHaveBeenProcessed);
         }
         _ => {}
@@ -311,7 +315,7 @@ pub fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duratio
         // Too many digits for a u64 is still "a very long time": the caller clamps it.
         return Some(Duration::from_secs(text.parse::<u64>().unwrap_or(u64::MAX)));
     }
-    let date = httpdate::parse_http_date(text).ok()?;
+    let date = crate::time::from_std_system_time(httpdate::parse_http_date(text).ok()?);
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -319,6 +323,7 @@ pub fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duratio
 mod tests {
     use super::*;
     use crate::error::TransportErrorKind;
+    use http::Method;
     use proptest::prelude::*;
 
     const NOW: SystemTime = SystemTime::UNIX_EPOCH;

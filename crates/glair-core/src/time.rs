@@ -6,7 +6,54 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
+
+/// The monotonic instant the machines are fed for deadlines: [`std::time::Instant`] wherever
+/// std can read it; on wasm32-unknown-unknown, where std's panics when read, web-time's
+/// (the same API, read from `performance.now()`).
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use std::time::Instant;
+/// The wall-clock time the machines are fed for HTTP dates: [`std::time::SystemTime`]
+/// wherever std can read it; on wasm32-unknown-unknown web-time's (from `Date.now()`).
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use std::time::SystemTime;
+/// The Unix epoch as a [`SystemTime`].
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use std::time::UNIX_EPOCH;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub use web_time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// `time` as std's [`std::time::SystemTime`] (the type HTTP dates are parsed into): the same
+/// value, converted only on wasm32-unknown-unknown, where [`SystemTime`] is web-time's.
+pub fn to_std_system_time(time: SystemTime) -> std::time::SystemTime {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    {
+        time
+    }
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => std::time::UNIX_EPOCH + after,
+            Err(before) => std::time::UNIX_EPOCH - before.duration(),
+        }
+    }
+}
+
+/// A std [`std::time::SystemTime`] as this crate's [`SystemTime`] (the inverse of
+/// [`to_std_system_time`]).
+pub fn from_std_system_time(time: std::time::SystemTime) -> SystemTime {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    {
+        time
+    }
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    {
+        match time.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => UNIX_EPOCH + after,
+            Err(before) => UNIX_EPOCH - before.duration(),
+        }
+    }
+}
 
 /// A future returned by [`Sleep::sleep`].
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -36,7 +83,8 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn system_now(&self) -> SystemTime;
 }
 
-/// The real clock ([`Instant::now`] and [`SystemTime::now`]).
+/// The real clock ([`Instant::now`] and [`SystemTime::now`]: std's, or web-time's on
+/// wasm32-unknown-unknown).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
@@ -70,10 +118,10 @@ impl Clock for SystemClock {
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct TokioSleep;
+pub struct TimerThreadSleep;
 
 #[cfg(feature = "hyper")]
-impl Sleep for TokioSleep {
+impl Sleep for TimerThreadSleep {
     fn sleep(&self, duration: Duration) -> SleepFuture {
         Box::pin(crate::timer_thread::Sleep::new(duration))
     }
@@ -148,9 +196,9 @@ pub use fake::FakeTime;
 
 #[cfg(feature = "mock")]
 mod fake {
-    use super::{Clock, Sleep, SleepFuture};
+    use super::{Clock, Instant, Sleep, SleepFuture, SystemTime};
     use std::sync::{Arc, Mutex, MutexGuard};
-    use std::time::{Duration, Instant, SystemTime};
+    use std::time::Duration;
 
     /// Fake time for tests: implements both [`Sleep`] and [`Clock`].
     ///
@@ -160,7 +208,7 @@ mod fake {
     /// Because a sleep completes on its first poll, a timeout raced against a transport that is
     /// not ready on its first poll fires at once; use `FakeTime` with
     /// [`MockTransport`](crate::MockTransport) (whose replies are immediate or never come), and
-    /// real time ([`TokioSleep`](crate::TokioSleep)) with real network transports.
+    /// real time ([`TimerThreadSleep`](crate::TimerThreadSleep)) with real network transports.
     ///
     /// ```
     /// use std::time::{Duration, SystemTime};
@@ -280,16 +328,16 @@ mod tests {
 
     #[test]
     fn tokio_sleep_outside_tokio_is_unavailable_and_starts_no_thread() {
-        assert!(!TokioSleep.is_available());
+        assert!(!TimerThreadSleep.is_available());
         // Creating (and dropping) the future outside a runtime neither panics nor spawns.
-        drop(TokioSleep.sleep(Duration::from_secs(30)));
+        drop(TimerThreadSleep.sleep(Duration::from_secs(30)));
     }
 
     #[tokio::test]
     async fn tokio_sleep_inside_tokio_sleeps_at_least_as_long_as_asked() {
         let start = std::time::Instant::now();
-        assert!(TokioSleep.is_available());
-        TokioSleep.sleep(Duration::from_millis(20)).await;
+        assert!(TimerThreadSleep.is_available());
+        TimerThreadSleep.sleep(Duration::from_millis(20)).await;
         assert!(start.elapsed() >= Duration::from_millis(20));
     }
 
@@ -299,9 +347,9 @@ mod tests {
             .build()
             .unwrap();
         runtime.block_on(async {
-            assert!(TokioSleep.is_available());
+            assert!(TimerThreadSleep.is_available());
             // tokio::time::sleep would panic here: "timers are disabled".
-            TokioSleep.sleep(Duration::from_millis(1)).await;
+            TimerThreadSleep.sleep(Duration::from_millis(1)).await;
         });
     }
 }

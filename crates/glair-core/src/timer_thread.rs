@@ -1,5 +1,5 @@
 //! One process-wide timer thread for the sleeps of the hyper transport's clients
-//! ([`TokioSleep`](crate::TokioSleep)) and of the transport itself (connect timeout, pool
+//! ([`TimerThreadSleep`](crate::TimerThreadSleep)) and of the transport itself (connect timeout, pool
 //! reaper), which must work on every tokio runtime — also one built without the time driver,
 //! where `tokio::time::sleep` panics (and tokio offers no way to ask whether the driver is
 //! there).

@@ -62,7 +62,7 @@ impl From<Arc<dyn Transport>> for SharedTransport {
 }
 
 /// The future a [`Transport::send`] returns (what `#[async_trait]` makes of the `async fn`).
-type SendFuture<'a> = std::pin::Pin<
+pub(crate) type SendFuture<'a> = std::pin::Pin<
     Box<
         dyn std::future::Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a,
     >,

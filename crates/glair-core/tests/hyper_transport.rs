@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use glair_core::{
     DispatchError, Dispatcher, HyperTransport, RetryConfig, SharedSleep, SharedTransport,
-    TimeoutConfig, TokioSleep, Transport, TransportErrorKind,
+    TimeoutConfig, TimerThreadSleep, Transport, TransportErrorKind,
 };
 use http::Request;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -241,7 +241,7 @@ async fn connect_timeout_is_a_never_sent_timeout() {
 async fn attempt_timeout_against_a_silent_server() {
     let server = serve(Behaviour::Silent).await;
     let dispatcher = Dispatcher::builder(SharedTransport::new(HyperTransport::new()))
-        .sleep(SharedSleep::new(TokioSleep))
+        .sleep(SharedSleep::new(TimerThreadSleep))
         .retry(RetryConfig::default())
         .timeouts(TimeoutConfig::none().with_attempt(Some(Duration::from_millis(200))))
         .build()

@@ -134,18 +134,6 @@ impl ApiError {
     pub fn body_excerpt(&self) -> &str {
         &self.body_excerpt
     }
-
-    /// Whether the status is transient (429, 500, 502, 503, 504): the answer of the one retry
-    /// classifier, [`glair_core::classify_status`], which the SDK's retries use too. Whether a
-    /// retry is *safe* also depends on the method: see
-    /// [`glair_core::Classification::permits_retry_of`].
-    ///
-    /// With the `classify` feature only, so that this crate alone links no more than it needs;
-    /// the `glair` facade enables it.
-    #[cfg(feature = "classify")]
-    pub fn is_transient(&self) -> bool {
-        glair_core::classify_status(self.status).is_transient()
-    }
 }
 
 impl fmt::Display for ApiError {

@@ -1,14 +1,15 @@
 //! A blocking client, for programs without an async runtime (feature `blocking-client`; the
 //! feature `blocking` adds the default transport, ureq 3 with rustls).
 //!
-//! [`Client`] mirrors [`glair::Client`](crate::Client): the same builder methods, the same
-//! accessors, the same [`Settings`] and their merge, `create`, `retrieve`,
+//! [`Client`] *is* [`glair::Client`](crate::Client), over the blocking driver
+//! ([`BlockingDispatcher`]) instead of the async one: the same accessors, the same
+//! [`Settings`](crate::Settings) and their merge, `create`, `retrieve`,
 //! `retrieve_from_redirect` and `wait` on [`Sessions`], and every method of [`Face`],
-//! [`Identity`] and [`Ocr`] — returning instead of awaiting, through the same call path. It is
-//! driven by the same sans-IO engine ([`glair_core::Operation`], [`glair_core::PollPlan`])
-//! through [`BlockingDispatcher`], so retries, the attempt and operation timeouts and `wait`'s
-//! `max_wait` hold exactly as they do for the async client: each attempt is handed the time it
-//! may take, and the transport gives up by then.
+//! [`Identity`] and [`Ocr`] — returning instead of awaiting. The same sans-IO machines (one
+//! call, [`crate::net::Call`]; a wait, the call nested in the polling plan) run under both
+//! drivers, so retries, the attempt and operation timeouts and `wait`'s `max_wait` hold
+//! exactly as they do for the async client: each attempt is handed the time it may take, and
+//! the transport gives up by then.
 //!
 //! ```no_run
 //! use glair::blocking::Client;
@@ -29,130 +30,46 @@
 //! from the environment like the async client (see `UreqTransportBuilder::proxy`).
 
 use std::fmt;
-use std::marker::PhantomData;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use glair_core::{
-    BlockingDispatcher, BlockingSleep, BlockingTransport, Clock, SharedBlockingSleep,
-    SharedBlockingTransport, SharedClock,
+pub use glair_core::{
+    BlockingDispatcher, BlockingSleep, BlockingTransport, SharedBlockingSleep,
+    SharedBlockingTransport, ThreadSleep,
 };
-use glair_types::{
-    ActiveLiveness, ApiConfig, CreateSession, Credentials, Decoded, EndpointRequest, Ktp, Npwp,
-    PassiveLiveness, RetrieveSession, Session, SessionId, SessionKind,
-};
+use glair_core::{Clock, SharedClock};
 
-use crate::call::{self, ClientParts};
 use crate::client::{CommonBuilder, common_builder_setters};
 use crate::error::{ConfigError, Error};
-use crate::options::Settings;
 
+/// A blocking GLAIR Vision client: [`crate::Client`] over the blocking driver. Cheap to
+/// clone (one `Arc`), safe to share across threads.
+pub type Client = crate::GenericClient<BlockingDispatcher>;
+/// The hosted sessions of kind `K` through a blocking [`Client`]: [`crate::Sessions`] over
+/// the blocking driver.
+pub type Sessions<K> = crate::Sessions<K, BlockingDispatcher>;
 /// Face biometrics through a blocking [`Client`]: [`Client::face`]. The same methods as the
 /// async [`crate::Face`], returning instead of awaiting.
-pub type Face = crate::namespaces::Face<Client>;
+pub type Face = crate::Face<BlockingDispatcher>;
 /// Dukcapil identity verification through a blocking [`Client`]: [`Client::identity`].
-pub type Identity = crate::namespaces::Identity<Client>;
+pub type Identity = crate::Identity<BlockingDispatcher>;
 /// OCR through a blocking [`Client`]: [`Client::ocr`].
-pub type Ocr = crate::namespaces::Ocr<Client>;
-use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, WaitStep, Waiting};
+pub type Ocr = crate::Ocr<BlockingDispatcher>;
 
-/// A blocking GLAIR Vision client: cheap to clone (one `Arc`), safe to share across threads.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    config: ApiConfig,
-    credentials: Credentials,
-    dispatcher: BlockingDispatcher,
-}
-
-impl Client {
-    /// Starts configuring a client.
+impl crate::GenericClient<BlockingDispatcher> {
+    /// Starts configuring a blocking client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment ([`env_vars`](crate::env_vars)).
+    /// A blocking client configured from the environment ([`env_vars`](crate::env_vars)).
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().load_env().build()
     }
-
-    /// The sessions of kind `K`. The named accessors below cover the known kinds.
-    pub fn sessions<K: SessionKind>(&self) -> Sessions<K> {
-        Sessions {
-            client: self.clone(),
-            settings: Settings::default(),
-            kind: PhantomData,
-        }
-    }
-
-    /// Passive liveness sessions: a selfie scored for spoofing.
-    pub fn passive_liveness_sessions(&self) -> Sessions<PassiveLiveness> {
-        self.sessions()
-    }
-
-    /// Active liveness sessions: the user performs gestures.
-    pub fn active_liveness_sessions(&self) -> Sessions<ActiveLiveness> {
-        self.sessions()
-    }
-
-    /// KTP sessions: the Indonesian identity card, photographed and read.
-    pub fn ktp_sessions(&self) -> Sessions<Ktp> {
-        self.sessions()
-    }
-
-    /// NPWP sessions: the Indonesian tax card, photographed and read.
-    pub fn npwp_sessions(&self) -> Sessions<Npwp> {
-        self.sessions()
-    }
-
-    crate::namespaces::namespace_accessors!();
-
-    /// Where requests go.
-    pub fn config(&self) -> &ApiConfig {
-        &self.inner.config
-    }
-
-    fn parts(&self) -> ClientParts<'_> {
-        let retry = self.inner.dispatcher.retry();
-        let timeouts = self.inner.dispatcher.timeouts();
-        ClientParts::new(&self.inner.config, &self.inner.credentials, retry, timeouts)
-    }
-
-    /// The wall-clock time by the client's clock (a fake one in tests).
-    pub(crate) fn system_now(&self) -> std::time::SystemTime {
-        glair_core::Clock::system_now(self.inner.dispatcher.clock())
-    }
-
-    /// The one call path of the blocking client: the same [`crate::call`] halves as the
-    /// async client's, around a blocking send.
-    pub(crate) fn call<R: EndpointRequest>(
-        &self,
-        request: &R,
-        settings: &Settings,
-        deadline: Option<Instant>,
-    ) -> Result<Decoded<R::Response>, Error> {
-        let dispatcher = &self.inner.dispatcher;
-        let (http_request, send) = call::prepare(request, settings, &self.parts(), deadline)?;
-        let response = {
-            let _span = call::span::<R>().entered();
-            dispatcher.send_with(http_request, &send)?
-        };
-        call::finish(request, &response)
-    }
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for crate::GenericClient<BlockingDispatcher> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Client")
-            .field("config", &self.inner.config)
-            .field("credentials", &self.inner.credentials)
-            .field("retry", self.inner.dispatcher.retry())
-            .field("timeouts", self.inner.dispatcher.timeouts())
-            .field("transport", self.inner.dispatcher.transport())
-            .finish()
+        self.debug_as("blocking::Client", self.driver().transport(), f)
     }
 }
 
@@ -188,7 +105,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the pause and the clock from one time source, such as `glair_core::FakeTime` in
+    /// Sets the pause and the clock from one time source, such as `glair::net::FakeTime` in
     /// tests.
     pub fn time<T>(self, time: T) -> Self
     where
@@ -210,7 +127,7 @@ impl ClientBuilder {
             )?,
         };
         let mut dispatcher = BlockingDispatcher::builder(transport)
-            .retry(resolved.retry)
+            .retry(resolved.retry.clone())
             .timeouts(resolved.timeouts);
         if let Some(sleep) = self.sleep {
             dispatcher = dispatcher.sleep(sleep);
@@ -221,13 +138,7 @@ impl ClientBuilder {
         if let Some(jitter) = self.common.jitter {
             dispatcher = dispatcher.jitter(jitter);
         }
-        Ok(Client {
-            inner: Arc::new(Inner {
-                config: resolved.config,
-                credentials: resolved.credentials,
-                dispatcher: dispatcher.build(),
-            }),
-        })
+        Ok(Client::from_parts(resolved, dispatcher.build()))
     }
 }
 
@@ -265,136 +176,5 @@ impl fmt::Debug for ClientBuilder {
             .field("common", &self.common)
             .field("transport", &self.transport)
             .finish_non_exhaustive()
-    }
-}
-
-/// The hosted sessions of kind `K`, reached through a blocking [`Client`]; the blocking twin
-/// of [`crate::Sessions`].
-pub struct Sessions<K: SessionKind> {
-    client: Client,
-    settings: Settings,
-    kind: PhantomData<K>,
-}
-
-impl<K: SessionKind> Clone for Sessions<K> {
-    fn clone(&self) -> Self {
-        Self {
-            client: self.client.clone(),
-            settings: self.settings.clone(),
-            kind: PhantomData,
-        }
-    }
-}
-
-impl<K: SessionKind> fmt::Debug for Sessions<K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Sessions")
-            .field("kind", &K::NAME)
-            .field("settings", &self.settings)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<K: SessionKind> Sessions<K> {
-    /// The same handle with its own [`Settings`], merged over the client's.
-    pub fn with_settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
-        self
-    }
-
-    /// This handle's own settings.
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
-    /// Creates a session; never creates two (see [`crate::Sessions::create`]).
-    // By value, like the async `create`: the two clients take the same arguments.
-    #[allow(clippy::needless_pass_by_value)]
-    pub fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
-        let _span = tracing::debug_span!("glair.create", kind = K::NAME).entered();
-        self.call(&request, None)
-    }
-
-    /// Retrieves a session by its sid; the session returned keeps that sid as its own.
-    pub fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
-        let sid = SessionId::new(sid.as_ref())?;
-        self.retrieve_before(&sid, None)
-    }
-
-    fn retrieve_before(
-        &self,
-        sid: &SessionId,
-        deadline: Option<Instant>,
-    ) -> Result<Session<K>, Error> {
-        let _span =
-            tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str()).entered();
-        let request = RetrieveSession::<K>::new(sid.clone());
-        self.call(&request, deadline)
-    }
-
-    /// Reads the `sid` from the URL GLAIR redirected the user to and retrieves that session;
-    /// trust only the sid (see [`crate::Sessions::retrieve_from_redirect`]).
-    pub fn retrieve_from_redirect(&self, url: &str) -> Result<Session<K>, Error> {
-        let sid = SessionId::from_redirect_url(url)?;
-        self.retrieve(sid)
-    }
-
-    /// Polls the session until it is finished, it expires, or `options.max_wait` passes, a
-    /// poll in flight included (see [`crate::Sessions::wait`]).
-    pub fn wait(
-        &self,
-        sid: impl AsRef<str>,
-        options: WaitOptions,
-    ) -> Result<WaitOutcome<K>, Error> {
-        self.wait_with_progress(sid, options, |_| {})
-    }
-
-    /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
-    /// waiting (see [`crate::Sessions::wait_with_progress`]).
-    pub fn wait_with_progress(
-        &self,
-        sid: impl AsRef<str>,
-        options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress),
-    ) -> Result<WaitOutcome<K>, Error> {
-        let sid = SessionId::new(sid.as_ref())?;
-        let _span =
-            tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str()).entered();
-        let dispatcher = &self.client.inner.dispatcher;
-        let clock = dispatcher.clock();
-        let mut waiting = Waiting::new(&options, clock.now());
-        let mut step = waiting.begin_poll(clock.now());
-        loop {
-            step = match step {
-                WaitStep::Poll(deadline) => {
-                    let polled = self.retrieve_before(&sid, deadline);
-                    let now = clock.now();
-                    let step = waiting.on_poll(polled, now, clock.system_now());
-                    if matches!(step, WaitStep::Pause(_)) {
-                        on_poll(&waiting.progress(now));
-                    }
-                    step
-                }
-                WaitStep::Pause(pause) => {
-                    dispatcher.sleep().sleep(pause);
-                    waiting.begin_poll(clock.now())
-                }
-                WaitStep::Done(outcome) => return outcome,
-            };
-        }
-    }
-
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// Sends `request` through the client's one call path with this handle's settings.
-    fn call<R>(&self, request: &R, deadline: Option<Instant>) -> Result<Session<K>, Error>
-    where
-        R: EndpointRequest<Response = Session<K>>,
-    {
-        self.client
-            .call(request, &self.settings, deadline)
-            .map(Decoded::into_value)
     }
 }

@@ -1,93 +1,87 @@
 //! The one call path: any [`EndpointRequest`] — a session create or retrieve, a face match, an
-//! OCR read — is built, sent and decoded here, for the async and the blocking client alike.
+//! OCR read — becomes an [`ApiCall`], glair-core's sans-IO [`Call`] plus the decode step, and
+//! either driver runs it (`Dispatcher::run` awaits, `BlockingDispatcher::run` blocks).
 //!
-//! Only the sending differs between the two clients (`.await` on a [`glair_core::Dispatcher`],
-//! a plain call on a `BlockingDispatcher`), so this module holds the two halves around it:
-//! [`prepare`] (the handle's settings merged over the client's, the HTTP request built and
-//! checked) and [`finish`] (the answer decoded as the endpoint's description says).
+//! # No double billing
+//!
+//! Whether a call may be sent again once its bytes may have reached GLAIR is the endpoint's
+//! own description ([`Endpoint::repeat`](glair_types::endpoints::Endpoint)): an endpoint
+//! charged on receipt is a [`Replay::OnlyIfUnprocessed`] call, repeated only when the attempt
+//! provably never reached GLAIR (connection refused) or GLAIR refused it unprocessed (429) —
+//! never after a timeout, a reset or a 5xx. One source, so nothing has to keep two in line.
 
-use std::time::Instant;
-
-use bytes::Bytes;
-use glair_core::{RetryConfig, SendOptions, TimeoutConfig};
-use glair_types::{ApiConfig, Credentials, Decoded, EndpointRequest, HttpMethod};
-use http::{Request, Response};
+use glair_core::{Attempt, Call, DispatchError, Instant, Machine, Next, Replay, SystemTime};
+use glair_types::{Decoded, EndpointRequest};
 
 use crate::error::Error;
-use crate::options::{CallSettings, Settings};
+use crate::options::Resolved;
 
-/// What a client brings to a call: where requests go, as whom, and its retry and timeout
-/// settings (the base the handle's [`Settings`] merge over).
-pub(crate) struct ClientParts<'a> {
-    config: &'a ApiConfig,
-    credentials: &'a Credentials,
-    retry: &'a RetryConfig,
-    timeouts: &'a TimeoutConfig,
+/// One API call: the HTTP call and the decode of its answer into `R`'s model.
+#[derive(Debug)]
+pub(crate) struct ApiCall<'r, R> {
+    call: Call,
+    request: &'r R,
 }
 
-impl<'a> ClientParts<'a> {
+/// Whether calls of `R` may be repeated once sent: from the endpoint's description.
+pub(crate) fn replay<R: EndpointRequest>() -> Replay {
+    if R::ENDPOINT.repeat.may_repeat_after_send() {
+        Replay::Safe
+    } else {
+        Replay::OnlyIfUnprocessed
+    }
+}
+
+impl<'r, R: EndpointRequest> ApiCall<'r, R> {
+    /// The call of `request` with `resolved` settings, starting at `now`, given up at
+    /// `deadline` when one is given. Invalid input (a bad field, an empty or unaccepted
+    /// image) is refused here: nothing is sent, and the call is done at once with that error.
     pub(crate) fn new(
-        config: &'a ApiConfig,
-        credentials: &'a Credentials,
-        retry: &'a RetryConfig,
-        timeouts: &'a TimeoutConfig,
-    ) -> Self {
-        Self {
-            config,
-            credentials,
-            retry,
-            timeouts,
-        }
+        request: &'r R,
+        resolved: &Resolved,
+        now: Instant,
+        deadline: Option<Instant>,
+    ) -> Result<Self, Error> {
+        let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
+        let call = Call::new(
+            http_request,
+            replay::<R>(),
+            &resolved.retry,
+            &resolved.timeouts,
+            now,
+        )
+        .with_deadline(deadline);
+        Ok(Self { call, request })
     }
 }
 
-/// The HTTP request for `request` under `settings` merged over the client's, and the
-/// dispatcher overrides to send it with (capped by `deadline` when one is given).
-///
-/// Nothing is sent when this fails: invalid input (a bad field, an empty or unaccepted image)
-/// and invalid per-handle settings are refused here.
-///
-/// # No double billing
-///
-/// Every endpoint the catalog marks [`Repeat::ChargedOnReceipt`](glair_types::Repeat) is a
-/// `POST`, and the dispatcher repeats a `POST` only when the attempt provably never reached
-/// GLAIR (connection refused) or GLAIR refused it unprocessed (429) — never after a timeout, a
-/// reset or a 5xx, once bytes may have left. The assertion below makes that a property of the
-/// build: a request type whose endpoint is charged on receipt but is not a `POST` does not
-/// compile, so the method-based rule of the dispatcher is always the catalog's rule.
-pub(crate) fn prepare<R: EndpointRequest>(
-    request: &R,
-    settings: &Settings,
-    client: &ClientParts<'_>,
-    deadline: Option<Instant>,
-) -> Result<(Request<Bytes>, SendOptions), Error> {
-    const {
-        assert!(
-            R::ENDPOINT.repeat.may_repeat_after_send()
-                || matches!(R::ENDPOINT.method, HttpMethod::Post),
-            "an endpoint charged on receipt must be a POST, which the dispatcher never repeats \
-             after it may have been received"
-        );
-    }
-    let call = CallSettings::over(
-        settings,
-        client.config,
-        client.credentials,
-        client.retry,
-        client.timeouts,
-        deadline,
-    )?;
-    let http_request = request.to_http_request(&call.config, call.credentials)?;
-    Ok((http_request, call.send))
-}
+impl<R: EndpointRequest> Machine for ApiCall<'_, R> {
+    type Output = Result<Decoded<R::Response>, Error>;
 
-/// Decodes GLAIR's answer to `request`: the model with its raw JSON and `Request-Id`, or the
-/// API error a non-2xx status carries.
-pub(crate) fn finish<R: EndpointRequest>(
-    request: &R,
-    response: &Response<Bytes>,
-) -> Result<Decoded<R::Response>, Error> {
-    Ok(request.decode(response)?)
+    fn needs_timer(&self) -> bool {
+        self.call.needs_timer()
+    }
+
+    fn refuse(&mut self, error: DispatchError) {
+        self.call.refuse(error);
+    }
+
+    fn request(&self) -> &http::Request<bytes::Bytes> {
+        self.call.request()
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
+        self.call.next(now)
+    }
+
+    fn on_attempt(&mut self, attempt: Attempt, now: Instant, wall: SystemTime, jitter: f64) {
+        self.call.on_attempt(attempt, now, wall, jitter);
+    }
+
+    fn finish(self) -> Self::Output {
+        let response = self.call.finish()?;
+        Ok(self.request.decode(&response)?)
+    }
 }
 
 /// The span every call runs in: the endpoint's catalog id and name (never a field value).

@@ -2,22 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use glair_core::{
     Dispatcher, RetryConfig, SharedClock, SharedJitter, SharedSleep, SharedTransport,
     TimeoutConfig, Transport,
 };
 use glair_types::{
-    ActiveLiveness, ApiConfig, Credentials, Decoded, EndpointRequest, InvalidInput, Ktp, Npwp,
-    PassiveLiveness, SessionKind,
+    ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness, SessionKind,
 };
-use tracing::Instrument;
 
-use crate::call::{self, ClientParts};
 use crate::error::{ConfigError, Error};
-use crate::namespaces::namespace_accessors;
-use crate::options::{Settings, resolve_config};
+use crate::namespaces::{Face, Identity, Ocr};
+use crate::options::{Resolved, Settings, resolve_config};
 use crate::sessions::Sessions;
 
 /// The environment variables [`Client::from_env`] reads.
@@ -36,6 +33,8 @@ pub mod env_vars {
 
 /// A GLAIR Vision client: cheap to clone (one `Arc`), safe to share across tasks.
 ///
+/// The async flavour of [`GenericClient`]; `glair::blocking::Client` is the blocking one.
+///
 /// ```no_run
 /// # async fn run() -> Result<(), glair::Error> {
 /// use glair::{Client, CreatePassiveLivenessSession};
@@ -48,15 +47,26 @@ pub mod env_vars {
 /// println!("send the user to {}", session.url);
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
+pub type Client = GenericClient<Dispatcher>;
+
+/// The client, generic over its driver: [`Client`] is `GenericClient<Dispatcher>` (async),
+/// `glair::blocking::Client` is `GenericClient<BlockingDispatcher>` (feature
+/// `blocking-client`). Use those two names; everything but the sending is written once, here.
+pub struct GenericClient<D> {
+    inner: Arc<Inner<D>>,
 }
 
-struct Inner {
-    config: ApiConfig,
-    credentials: Credentials,
-    dispatcher: Dispatcher,
+struct Inner<D> {
+    resolved: Arc<Resolved>,
+    driver: D,
+}
+
+impl<D> Clone for GenericClient<D> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
 }
 
 impl Client {
@@ -71,79 +81,98 @@ impl Client {
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().load_env().build()
     }
+}
+
+impl<D> GenericClient<D> {
+    pub(crate) fn from_parts(resolved: Resolved, driver: D) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                resolved: Arc::new(resolved),
+                driver,
+            }),
+        }
+    }
 
     /// The sessions of kind `K`. The named accessors below cover the known kinds.
-    pub fn sessions<K: SessionKind>(&self) -> Sessions<K> {
+    pub fn sessions<K: SessionKind>(&self) -> Sessions<K, D> {
         Sessions::new(self.clone())
     }
 
     /// Passive liveness sessions: a selfie scored for spoofing.
-    pub fn passive_liveness_sessions(&self) -> Sessions<PassiveLiveness> {
+    pub fn passive_liveness_sessions(&self) -> Sessions<PassiveLiveness, D> {
         self.sessions()
     }
 
     /// Active liveness sessions: the user performs gestures.
-    pub fn active_liveness_sessions(&self) -> Sessions<ActiveLiveness> {
+    pub fn active_liveness_sessions(&self) -> Sessions<ActiveLiveness, D> {
         self.sessions()
     }
 
     /// KTP sessions: the Indonesian identity card, photographed and read.
-    pub fn ktp_sessions(&self) -> Sessions<Ktp> {
+    pub fn ktp_sessions(&self) -> Sessions<Ktp, D> {
         self.sessions()
     }
 
     /// NPWP sessions: the Indonesian tax card, photographed and read.
-    pub fn npwp_sessions(&self) -> Sessions<Npwp> {
+    pub fn npwp_sessions(&self) -> Sessions<Npwp, D> {
         self.sessions()
     }
 
-    namespace_accessors!();
+    /// Face biometrics on uploaded images: face match, passive and active liveness (the
+    /// vendor SDKs' `faceBio`).
+    pub fn face(&self) -> Face<D> {
+        Face::new(self.clone())
+    }
+
+    /// Dukcapil identity verification, with and without a face photo (the vendor SDKs'
+    /// `identity`).
+    pub fn identity(&self) -> Identity<D> {
+        Identity::new(self.clone())
+    }
+
+    /// OCR of every document GLAIR reads: KTP, NPWP, KK, STNK, BPKB, passport, … (the
+    /// vendor SDKs' `ocr`).
+    pub fn ocr(&self) -> Ocr<D> {
+        Ocr::new(self.clone())
+    }
 
     /// Where requests go.
     pub fn config(&self) -> &ApiConfig {
-        &self.inner.config
+        &self.inner.resolved.config
     }
 
-    pub(crate) fn dispatcher(&self) -> &Dispatcher {
-        &self.inner.dispatcher
+    /// The client's settings, resolved once when it was built.
+    pub(crate) fn resolved(&self) -> &Arc<Resolved> {
+        &self.inner.resolved
     }
 
-    fn parts(&self) -> ClientParts<'_> {
-        let retry = self.inner.dispatcher.retry();
-        let timeouts = self.inner.dispatcher.timeouts();
-        ClientParts::new(&self.inner.config, &self.inner.credentials, retry, timeouts)
-    }
-
-    /// The one call path of the async client (see [`crate::call`]): builds `request` with
-    /// `settings` merged over the client's, sends it, decodes the answer; gives up at
-    /// `deadline` when one is given.
-    pub(crate) async fn call<R>(
-        &self,
-        request: &R,
-        settings: &Settings,
-        deadline: Option<Instant>,
-    ) -> Result<Decoded<R::Response>, Error>
-    where
-        R: EndpointRequest + Sync,
-    {
-        let dispatcher = &self.inner.dispatcher;
-        let (http_request, send) = call::prepare(request, settings, &self.parts(), deadline)?;
-        let response = dispatcher
-            .send_with(http_request, &send)
-            .instrument(call::span::<R>())
-            .await?;
-        call::finish(request, &response)
+    /// The driver: [`Dispatcher`] or `BlockingDispatcher`.
+    pub(crate) fn driver(&self) -> &D {
+        &self.inner.driver
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.inner.config)
-            .field("credentials", &self.inner.credentials)
-            .field("retry", self.inner.dispatcher.retry())
-            .field("timeouts", self.inner.dispatcher.timeouts())
-            .field("transport", self.inner.dispatcher.transport())
+        self.debug_as("Client", self.driver().transport(), f)
+    }
+}
+
+impl<D> GenericClient<D> {
+    /// `Debug` of either client: never a credential (they redact themselves).
+    pub(crate) fn debug_as(
+        &self,
+        name: &str,
+        transport: &dyn fmt::Debug,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
+        let resolved = &self.inner.resolved;
+        f.debug_struct(name)
+            .field("config", &resolved.config)
+            .field("credentials", &resolved.credentials)
+            .field("retry", &resolved.retry)
+            .field("timeouts", &resolved.timeouts)
+            .field("transport", transport)
             .finish()
     }
 }
@@ -160,14 +189,6 @@ pub(crate) struct CommonBuilder {
     pub(crate) max_response_body_bytes: Option<u64>,
     pub(crate) clock: Option<SharedClock>,
     pub(crate) jitter: Option<SharedJitter>,
-}
-
-/// What [`CommonBuilder::resolve`] checked.
-pub(crate) struct Resolved {
-    pub(crate) config: ApiConfig,
-    pub(crate) credentials: Credentials,
-    pub(crate) retry: RetryConfig,
-    pub(crate) timeouts: TimeoutConfig,
 }
 
 impl CommonBuilder {
@@ -377,7 +398,7 @@ pub(crate) use common_builder_setters;
 /// several at once. Defaults: base URL `https://api.vision.glair.ai`, API version `v1`, the
 /// hyper transport (feature `hyper`) with a 10 s connect timeout, 30 s per attempt and 60 s
 /// per operation, and up to 3 attempts with exponential backoff and full jitter (see
-/// `glair_core::classify` for which failures are retried for which method).
+/// `glair::net::classify` for which failures are retried for which method).
 ///
 /// `Debug` shows no credential and no user name or password inside the base URL.
 #[derive(Default, Clone)]
@@ -404,14 +425,15 @@ impl ClientBuilder {
         self
     }
 
-    /// The timer used between retries, for timeouts and for the pauses of `wait` (default:
-    /// tokio's, with the `hyper` feature). Tests pass `glair_core::FakeTime` here.
+    /// The timer used between retries, for timeouts and for the pauses of `wait` (default,
+    /// with the `hyper` feature: `TimerThreadSleep`, which sleeps on the crate's one timer
+    /// thread). Tests pass `glair::mock::FakeTime` here.
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
         self
     }
 
-    /// Sets the timer and the clock from one time source, such as `glair_core::FakeTime` in
+    /// Sets the timer and the clock from one time source, such as `glair::net::FakeTime` in
     /// tests (time then passes only when the SDK sleeps, instantly).
     pub fn time<T>(self, time: T) -> Self
     where
@@ -437,7 +459,7 @@ impl ClientBuilder {
             )?,
         };
         let mut dispatcher = Dispatcher::builder(transport)
-            .retry(resolved.retry)
+            .retry(resolved.retry.clone())
             .timeouts(resolved.timeouts);
         if let Some(sleep) = self.sleep {
             dispatcher = dispatcher.sleep(sleep);
@@ -456,13 +478,7 @@ impl ClientBuilder {
             }
             other => Error::Config(ConfigError::Transport(other)),
         })?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                config: resolved.config,
-                credentials: resolved.credentials,
-                dispatcher,
-            }),
-        })
+        Ok(Client::from_parts(resolved, dispatcher))
     }
 }
 

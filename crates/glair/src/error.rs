@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use glair_core::{
-    AttemptOutcome, BuildError, DispatchError, TransportError, classify, classify_transport_error,
+    AttemptOutcome, BuildError, DispatchError, TransportError, classify, classify_status,
+    classify_transport_error,
 };
 use glair_types::{ApiError, DecodeError, InvalidInput, ResponseError};
 use http::StatusCode;
@@ -142,10 +143,10 @@ impl Error {
     /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
     ///
     /// The answer comes from the one classifier the SDK's own retries use
-    /// ([`glair_core::classify`](mod@glair_core::classify)).
+    /// ([`glair::net::classify`](mod@crate::net::classify)).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(e) => e.is_transient(),
+            Self::Api(e) => classify_status(e.status()).is_transient(),
             Self::Transport { source, .. } => classify_transport_error(source).is_transient(),
             Self::Timeout { .. } => classify(&AttemptOutcome::AttemptTimedOut).is_transient(),
             Self::Decode(_)

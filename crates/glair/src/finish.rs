@@ -8,7 +8,6 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use glair_core::Clock;
 use glair_types::receipt::{ReceiptKind, VerdictReceipt};
 use glair_types::ticket::{Ticket, TicketError, TicketKeys, VerifiedTicket, check_user_ref};
 use glair_types::{
@@ -144,8 +143,7 @@ impl<K: ReceiptKind> Sessions<K> {
     ) -> Result<Started<K>, Error> {
         check_user_ref(user)?;
         let session = self.create(request).await?;
-        let now = self.client().dispatcher().clock().system_now();
-        let ticket = keys.issue(&session, user, now)?;
+        let ticket = keys.issue(&session, user, self.system_now())?;
         Ok(Started { session, ticket })
     }
 
@@ -166,10 +164,13 @@ impl<K: ReceiptKind> Sessions<K> {
         redirect_url: &str,
         user: &str,
     ) -> Result<Finished<K>, FinishError> {
-        let clock = self.client().dispatcher().clock();
-        let verified = keys.check_return::<K>(ticket, redirect_url, user, clock.system_now())?;
+        let verified = keys.check_return::<K>(ticket, redirect_url, user, self.system_now())?;
         let decoded = self.retrieve_verified(&verified).await?;
-        decide(decoded, clock.system_now())
+        decide(decoded, self.system_now())
+    }
+
+    fn system_now(&self) -> SystemTime {
+        self.handle().system_now()
     }
 
     async fn retrieve_verified(
@@ -177,7 +178,7 @@ impl<K: ReceiptKind> Sessions<K> {
         verified: &VerifiedTicket,
     ) -> Result<Decoded<Session<K>>, Error> {
         let request = RetrieveSession::<K>::new(verified.sid().clone());
-        self.client().call(&request, self.settings(), None).await
+        self.handle().call(&request, None).await
     }
 }
 
@@ -195,8 +196,12 @@ impl<K: ReceiptKind> crate::blocking::Sessions<K> {
     ) -> Result<Started<K>, Error> {
         check_user_ref(user)?;
         let session = self.create(request)?;
-        let ticket = keys.issue(&session, user, self.client().system_now())?;
+        let ticket = keys.issue(&session, user, self.system_now())?;
         Ok(Started { session, ticket })
+    }
+
+    fn system_now(&self) -> SystemTime {
+        self.handle().system_now()
     }
 
     /// Finishes a check from the redirect with its ticket; the blocking twin of
@@ -208,11 +213,10 @@ impl<K: ReceiptKind> crate::blocking::Sessions<K> {
         redirect_url: &str,
         user: &str,
     ) -> Result<Finished<K>, FinishError> {
-        let client = self.client();
-        let verified = keys.check_return::<K>(ticket, redirect_url, user, client.system_now())?;
+        let verified = keys.check_return::<K>(ticket, redirect_url, user, self.system_now())?;
         let request = RetrieveSession::<K>::new(verified.sid().clone());
-        let decoded = client.call(&request, self.settings(), None)?;
-        decide(decoded, client.system_now())
+        let decoded = self.handle().call(&request, None)?;
+        decide(decoded, self.system_now())
     }
 }
 

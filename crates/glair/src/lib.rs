@@ -92,8 +92,8 @@
 //!
 //! ## Layers
 //! - [`glair_types`] (re-exported as [`types`]): sans-IO models, request builders and decoders.
-//! - [`glair_core`] (re-exported as [`core`]): the [`Transport`] trait, the hyper transport,
-//!   the mock transport, retries and timeouts.
+//! - [`glair_core`] (re-exported as [`net`]): the [`Transport`] trait, the hyper transport,
+//!   the mock transport, the call machine and its two drivers, retries and timeouts.
 //! - this crate: [`Client`], [`Sessions`], [`Face`], [`Identity`], [`Ocr`], [`read_image`],
 //!   one [`Error`] type; one call path for every endpoint.
 //!
@@ -101,7 +101,7 @@
 //! - `hyper` (default): the default transport, hyper 1 on tokio with a connection pool.
 //! - `rustls` (default): HTTPS for it, rustls with the webpki roots (TLS verification cannot be
 //!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
-//!   `glair_core::HyperTransport`, passed with [`ClientBuilder::transport`].
+//!   `glair::net::HyperTransport`, passed with [`ClientBuilder::transport`].
 //! - `native-roots`: also trust the operating system's certificate store.
 //! - `blocking`: `glair::blocking::Client`, the blocking client, with its default
 //!   transport (ureq 3 with rustls); no tokio, no hyper.
@@ -118,13 +118,13 @@
 //! and every face, identity and OCR call (all billed on receipt) only when the request provably
 //! never reached GLAIR or GLAIR answered 429 — so a retry can never create a second session or
 //! bill a second call. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
-//! 60 s per call. One classifier decides all of this ([`glair_core::classify`](mod@glair_core::classify)), and
+//! 60 s per call. One classifier decides all of this ([`glair::net::classify`](mod@crate::net::classify)), and
 //! [`Error::is_retryable`] asks the same one.
 //!
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
 //! handle, with [`Sessions::with_settings`] (and `with_settings` on [`Face`], [`Identity`],
 //! [`Ocr`]); they merge field by field, per call over client
-//! over defaults. The connect timeout is the transport's
+//! over defaults, once, when the client or the handle is made. The connect timeout is the transport's
 //! ([`ClientBuilder::connect_timeout`] for the default transport).
 //!
 //! ## Handling errors
@@ -160,7 +160,7 @@
 //! implemented with [`#[glair::async_trait]`](crate::async_trait).
 //!
 //! With `default-features = false` (no `hyper` feature) there is no default timer either: give
-//! the client your runtime's sleep, a `glair::core::Sleep`, with
+//! the client your runtime's sleep, a `glair::net::Sleep`, with
 //! [`ClientBuilder::sleep`], or turn retries and timeouts off
 //! (`.retry(RetryConfig::disabled())`, `.timeouts(TimeoutConfig::none())`). Until then
 //! `build()` fails with [`ConfigError::MissingTimer`]; `wait` always needs a timer.
@@ -169,7 +169,7 @@
 //! use std::time::Duration;
 //!
 //! use glair::bytes::Bytes;
-//! use glair::core::{Sleep, SleepFuture};
+//! use glair::net::{Sleep, SleepFuture};
 //! use glair::http::{Request, Response};
 //! use glair::{Client, ConfigError, Error, SharedSleep, Transport, TransportError};
 //!
@@ -229,6 +229,7 @@ mod client;
 mod error;
 mod files;
 mod finish;
+mod handle;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
@@ -237,7 +238,7 @@ mod options;
 mod sessions;
 mod wait;
 
-pub use client::{Client, ClientBuilder, env_vars};
+pub use client::{Client, ClientBuilder, GenericClient, env_vars};
 pub use error::{ConfigError, Error, TimeoutScope};
 pub use files::{FileError, FileProblem, read_image, substitute_filename};
 pub use finish::{FinishError, Finished, Started};
@@ -246,9 +247,12 @@ pub use options::Settings;
 pub use sessions::Sessions;
 pub use wait::{WaitOptions, WaitOutcome, WaitProgress};
 
+// Everything a builder method or a trait a user implements names: a user of the facade
+// never has to name another crate.
 pub use glair_core::{
-    RetryConfig, SharedClock, SharedSleep, SharedTransport, TimeoutConfig, Transport,
-    TransportError, TransportErrorKind,
+    Clock, FixedJitter, Jitter, RandomJitter, RetryConfig, SharedClock, SharedJitter, SharedSleep,
+    SharedTransport, Sleep, SleepFuture, SystemClock, TimeoutConfig, Transport, TransportError,
+    TransportErrorKind,
 };
 pub use glair_types::{
     ActiveLiveness, ActiveLivenessResult, ApiConfig, ApiError, CheckStatus,
@@ -280,8 +284,10 @@ pub use glair_types::{receipt, ticket};
 /// The sans-IO layer: models, request builders, decoders.
 pub use glair_types as types;
 
-/// The transport layer: the `Transport` trait, transports, retries, timeouts.
-pub use glair_core as core;
+/// The network layer, glair-core: the `Transport` trait, the transports, the call machine
+/// and its two drivers, retries, timeouts. (Not named `core`, which would shadow the `core`
+/// crate.)
+pub use glair_core as net;
 
 /// The `http` crate (requests, responses, headers) the [`Transport`] trait speaks, re-exported so
 /// that a transport author uses the very version the SDK does.

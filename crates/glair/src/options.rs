@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use glair_core::{RetryConfig, SendOptions, TimeoutConfig};
+use glair_core::{RetryConfig, TimeoutConfig};
 use glair_types::{ApiConfig, Credentials, InvalidInput};
 
 /// Where calls go, as whom, and how they are retried and timed out.
@@ -23,9 +24,11 @@ use glair_types::{ApiConfig, Credentials, InvalidInput};
 /// off for its calls and keeps the client's timeouts and backoff. [`take_unset_from`](Settings::take_unset_from)
 /// is that merge.
 ///
-/// Credentials and the base URL are checked where they are used: by
-/// [`ClientBuilder::build`](crate::ClientBuilder::build) for the client's, at each call for a
-/// handle's.
+/// The merge is done once, into the one resolved form every call runs with: by
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) for the client's settings (which
+/// checks the credentials and the base URL, and fails naming the problem), and by
+/// `with_settings` for a handle's (a problem with those is reported by each call through the
+/// handle, before anything is sent). Nothing is merged per call.
 ///
 /// `Debug` never shows the credentials, nor a user name or password inside the base URL.
 ///
@@ -237,65 +240,40 @@ impl Settings {
         resolve_config(Some(url), Some(version), allow_plain).map(Cow::Owned)
     }
 
-    /// The dispatcher overrides for one call over a client with `retry` and `timeouts`, capped
-    /// by `deadline`.
-    pub(crate) fn send_options(
-        &self,
-        retry: &RetryConfig,
-        timeouts: &TimeoutConfig,
-        deadline: Option<Instant>,
-    ) -> SendOptions {
-        let mut send = SendOptions::new();
-        if self.sets_retry() {
-            send = send.with_retry(self.retry_over(retry));
-        }
-        if self.sets_timeouts() {
-            send = send.with_timeouts(self.timeouts_over(timeouts));
-        }
-        if let Some(deadline) = deadline {
-            send = send.with_deadline(deadline);
-        }
-        send
-    }
-
     pub(crate) fn allows_plain_http(&self) -> bool {
         self.allow_plain_http.unwrap_or(false)
     }
 }
 
-/// What one call runs with: a handle's settings merged over its client's.
-pub(crate) struct CallSettings<'a> {
-    pub(crate) config: Cow<'a, ApiConfig>,
-    pub(crate) credentials: &'a Credentials,
-    pub(crate) send: SendOptions,
+/// The one resolved form of the settings: what every call through a handle runs with. Made
+/// once — for a client by its builder, for a handle by `with_settings` — never per call.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub(crate) config: ApiConfig,
+    pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
 }
 
-impl<'a> CallSettings<'a> {
-    /// Merges `settings` over the client's parts. Nothing is copied when `settings` is empty.
+impl Resolved {
+    /// `settings` merged over `base` (a client's), checked. Nothing is copied when
+    /// `settings` is empty: the client's own resolved settings are shared.
     pub(crate) fn over(
-        settings: &'a Settings,
-        config: &'a ApiConfig,
-        credentials: &'a Credentials,
-        retry: &RetryConfig,
-        timeouts: &TimeoutConfig,
-        deadline: Option<Instant>,
-    ) -> Result<Self, InvalidInput> {
+        settings: &Settings,
+        base: &Arc<Resolved>,
+    ) -> Result<Arc<Self>, InvalidInput> {
         if settings.is_empty() {
-            let mut send = SendOptions::new();
-            if let Some(deadline) = deadline {
-                send = send.with_deadline(deadline);
-            }
-            return Ok(Self {
-                config: Cow::Borrowed(config),
-                credentials,
-                send,
-            });
+            return Ok(Arc::clone(base));
         }
-        Ok(Self {
-            config: settings.config_over(config)?,
-            credentials: settings.credentials.as_ref().unwrap_or(credentials),
-            send: settings.send_options(retry, timeouts, deadline),
-        })
+        Ok(Arc::new(Self {
+            config: settings.config_over(&base.config)?.into_owned(),
+            credentials: settings
+                .credentials
+                .clone()
+                .unwrap_or_else(|| base.credentials.clone()),
+            retry: settings.retry_over(&base.retry),
+            timeouts: settings.timeouts_over(&base.timeouts),
+        }))
     }
 }
 

@@ -1,74 +1,96 @@
 //! Create, retrieve and wait for hosted sessions of one kind.
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::time::Instant;
-
+use glair_core::{Clock as _, Dispatcher, Instant};
 use glair_types::{
     CreateSession, EndpointRequest, RetrieveSession, Session, SessionId, SessionKind,
 };
+use std::fmt;
+use std::marker::PhantomData;
 use tracing::Instrument;
 
-use crate::client::Client;
+use crate::client::GenericClient;
 use crate::error::Error;
+use crate::handle::Handle;
 use crate::options::Settings;
-use crate::wait::{WaitOptions, WaitOutcome, WaitProgress, wait_for};
+use crate::wait::{Wait, WaitOptions, WaitOutcome, WaitProgress};
 
-/// The hosted sessions of kind `K`, reached through a [`Client`]: for passive liveness,
-/// [`Client::passive_liveness_sessions`].
+/// The hosted sessions of kind `K`, reached through a [`Client`](crate::Client): for passive liveness,
+/// [`Client::passive_liveness_sessions`](crate::GenericClient::passive_liveness_sessions).
 ///
 /// The flow: [`create`](Sessions::create) a session, send the user to its `url`; GLAIR sends
 /// the user back to your `success_url` with `?sid=…`; then fetch the outcome server side with
 /// [`retrieve_from_redirect`](Sessions::retrieve_from_redirect) or
 /// [`retrieve`](Sessions::retrieve).
-pub struct Sessions<K: SessionKind> {
-    client: Client,
-    settings: Settings,
-    kind: PhantomData<K>,
+///
+/// One type for both clients: `Sessions<K>` (over the async [`Client`](crate::Client)) awaits,
+/// `glair::blocking::Sessions<K>` (`Sessions<K, BlockingDispatcher>`) blocks; the same
+/// methods, the same machines underneath.
+pub struct Sessions<K: SessionKind, D = Dispatcher> {
+    handle: Handle<D>,
+    kind: PhantomData<fn() -> K>,
 }
 
-impl<K: SessionKind> Clone for Sessions<K> {
+impl<K: SessionKind, D> Clone for Sessions<K, D> {
     fn clone(&self) -> Self {
         Self {
-            client: self.client.clone(),
-            settings: self.settings.clone(),
+            handle: self.handle.clone(),
             kind: PhantomData,
         }
     }
 }
 
-impl<K: SessionKind> fmt::Debug for Sessions<K> {
+impl<K: SessionKind, D> fmt::Debug for Sessions<K, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sessions")
             .field("kind", &K::NAME)
-            .field("settings", &self.settings)
+            .field("settings", self.handle.settings())
             .finish_non_exhaustive()
     }
 }
 
-impl<K: SessionKind> Sessions<K> {
-    pub(crate) fn new(client: Client) -> Self {
+impl<K: SessionKind, D> Sessions<K, D> {
+    pub(crate) fn new(client: GenericClient<D>) -> Self {
         Self {
-            client,
-            settings: Settings::default(),
+            handle: Handle::new(client),
             kind: PhantomData,
         }
     }
 
     /// The same handle with its own [`Settings`] (credentials, base URL, API version,
     /// timeouts, retries) for every call made through it, merged field by field over the
-    /// client's (see [`Settings`](crate::Settings#merge)).
-    pub fn with_settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
-        self
+    /// client's (see [`Settings`](crate::Settings#merge)) once, here; a problem with them is
+    /// reported by each call.
+    #[must_use]
+    pub fn with_settings(self, settings: Settings) -> Self {
+        Self {
+            handle: self.handle.with_settings(settings),
+            kind: PhantomData,
+        }
     }
 
     /// This handle's own settings (empty unless [`with_settings`](Sessions::with_settings)
     /// was used).
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        self.handle.settings()
     }
 
+    pub(crate) fn handle(&self) -> &Handle<D> {
+        &self.handle
+    }
+
+    /// A wait for `sid` as a machine, for either driver.
+    fn wait_machine<'a>(
+        &self,
+        sid: SessionId,
+        options: &WaitOptions,
+        now: Instant,
+        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+    ) -> Result<Wait<'a, K>, Error> {
+        Wait::new(sid, self.handle.resolved()?, options, now, on_poll)
+    }
+}
+
+impl<K: SessionKind> Sessions<K> {
     /// Creates a session. Send the user to the returned session's `url`; read its id with
     /// [`Session::sid`].
     ///
@@ -76,24 +98,15 @@ impl<K: SessionKind> Sessions<K> {
     /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
     pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
         let span = tracing::debug_span!("glair.create", kind = K::NAME);
-        self.call_before(&request, None).instrument(span).await
+        self.call(&request).instrument(span).await
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
-        self.retrieve_before(&sid, None).await
-    }
-
-    /// Retrieves a session, giving up at `deadline` (a poll of `wait`).
-    pub(crate) async fn retrieve_before(
-        &self,
-        sid: &SessionId,
-        deadline: Option<Instant>,
-    ) -> Result<Session<K>, Error> {
         let span = tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str());
-        let request = RetrieveSession::<K>::new(sid.clone());
-        self.call_before(&request, deadline).instrument(span).await
+        let request = RetrieveSession::<K>::new(sid);
+        self.call(&request).instrument(span).await
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
@@ -139,27 +152,81 @@ impl<K: SessionKind> Sessions<K> {
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
-        wait_for(self, &sid, &options, &mut on_poll)
-            .instrument(span)
-            .await
+        let driver = self.handle.client().driver();
+        let wait = self.wait_machine(sid, &options, driver.clock().now(), &mut on_poll)?;
+        driver.run(wait).instrument(span).await
     }
 
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
-    }
-
-    /// Sends `request` through the client's one call path with this handle's settings.
-    async fn call_before<R>(
-        &self,
-        request: &R,
-        deadline: Option<Instant>,
-    ) -> Result<Session<K>, Error>
+    /// Sends `request` through the one call path with this handle's settings.
+    async fn call<R>(&self, request: &R) -> Result<Session<K>, Error>
     where
         R: EndpointRequest<Response = Session<K>> + Sync,
     {
-        self.client
-            .call(request, &self.settings, deadline)
+        self.handle
+            .call(request, None)
             .await
+            .map(glair_types::Decoded::into_value)
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
+    /// Creates a session; never creates two (see [`Sessions::create`]).
+    // By value, like the async `create`: the two clients take the same arguments.
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
+        let _span = tracing::debug_span!("glair.create", kind = K::NAME).entered();
+        self.call(&request)
+    }
+
+    /// Retrieves a session by its sid; the session returned keeps that sid as its own.
+    pub fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
+        let sid = SessionId::new(sid.as_ref())?;
+        let _span =
+            tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str()).entered();
+        self.call(&RetrieveSession::<K>::new(sid))
+    }
+
+    /// Reads the `sid` from the URL GLAIR redirected the user to and retrieves that session;
+    /// trust only the sid (see [`Sessions::retrieve_from_redirect`]).
+    pub fn retrieve_from_redirect(&self, url: &str) -> Result<Session<K>, Error> {
+        let sid = SessionId::from_redirect_url(url)?;
+        self.retrieve(sid)
+    }
+
+    /// Polls the session until it is finished, it expires, or `options.max_wait` passes, a
+    /// poll in flight included (see [`Sessions::wait`]).
+    pub fn wait(
+        &self,
+        sid: impl AsRef<str>,
+        options: WaitOptions,
+    ) -> Result<WaitOutcome<K>, Error> {
+        self.wait_with_progress(sid, options, |_| {})
+    }
+
+    /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
+    /// waiting (see [`Sessions::wait_with_progress`]).
+    pub fn wait_with_progress(
+        &self,
+        sid: impl AsRef<str>,
+        options: WaitOptions,
+        mut on_poll: impl FnMut(&WaitProgress) + Send,
+    ) -> Result<WaitOutcome<K>, Error> {
+        let sid = SessionId::new(sid.as_ref())?;
+        let _span =
+            tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str()).entered();
+        let driver = self.handle.client().driver();
+        let wait = self.wait_machine(sid, &options, driver.clock().now(), &mut on_poll)?;
+        driver.run(wait)
+    }
+
+    /// Sends `request` through the one call path with this handle's settings.
+    fn call<R>(&self, request: &R) -> Result<Session<K>, Error>
+    where
+        R: EndpointRequest<Response = Session<K>>,
+    {
+        self.handle
+            .call(request, None)
             .map(glair_types::Decoded::into_value)
     }
 }

@@ -1,18 +1,21 @@
 //! Waiting for a session to finish by polling.
 //!
 //! The schedule and the deadline are glair-core's sans-IO [`PollPlan`]; [`Waiting`] adds what
-//! the plan does not know — how a polled session stands ([`judge`]) and the session last seen
-//! — and both drivers (the async [`wait_for`] here, the blocking client's) loop over it.
+//! the plan does not know — how a polled session stands ([`judge`]) and the session last seen;
+//! [`Wait`] nests the retrieve's [`Call`] in it, and is a [`Machine`] either driver runs.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use glair_core::{Clock as _, PollPlan, PollStep, Sleep as _};
-use glair_types::{Session, SessionId, SessionKind};
+use glair_core::{
+    Attempt, Call, DispatchError, Instant, Machine, Next, PollPlan, PollStep, SystemTime,
+    UNIX_EPOCH,
+};
+use glair_types::{EndpointRequest, RetrieveSession, Session, SessionId, SessionKind};
 
 use crate::error::{ConfigError, Error};
-use crate::sessions::Sessions;
+use crate::options::Resolved;
 
-/// How [`Sessions::wait`] polls.
+/// How [`Sessions::wait`](crate::Sessions::wait) polls.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct WaitOptions {
@@ -59,7 +62,7 @@ impl WaitOptions {
     }
 }
 
-/// How a [`Sessions::wait`] ended, with the session as last seen.
+/// How a [`Sessions::wait`](crate::Sessions::wait) ended, with the session as last seen.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WaitOutcome<K: SessionKind> {
@@ -121,6 +124,8 @@ pub(crate) enum Standing {
 /// that ends a session; a client clock that is off must neither end a wait early nor wait on
 /// a dead session.
 pub(crate) fn judge<K: SessionKind>(session: &Session<K>, now: SystemTime) -> Standing {
+    // The models speak std's SystemTime (the same type on native targets).
+    let now = glair_core::to_std_system_time(now);
     if session.is_finished() {
         Standing::Finished
     } else if session.has_expired(now) {
@@ -256,37 +261,138 @@ impl<K: SessionKind> Waiting<K> {
     }
 }
 
-/// The async driver of a wait.
-pub(crate) async fn wait_for<K: SessionKind>(
-    sessions: &Sessions<K>,
-    sid: &SessionId,
-    options: &WaitOptions,
-    on_poll: &mut (dyn FnMut(&WaitProgress) + Send),
-) -> Result<WaitOutcome<K>, Error> {
-    let dispatcher = sessions.client().dispatcher();
-    if !dispatcher.has_timer() {
-        return Err(ConfigError::MissingTimer { needed_for: "wait" }.into());
+/// A wait as a sans-IO [`Machine`]: the polling plan and `max_wait` ([`Waiting`]) around one
+/// nested [`Call`] — the retrieve, built once and restarted for each poll with the poll's
+/// deadline. Either driver runs it, as it runs a single call.
+pub(crate) struct Wait<'a, K: SessionKind> {
+    waiting: Waiting<K>,
+    request: RetrieveSession<K>,
+    call: Call,
+    state: WaitState<K>,
+    on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+}
+
+enum WaitState<K: SessionKind> {
+    /// Ask the plan whether to poll.
+    Ready,
+    /// Sleep this long, then ask the plan.
+    Pause(Duration),
+    /// The retrieve of one poll is under way.
+    Polling,
+    /// Over.
+    Done(Result<WaitOutcome<K>, Error>),
+}
+
+impl<'a, K: SessionKind> Wait<'a, K> {
+    /// A wait for session `sid` with `resolved` settings and `options`, starting at `now`;
+    /// `on_poll` is told how it goes after each poll that leaves it waiting.
+    pub(crate) fn new(
+        sid: SessionId,
+        resolved: &Resolved,
+        options: &WaitOptions,
+        now: Instant,
+        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+    ) -> Result<Self, Error> {
+        let request = RetrieveSession::<K>::new(sid);
+        let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
+        let call = Call::new(
+            http_request,
+            crate::call::replay::<RetrieveSession<K>>(),
+            &resolved.retry,
+            &resolved.timeouts,
+            now,
+        );
+        Ok(Self {
+            waiting: Waiting::new(options, now),
+            request,
+            call,
+            state: WaitState::Ready,
+            on_poll,
+        })
     }
-    let clock = dispatcher.clock();
-    let mut waiting = Waiting::new(options, clock.now());
-    let mut step = waiting.begin_poll(clock.now());
-    loop {
-        step = match step {
-            WaitStep::Poll(deadline) => {
-                let polled = sessions.retrieve_before(sid, deadline).await;
-                let now = clock.now();
-                let step = waiting.on_poll(polled, now, clock.system_now());
-                if matches!(step, WaitStep::Pause(_)) {
-                    on_poll(&waiting.progress(now));
-                }
-                step
-            }
-            WaitStep::Pause(pause) => {
-                dispatcher.sleep().sleep(pause).await;
-                waiting.begin_poll(clock.now())
-            }
-            WaitStep::Done(outcome) => return outcome,
+
+    /// The poll's call is over: judge what it brought, at `now` (`wall` for expiry).
+    fn on_poll_done(&mut self, now: Instant, wall: SystemTime) {
+        let polled = match self.call.take_result() {
+            Ok(response) => self
+                .request
+                .decode(&response)
+                .map(glair_types::Decoded::into_value)
+                .map_err(Error::from),
+            Err(e) => Err(e.into()),
         };
+        self.state = match self.waiting.on_poll(polled, now, wall) {
+            WaitStep::Pause(pause) => {
+                (self.on_poll)(&self.waiting.progress(now));
+                WaitState::Pause(pause)
+            }
+            WaitStep::Poll(_) => WaitState::Ready,
+            WaitStep::Done(outcome) => WaitState::Done(outcome),
+        };
+    }
+}
+
+impl<K: SessionKind> Machine for Wait<'_, K> {
+    type Output = Result<WaitOutcome<K>, Error>;
+
+    fn needs_timer(&self) -> bool {
+        // The pauses between polls.
+        true
+    }
+
+    fn refuse(&mut self, error: DispatchError) {
+        self.state = WaitState::Done(Err(match error {
+            DispatchError::MissingSleep => ConfigError::MissingTimer { needed_for: "wait" }.into(),
+            other => other.into(),
+        }));
+    }
+
+    fn request(&self) -> &http::Request<bytes::Bytes> {
+        self.call.request()
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
+        loop {
+            match self.state {
+                WaitState::Done(_) => return Next::Done,
+                WaitState::Pause(pause) => {
+                    self.state = WaitState::Ready;
+                    return Next::Sleep(pause);
+                }
+                WaitState::Ready => match self.waiting.begin_poll(now) {
+                    WaitStep::Poll(deadline) => {
+                        self.call.restart(now, deadline);
+                        self.state = WaitState::Polling;
+                    }
+                    WaitStep::Pause(pause) => return Next::Sleep(pause),
+                    WaitStep::Done(outcome) => self.state = WaitState::Done(outcome),
+                },
+                WaitState::Polling => match self.call.next(now) {
+                    // Done without an attempt's outcome: no attempt could start in time, a
+                    // failure, so the wall-clock time is not needed to judge it.
+                    Next::Done => self.on_poll_done(now, UNIX_EPOCH),
+                    next => return next,
+                },
+            }
+        }
+    }
+
+    fn on_attempt(&mut self, attempt: Attempt, now: Instant, wall: SystemTime, jitter: f64) {
+        if !matches!(self.state, WaitState::Polling) {
+            return;
+        }
+        self.call.on_attempt(attempt, now, wall, jitter);
+        if self.call.is_done() {
+            self.on_poll_done(now, wall);
+        }
+    }
+
+    fn finish(self) -> Self::Output {
+        match self.state {
+            WaitState::Done(outcome) => outcome,
+            // Asked before the end: the wait was cut short with nothing to show.
+            _ => Ok(WaitOutcome::TimedOut(None)),
+        }
     }
 }
 
@@ -323,7 +429,7 @@ mod tests {
     #[test]
     fn a_wait_ending_while_polls_fail_reports_the_failure_not_a_timeout() {
         let start = Instant::now();
-        let wall = SystemTime::UNIX_EPOCH;
+        let wall = UNIX_EPOCH;
         let mut w = waiting(start);
         assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
         assert!(matches!(
@@ -341,12 +447,117 @@ mod tests {
     #[test]
     fn a_wait_whose_polls_only_time_out_times_out() {
         let start = Instant::now();
-        let wall = SystemTime::UNIX_EPOCH;
+        let wall = UNIX_EPOCH;
         let mut w = waiting(start);
         assert!(matches!(w.begin_poll(start), WaitStep::Poll(_)));
         assert!(matches!(
             w.on_poll(Err(cut_short()), start + ms(200), wall),
             WaitStep::Done(Ok(WaitOutcome::TimedOut(None)))
         ));
+    }
+
+    /// A script entry: what one attempt of a poll gets, and after how long.
+    #[derive(Clone, Copy, Debug)]
+    enum Answer {
+        Pending(u64),
+        Busy(u64),
+        Refused(u64),
+        Hang,
+    }
+
+    fn answer() -> impl proptest::strategy::Strategy<Value = Answer> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u64..300).prop_map(Answer::Pending),
+            (0u64..300).prop_map(Answer::Busy),
+            (0u64..300).prop_map(Answer::Refused),
+            Just(Answer::Hang),
+        ]
+    }
+
+    const SID: &str = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
+    const WALL_SECS: u64 = 1_700_000_000;
+
+    fn reply(status: u16, body: String) -> Attempt {
+        let mut response = http::Response::new(bytes::Bytes::from(body));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        Attempt::Response(response)
+    }
+
+    fn pending_json() -> String {
+        let expired_ms = (WALL_SECS + 86_400) * 1000;
+        format!(
+            r#"{{"status":"PENDING","expired":{expired_ms},"url":"https://vision.glair.ai/passive-liveness/{SID}","success_url":"https://app.example/done","cancel_url":"https://app.example/cancel","result":null}}"#
+        )
+    }
+
+    proptest::proptest! {
+        /// The Wait machine, driven as a driver would (a hung attempt given up at its
+        /// deadline), never runs past `max_wait`, and ends as its polls say.
+        #[test]
+        fn a_wait_never_passes_max_wait(
+            script in proptest::collection::vec(answer(), 0..20),
+            max_wait_ms in 1u64..3_000,
+            interval_ms in 1u64..400,
+        ) {
+            use glair_core::{RetryConfig, TimeoutConfig};
+            let resolved = Resolved {
+                config: glair_types::ApiConfig::default(),
+                credentials: glair_types::Credentials::new("key", "user", "pass").unwrap(),
+                retry: RetryConfig::default(),
+                timeouts: TimeoutConfig::default(),
+            };
+            let options = WaitOptions::new().interval(ms(interval_ms)).max_wait(ms(max_wait_ms));
+            let start = Instant::now();
+            let wall = UNIX_EPOCH + Duration::from_secs(WALL_SECS);
+            let mut on_poll = |_: &WaitProgress| {};
+            let mut wait = Wait::<PassiveLiveness>::new(
+                SessionId::new(SID).unwrap(),
+                &resolved,
+                &options,
+                start,
+                &mut on_poll,
+            )
+            .unwrap();
+            let mut script = script.into_iter();
+            let mut now = start;
+            let mut sends = 0u32;
+            loop {
+                match wait.next(now) {
+                    Next::Send(plan) => {
+                        sends += 1;
+                        let (attempt, took) = match script.next().unwrap_or(Answer::Hang) {
+                            Answer::Pending(t) => (reply(200, pending_json()), t),
+                            Answer::Busy(t) => (reply(503, "{}".to_owned()), t),
+                            Answer::Refused(t) => (
+                                Attempt::Failed(glair_core::TransportError::new(
+                                    glair_core::TransportErrorKind::Connect,
+                                    "refused",
+                                )),
+                                t,
+                            ),
+                            Answer::Hang => (Attempt::TimedOut, u64::MAX / 4),
+                        };
+                        let deadline = plan.deadline.expect("a wait bounds every attempt");
+                        let (attempt, at) = match now.checked_add(ms(took)) {
+                            Some(at) if at < deadline => (attempt, at),
+                            _ => (Attempt::TimedOut, deadline),
+                        };
+                        now = at;
+                        wait.on_attempt(attempt, now, wall, 0.5);
+                    }
+                    Next::Sleep(pause) => now += pause,
+                    Next::Done => break,
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            proptest::prop_assert!(now <= start + ms(max_wait_ms));
+            proptest::prop_assert!(sends >= 1);
+            let outcome = wait.finish();
+            proptest::prop_assert!(
+                !matches!(outcome, Ok(WaitOutcome::Finished(_)) | Ok(WaitOutcome::Expired(_))),
+                "{outcome:?}"
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use glair::core::{FakeTime, FixedJitter, MockTransport, SharedJitter, TransportErrorKind};
+use glair::net::{FakeTime, FixedJitter, MockTransport, SharedJitter, TransportErrorKind};
 use glair::ocr::{OcrRequest, OcrStatus, doc};
 use glair::{
     ActiveLivenessCheck, Client, Credentials, Decoded, Error, FaceMatch, FaceMatchVerdict,
@@ -418,7 +418,7 @@ fn the_catalog_and_the_dispatcher_agree_on_what_may_be_repeated() {
     for endpoint in glair::endpoints::ALL {
         assert_eq!(
             endpoint.repeat.may_repeat_after_send(),
-            glair::core::is_idempotent(&endpoint.method.to_http()),
+            glair::net::is_idempotent(&endpoint.method.to_http()),
             "{}",
             endpoint.id
         );

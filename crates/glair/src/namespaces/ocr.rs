@@ -57,19 +57,19 @@ namespace_handle! {
     Ocr
 }
 
-impl Ocr<crate::Client> {
+impl Ocr {
     /// Reads a document of type `D` (a marker of [`ocr::doc`](crate::ocr::doc)), with the
     /// request's options.
     pub async fn read<D: OcrDocument>(
         &self,
         request: OcrRequest<D>,
     ) -> Result<Decoded<<OcrRequest<D> as EndpointRequest>::Response>, Error> {
-        self.client.call(&request, &self.settings, None).await
+        self.handle.call(&request, None).await
     }
 }
 
 #[cfg(feature = "blocking-client")]
-impl Ocr<crate::blocking::Client> {
+impl Ocr<glair_core::BlockingDispatcher> {
     /// Reads a document of type `D` (a marker of [`ocr::doc`](crate::ocr::doc)), with the
     /// request's options.
     #[allow(clippy::needless_pass_by_value)] // by value, like the async twin
@@ -77,7 +77,7 @@ impl Ocr<crate::blocking::Client> {
         &self,
         request: OcrRequest<D>,
     ) -> Result<Decoded<<OcrRequest<D> as EndpointRequest>::Response>, Error> {
-        self.client.call(&request, &self.settings, None)
+        self.handle.call(&request, None)
     }
 }
 
