@@ -10,11 +10,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use tracing::field::Empty;
+use web_time::Instant;
 
 use crate::dispatcher::{Attempt, SendOptions, conclude, log_next, record_response};
 use crate::engine::{Action, AttemptPlan, Operation};

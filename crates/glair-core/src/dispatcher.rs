@@ -2,12 +2,13 @@
 
 use std::future::poll_fn;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
+use web_time::Instant;
 
 use crate::engine::{Action, AttemptPlan, Finish, Operation};
 use crate::error::{BuildError, DispatchError, TransportError};
@@ -169,7 +170,7 @@ impl DispatcherBuilder {
     }
 
     /// The timer used for retry delays and timeouts. Default: `TokioSleep` with the `hyper`
-    /// feature; without it there is no default.
+    /// feature, `JsSleep` on wasm32 with the `fetch` feature; otherwise there is no default.
     #[must_use]
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
@@ -241,7 +242,12 @@ fn default_sleep() -> Option<SharedSleep> {
     Some(SharedSleep::new(crate::time::TokioSleep))
 }
 
-#[cfg(not(feature = "hyper"))]
+#[cfg(all(not(feature = "hyper"), feature = "fetch", target_arch = "wasm32"))]
+fn default_sleep() -> Option<SharedSleep> {
+    Some(SharedSleep::new(crate::js_time::JsSleep))
+}
+
+#[cfg(not(any(feature = "hyper", all(feature = "fetch", target_arch = "wasm32"))))]
 fn default_sleep() -> Option<SharedSleep> {
     None
 }

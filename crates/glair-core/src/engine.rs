@@ -19,9 +19,10 @@
 //! - a request whose bytes may have reached the server is repeated only if its method is
 //!   idempotent (the rule is the classifier's, [`Classification::permits_retry_of`](crate::Classification::permits_retry_of)).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use http::Method;
+use web_time::Instant;
 
 use crate::retry::{AttemptOutcome, RetryConfig, RetryDecision, StopReason, decide};
 use crate::timeout::TimeoutConfig;

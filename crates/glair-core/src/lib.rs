@@ -144,9 +144,13 @@ pub mod classify;
 mod dispatcher;
 pub mod engine;
 mod error;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod fetch_transport;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 mod jitter;
+mod js_time;
+mod maybe_send;
 #[cfg(feature = "mock")]
 mod mock;
 pub mod poll;
@@ -170,10 +174,17 @@ pub use classify::{
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
 pub use engine::{Action, AttemptPlan, Finish, Operation};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "fetch", target_arch = "wasm32"))))]
+pub use fetch_transport::FetchTransport;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "fetch", target_arch = "wasm32"))))]
+pub use js_time::JsSleep;
+pub use maybe_send::{BoxFuture, MaybeSend, MaybeSync};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};

@@ -16,7 +16,9 @@
 //! is past it; pauses start at `interval` and grow by half up to `max_interval`; all
 //! arithmetic saturates (any `Duration`, `Duration::MAX` included, is accepted).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 /// What the polling driver does next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,17 +3,21 @@
 //! feature).
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-/// A future returned by [`Sleep::sleep`].
-pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+// `web_time::Instant` is `std::time::Instant` on native targets; on wasm32 it reads
+// `performance.now()`, where std's `Instant::now()` panics.
+use web_time::Instant;
+
+use crate::maybe_send::{BoxFuture, MaybeSend, MaybeSync};
+
+/// A future returned by [`Sleep::sleep`] (`Send` except on wasm32).
+pub type SleepFuture = BoxFuture<'static, ()>;
 
 /// Waits for a duration. The dispatcher uses it for retry delays and for racing attempts against
 /// timeouts.
-pub trait Sleep: Send + Sync + fmt::Debug {
+pub trait Sleep: MaybeSend + MaybeSync + fmt::Debug {
     /// Returns a future that completes after `duration`.
     ///
     /// Fake timers (such as `FakeTime`) should advance their clock only when the future is
@@ -29,14 +33,15 @@ pub trait Sleep: Send + Sync + fmt::Debug {
 }
 
 /// Reads the time.
-pub trait Clock: Send + Sync + fmt::Debug {
+pub trait Clock: MaybeSend + MaybeSync + fmt::Debug {
     /// Monotonic time, for deadlines.
     fn now(&self) -> Instant;
     /// Wall-clock time, for HTTP dates (such as `Retry-After`).
     fn system_now(&self) -> SystemTime;
 }
 
-/// The real clock ([`Instant::now`] and [`SystemTime::now`]).
+/// The real clock ([`Instant::now`] and [`SystemTime::now`]; on wasm32, where std's panic,
+/// JavaScript's `performance.now()` and `Date.now()` through `web-time`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
@@ -46,7 +51,7 @@ impl Clock for SystemClock {
     }
 
     fn system_now(&self) -> SystemTime {
-        SystemTime::now()
+        crate::js_time::system_now()
     }
 }
 
@@ -150,7 +155,8 @@ pub use fake::FakeTime;
 mod fake {
     use super::{Clock, Sleep, SleepFuture};
     use std::sync::{Arc, Mutex, MutexGuard};
-    use std::time::{Duration, Instant, SystemTime};
+    use std::time::{Duration, SystemTime};
+    use web_time::Instant;
 
     /// Fake time for tests: implements both [`Sleep`] and [`Clock`].
     ///

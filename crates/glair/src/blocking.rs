@@ -27,7 +27,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use glair_core::{
     BlockingDispatcher, BlockingSleep, BlockingTransport, Clock, SharedBlockingSleep,
@@ -37,6 +37,7 @@ use glair_types::{
     ActiveLiveness, ApiConfig, CreateSession, Credentials, Decoded, EndpointRequest, Ktp, Npwp,
     PassiveLiveness, RetrieveSession, Session, SessionId, SessionKind,
 };
+use web_time::Instant;
 
 use crate::call::{self, ClientParts};
 use crate::client::{CommonBuilder, common_builder_setters};

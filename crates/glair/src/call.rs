@@ -6,12 +6,11 @@
 //! [`prepare`] (the handle's settings merged over the client's, the HTTP request built and
 //! checked) and [`finish`] (the answer decoded as the endpoint's description says).
 
-use std::time::Instant;
-
 use bytes::Bytes;
 use glair_core::{RetryConfig, SendOptions, TimeoutConfig};
 use glair_types::{ApiConfig, Credentials, Decoded, EndpointRequest, HttpMethod};
 use http::{Request, Response};
+use web_time::Instant;
 
 use crate::error::Error;
 use crate::options::{CallSettings, Settings};

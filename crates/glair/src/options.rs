@@ -2,10 +2,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use glair_core::{RetryConfig, SendOptions, TimeoutConfig};
 use glair_types::{ApiConfig, Credentials, InvalidInput};
+use web_time::Instant;
 
 /// Where calls go, as whom, and how they are retried and timed out.
 ///

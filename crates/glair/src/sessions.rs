@@ -2,12 +2,12 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Instant;
 
 use glair_types::{
     CreateSession, EndpointRequest, RetrieveSession, Session, SessionId, SessionKind,
 };
 use tracing::Instrument;
+use web_time::Instant;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -135,7 +135,7 @@ impl<K: SessionKind> Sessions<K> {
         &self,
         sid: impl AsRef<str>,
         options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress) + Send,
+        mut on_poll: impl FnMut(&WaitProgress) + glair_core::MaybeSend,
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());

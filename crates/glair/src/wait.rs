@@ -4,10 +4,11 @@
 //! the plan does not know — how a polled session stands ([`judge`]) and the session last seen
 //! — and both drivers (the async [`wait_for`] here, the blocking client's) loop over it.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use glair_core::{Clock as _, PollPlan, PollStep, Sleep as _};
 use glair_types::{Session, SessionId, SessionKind};
+use web_time::Instant;
 
 use crate::error::{ConfigError, Error};
 use crate::sessions::Sessions;
@@ -261,7 +262,7 @@ pub(crate) async fn wait_for<K: SessionKind>(
     sessions: &Sessions<K>,
     sid: &SessionId,
     options: &WaitOptions,
-    on_poll: &mut (dyn FnMut(&WaitProgress) + Send),
+    on_poll: &mut impl FnMut(&WaitProgress),
 ) -> Result<WaitOutcome<K>, Error> {
     let dispatcher = sessions.client().dispatcher();
     if !dispatcher.has_timer() {
