@@ -180,9 +180,8 @@ struct AbortOnDrop {
 
 impl AbortOnDrop {
     fn new(what: &Described) -> Result<Self, TransportError> {
-        let controller = AbortController::new().map_err(|error| {
-            TransportError::new(TransportErrorKind::Other, what.js(&error))
-        })?;
+        let controller = AbortController::new()
+            .map_err(|error| TransportError::new(TransportErrorKind::Other, what.js(&error)))?;
         Ok(Self {
             controller,
             armed: true,

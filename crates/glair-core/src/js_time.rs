@@ -150,7 +150,9 @@ mod sleep {
                     waker.wake();
                 }
             });
-            let ms = (left.as_secs_f64() * 1000.0).ceil().clamp(0.0, MAX_TIMEOUT_MS);
+            let ms = (left.as_secs_f64() * 1000.0)
+                .ceil()
+                .clamp(0.0, MAX_TIMEOUT_MS);
             if let Ok(handle) = set_timeout.call2(
                 &js_sys::global(),
                 callback.as_ref().unchecked_ref(),

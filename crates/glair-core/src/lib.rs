@@ -87,9 +87,26 @@
 //! - `blocking`: the blocking driver, `BlockingDispatcher`, and the `BlockingTransport` trait;
 //!   no dependency.
 //! - `ureq` (implies `blocking`): `UreqTransport`, a blocking transport on ureq 3 with rustls.
+//! - `fetch`: on wasm32-unknown-unknown only (nothing elsewhere), `FetchTransport` on the
+//!   JavaScript runtime's global `fetch` and `JsSleep` on its `setTimeout`, which become the
+//!   dispatcher's default timer there. They work in Node 18 or later, Deno, Cloudflare
+//!   Workers and browsers (the global scope, never `window`). `HyperTransport`, `TokioSleep`,
+//!   the blocking driver and `UreqTransport` do not work on that target (no sockets, threads
+//!   or tokio).
 //!
 //! Without default features this crate pulls in no hyper, rustls or tokio: bring your own
 //! [`Transport`] and [`Sleep`].
+//!
+//! # wasm32
+//!
+//! On `wasm32` the traits [`Transport`], [`Sleep`] and [`Clock`] require neither `Send` nor
+//! `Sync`, their futures are not `Send`, and so neither are the dispatcher's: JavaScript
+//! values (promises, timers) are neither, and there is one thread. [`MaybeSend`],
+//! [`MaybeSync`] and [`BoxFuture`] are that one switch (`Send`, `Sync` and a `Send` future on
+//! every other target). Implement [`Transport`] there with `#[async_trait::async_trait(?Send)]`.
+//! Time comes from `web-time` there: `Clock::now` returns `web_time::Instant` (which *is*
+//! `std::time::Instant` on other targets) and [`SystemClock`] reads `Date.now()` for the
+//! wall clock, because `std::time`'s `now()` panics on wasm32-unknown-unknown.
 //!
 //! # Testing your own code with `MockTransport`
 //!

@@ -80,12 +80,17 @@ async fn clear_faults() -> u64 {
 async fn create_complete_retrieve_verdict() {
     let sessions = client().passive_liveness_sessions();
     let created = sessions
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap();
     assert_eq!(created.status, SessionStatus::Pending);
 
-    let path = format!("/_emulator/passive-liveness-sessions/{}/complete", created.sid());
+    let path = format!(
+        "/_emulator/passive-liveness-sessions/{}/complete",
+        created.sid()
+    );
     let (status, body) = control("POST", &path, r#"{"outcome":"live"}"#).await;
     assert_eq!(status, 200, "{body}");
 
@@ -98,7 +103,9 @@ async fn create_complete_retrieve_verdict() {
 async fn wait_ends_when_finished_and_at_max_wait_when_not() {
     let sessions = client().passive_liveness_sessions();
     let pending = sessions
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap();
 
@@ -110,14 +117,23 @@ async fn wait_ends_when_finished_and_at_max_wait_when_not() {
         .max_wait(max_wait);
     let outcome = sessions.wait(pending.sid(), options).await.unwrap();
     let took = started.elapsed();
-    assert!(matches!(outcome, WaitOutcome::TimedOut(Some(_))), "{outcome:?}");
+    assert!(
+        matches!(outcome, WaitOutcome::TimedOut(Some(_))),
+        "{outcome:?}"
+    );
     assert!(took <= max_wait + Duration::from_millis(500), "{took:?}");
 
-    let path = format!("/_emulator/passive-liveness-sessions/{}/complete", pending.sid());
+    let path = format!(
+        "/_emulator/passive-liveness-sessions/{}/complete",
+        pending.sid()
+    );
     let (status, _) = control("POST", &path, r#"{"outcome":"spoof"}"#).await;
     assert_eq!(status, 200);
     let outcome = sessions
-        .wait(pending.sid(), WaitOptions::new().max_wait(Duration::from_secs(10)))
+        .wait(
+            pending.sid(),
+            WaitOptions::new().max_wait(Duration::from_secs(10)),
+        )
         .await
         .unwrap();
     assert!(outcome.is_finished(), "{outcome:?}");
@@ -132,7 +148,9 @@ async fn a_503_on_retrieve_is_retried() {
     assert_eq!(clear_faults().await, 0);
     let sessions = client().passive_liveness_sessions();
     let created = sessions
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap();
     fault(r#"{"kind":"status","status":503,"route":"retrieve"}"#).await;
@@ -159,7 +177,9 @@ async fn a_hang_ends_in_a_timeout_at_the_configured_bound() {
         .unwrap();
     let sessions = client.passive_liveness_sessions();
     let created = sessions
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap();
     fault(r#"{"kind":"hang","route":"retrieve"}"#).await;
@@ -205,7 +225,9 @@ async fn a_refused_connection_is_a_connect_error_so_even_a_create_is_retried() {
         .unwrap();
     let error = client
         .passive_liveness_sessions()
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap_err();
     match error {
@@ -223,13 +245,18 @@ async fn a_reset_after_a_create_was_sent_is_not_repeated() {
     fault(r#"{"kind":"reset","route":"create"}"#).await;
     let error = client()
         .passive_liveness_sessions()
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap_err();
     match error {
         Error::Transport { source, attempts } => {
             assert_eq!(source.kind(), TransportErrorKind::Io, "{source}");
-            assert_eq!(attempts, 1, "a POST that may have been received is not repeated");
+            assert_eq!(
+                attempts, 1,
+                "a POST that may have been received is not repeated"
+            );
         }
         other => panic!("expected an I/O error, got {other:?}"),
     }
@@ -250,7 +277,9 @@ async fn an_endless_body_stops_at_the_limit() {
         .unwrap();
     let sessions = client.passive_liveness_sessions();
     let created = sessions
-        .create(CreatePassiveLivenessSession::new("https://app.example/done"))
+        .create(CreatePassiveLivenessSession::new(
+            "https://app.example/done",
+        ))
         .await
         .unwrap();
     fault(r#"{"kind":"oversized","route":"retrieve"}"#).await;
