@@ -56,7 +56,16 @@ if [ -z "$url" ]; then
     exit 1
 fi
 export GLAIR_WASM_EMULATOR_URL="$url"
+# A loopback port nobody listens on (bound, then closed), for the refused-connection test; not
+# one of fetch's blocked ports (1, 9, …), which fetch refuses without connecting.
+GLAIR_WASM_CLOSED_PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+export GLAIR_WASM_CLOSED_PORT
 echo "emulator at $url"
+
+# --- lints of the wasm32-only code (native clippy never sees it)
+cargo clippy -p glair-core -p glair --lib --target "$target" --no-default-features \
+    --features glair/fetch,glair-core/fetch -- -D warnings
+cargo clippy -p glair-wasm-tests --lib --tests --target "$target" -- -D warnings
 
 # --- the tests, in Node
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -27,15 +27,20 @@ const BASIC: &str = "Basic ZW11bGF0b3ItdXNlcjplbXVsYXRvci1wYXNzd29yZA==";
 /// A small JPEG the emulator accepts as a document photo.
 const JPEG: &[u8] = include_bytes!("../../../examples/assets/selfie.jpg");
 
-/// The emulator's base URL, from `process.env` (the runner passes the environment to Node).
-fn base_url() -> String {
+/// The variable `name` of `process.env` (the runner passes the environment to Node).
+fn env(name: &str) -> String {
     let env = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("process"))
         .and_then(|process| js_sys::Reflect::get(&process, &JsValue::from_str("env")))
         .expect("process.env (these tests run under Node)");
-    js_sys::Reflect::get(&env, &JsValue::from_str("GLAIR_WASM_EMULATOR_URL"))
+    js_sys::Reflect::get(&env, &JsValue::from_str(name))
         .ok()
-        .and_then(|url| url.as_string())
-        .expect("GLAIR_WASM_EMULATOR_URL (run tests/wasm/run.sh)")
+        .and_then(|value| value.as_string())
+        .unwrap_or_else(|| panic!("{name} is not set (run tests/wasm/run.sh)"))
+}
+
+/// The emulator's base URL.
+fn base_url() -> String {
+    env("GLAIR_WASM_EMULATOR_URL")
 }
 
 /// A client on the default transport and timer of the `fetch` feature.
@@ -214,9 +219,13 @@ async fn a_ktp_photo_is_uploaded_and_read() {
 
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_a_connect_error_so_even_a_create_is_retried() {
-    // Port 1 on loopback: nothing listens, the connection is refused before any byte left.
+    // A loopback port nothing listens on (run.sh picks it): the connection is refused before
+    // any byte left.
     let client = Client::builder()
-        .base_url("http://127.0.0.1:1")
+        .base_url(format!(
+            "http://127.0.0.1:{}",
+            env("GLAIR_WASM_CLOSED_PORT")
+        ))
         .api_key(API_KEY)
         .username(USERNAME)
         .password(PASSWORD)
