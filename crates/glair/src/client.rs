@@ -427,7 +427,7 @@ impl ClientBuilder {
 
     /// The timer used between retries, for timeouts and for the pauses of `wait` (default,
     /// with the `hyper` feature: `TimerThreadSleep`, which sleeps on the crate's one timer
-    /// thread). Tests pass `glair::mock::FakeTime` here.
+    /// thread; on wasm32 with the `fetch` feature: `JsSleep`, on `setTimeout`). Tests pass `glair::mock::FakeTime` here.
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
         self
@@ -449,6 +449,9 @@ impl ClientBuilder {
     /// version, plain HTTP to a remote host, no transport (a build without the `hyper`
     /// feature must pass one), or retries or timeouts configured with no timer
     /// ([`ConfigError::MissingTimer`](crate::ConfigError::MissingTimer)).
+    // On wasm32 the dispatcher holds JavaScript values, which are neither `Send` nor `Sync`,
+    // and there is one thread: the `Arc` only shares the client between handles.
+    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client, Error> {
         let resolved = self.common.resolve()?;
         let transport = match self.transport {
@@ -500,7 +503,18 @@ fn default_transport(
     Ok(SharedTransport::new(transport))
 }
 
-#[cfg(not(feature = "hyper"))]
+/// On wasm32 with the `fetch` feature: the global `fetch`. It has no connect phase of its own
+/// to time, so the connect timeout does not apply (the attempt timeout bounds everything).
+#[cfg(all(not(feature = "hyper"), feature = "fetch", target_arch = "wasm32"))]
+fn default_transport(_: Option<Duration>, max_body: Option<u64>) -> Result<SharedTransport, Error> {
+    let mut transport = glair_core::FetchTransport::new();
+    if let Some(limit) = max_body {
+        transport = transport.with_max_response_body_bytes(limit);
+    }
+    Ok(SharedTransport::new(transport))
+}
+
+#[cfg(not(any(feature = "hyper", all(feature = "fetch", target_arch = "wasm32"))))]
 fn default_transport(_: Option<Duration>, _: Option<u64>) -> Result<SharedTransport, Error> {
     Err(Error::Config(ConfigError::NoTransport { feature: "hyper" }))
 }

@@ -12,7 +12,7 @@ use crate::client::GenericClient;
 use crate::error::Error;
 use crate::handle::Handle;
 use crate::options::Settings;
-use crate::wait::{Wait, WaitOptions, WaitOutcome, WaitProgress};
+use crate::wait::{OnPoll, Wait, WaitOptions, WaitOutcome, WaitProgress};
 
 /// The hosted sessions of kind `K`, reached through a [`Client`](crate::Client): for passive liveness,
 /// [`Client::passive_liveness_sessions`](crate::GenericClient::passive_liveness_sessions).
@@ -84,7 +84,7 @@ impl<K: SessionKind, D> Sessions<K, D> {
         sid: SessionId,
         options: &WaitOptions,
         now: Instant,
-        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+        on_poll: &'a mut dyn OnPoll,
     ) -> Result<Wait<'a, K>, Error> {
         Wait::new(sid, self.handle.resolved()?, options, now, on_poll)
     }
@@ -148,7 +148,7 @@ impl<K: SessionKind> Sessions<K> {
         &self,
         sid: impl AsRef<str>,
         options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress) + Send,
+        mut on_poll: impl FnMut(&WaitProgress) + glair_core::MaybeSend,
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
@@ -210,7 +210,7 @@ impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
         &self,
         sid: impl AsRef<str>,
         options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress) + Send,
+        mut on_poll: impl FnMut(&WaitProgress) + glair_core::MaybeSend,
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let _span =
