@@ -15,9 +15,9 @@ mod sleep {
     use std::task::{Context, Poll, Waker};
     use std::time::Duration;
 
+    use crate::time::{Instant, Sleep, SleepFuture};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
-    use crate::time::{Instant, Sleep, SleepFuture};
 
     /// The longest delay `setTimeout` takes as given: 2³¹ − 1 ms (about 24.8 days). Longer
     /// delays are clamped to 1 ms by every runtime, so a longer sleep waits in steps.

@@ -449,9 +449,6 @@ impl ClientBuilder {
     /// version, plain HTTP to a remote host, no transport (a build without the `hyper`
     /// feature must pass one), or retries or timeouts configured with no timer
     /// ([`ConfigError::MissingTimer`](crate::ConfigError::MissingTimer)).
-    // On wasm32 the dispatcher holds JavaScript values, which are neither `Send` nor `Sync`,
-    // and there is one thread: the `Arc` only shares the client between handles.
-    #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
     pub fn build(self) -> Result<Client, Error> {
         let resolved = self.common.resolve()?;
         let transport = match self.transport {

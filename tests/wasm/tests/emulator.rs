@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use glair::net::Instant;
 use glair::net::{FetchTransport, Transport, TransportErrorKind};
 use glair::{
     Client, CreatePassiveLivenessSession, Error, ImageInput, LivenessVerdict, SessionStatus,
@@ -17,7 +18,6 @@ use glair::{
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
-use glair::net::Instant;
 
 const API_KEY: &str = "emulator-api-key";
 const USERNAME: &str = "emulator-user";
