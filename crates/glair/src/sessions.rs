@@ -144,6 +144,8 @@ impl<K: SessionKind> Sessions<K> {
 
     /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
     /// waiting (the session still pending, or a transient failure), e.g. to show progress.
+    /// `on_poll` is `Send` on native targets, so that the future is; on wasm32 it need not be
+    /// ([`MaybeSend`](glair_core::MaybeSend)).
     pub async fn wait_with_progress(
         &self,
         sid: impl AsRef<str>,
