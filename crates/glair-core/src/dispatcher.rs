@@ -193,7 +193,7 @@ impl DispatcherBuilder {
     }
 
     /// The timer used for retry delays and timeouts. Default: `TimerThreadSleep` with the `hyper`
-    /// feature; without it there is no default.
+    /// feature, `JsSleep` on wasm32 with the `fetch` feature; otherwise there is no default.
     #[must_use]
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
@@ -265,7 +265,12 @@ fn default_sleep() -> Option<SharedSleep> {
     Some(SharedSleep::new(crate::time::TimerThreadSleep))
 }
 
-#[cfg(not(feature = "hyper"))]
+#[cfg(all(not(feature = "hyper"), feature = "fetch", target_arch = "wasm32"))]
+fn default_sleep() -> Option<SharedSleep> {
+    Some(SharedSleep::new(crate::js_time::JsSleep))
+}
+
+#[cfg(not(any(feature = "hyper", all(feature = "fetch", target_arch = "wasm32"))))]
 fn default_sleep() -> Option<SharedSleep> {
     None
 }

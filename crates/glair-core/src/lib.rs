@@ -121,9 +121,25 @@
 //! - `blocking`: the blocking driver, `BlockingDispatcher`, and the `BlockingTransport` trait;
 //!   no dependency.
 //! - `ureq` (implies `blocking`): `UreqTransport`, a blocking transport on ureq 3 with rustls.
+//! - `fetch`: on wasm32-unknown-unknown only (nothing elsewhere), `FetchTransport` on the
+//!   JavaScript runtime's global `fetch` and `JsSleep` on its `setTimeout`, which become the
+//!   dispatcher's default timer there. They work in Node 18 or later, Deno, Cloudflare
+//!   Workers and browsers (the global scope, never `window`). `HyperTransport`, `TimerThreadSleep`,
+//!   the blocking driver and `UreqTransport` do not work on that target (no sockets, threads
+//!   or tokio).
 //!
 //! Without default features this crate pulls in no hyper, rustls or tokio: bring your own
 //! [`Transport`] and [`Sleep`].
+//!
+//! # wasm32
+//!
+//! On `wasm32` the traits [`Transport`], [`Sleep`] and [`Clock`] require neither `Send` nor
+//! `Sync`, their futures are not `Send`, and so neither are the dispatcher's: JavaScript
+//! values (promises, timers) are neither, and there is one thread. [`MaybeSend`],
+//! [`MaybeSync`] and [`BoxFuture`] are that one switch (`Send`, `Sync` and a `Send` future on
+//! every other target). Implement [`Transport`] there with `#[async_trait::async_trait(?Send)]`.
+//! Time there is [`Instant`] and [`SystemTime`] as everywhere (web-time's on
+//! wasm32-unknown-unknown; see "Time" above).
 //!
 //! # Testing your own code with `MockTransport`
 //!
@@ -179,10 +195,15 @@ pub mod classify;
 mod dispatcher;
 pub mod engine;
 mod error;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod fetch_transport;
 #[cfg(feature = "hyper")]
 mod hyper_transport;
 mod jitter;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod js_time;
 mod machine;
+mod maybe_send;
 #[cfg(feature = "mock")]
 mod mock;
 pub mod poll;
@@ -210,11 +231,18 @@ pub use classify::{
 pub use dispatcher::{Dispatcher, DispatcherBuilder, SendOptions};
 pub use engine::{Action, AttemptPlan, Finish, Operation, deadline_fired};
 pub use error::{BuildError, DispatchError, TransportError, TransportErrorKind};
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "fetch", target_arch = "wasm32"))))]
+pub use fetch_transport::FetchTransport;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use jitter::{FixedJitter, Jitter, RandomJitter, SharedJitter};
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "fetch", target_arch = "wasm32"))))]
+pub use js_time::JsSleep;
 pub use machine::{Attempt, Machine, Next};
+pub use maybe_send::{BoxFuture, MaybeSend, MaybeSync};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};

@@ -3,10 +3,10 @@
 //! feature).
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+
+use crate::maybe_send::{BoxFuture, MaybeSend, MaybeSync};
 
 /// The monotonic instant the machines are fed for deadlines: [`std::time::Instant`] wherever
 /// std can read it; on wasm32-unknown-unknown, where std's panics when read, web-time's
@@ -55,12 +55,12 @@ pub fn from_std_system_time(time: std::time::SystemTime) -> SystemTime {
     }
 }
 
-/// A future returned by [`Sleep::sleep`].
-pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+/// A future returned by [`Sleep::sleep`] (`Send` except on wasm32).
+pub type SleepFuture = BoxFuture<'static, ()>;
 
 /// Waits for a duration. The dispatcher uses it for retry delays and for racing attempts against
 /// timeouts.
-pub trait Sleep: Send + Sync + fmt::Debug {
+pub trait Sleep: MaybeSend + MaybeSync + fmt::Debug {
     /// Returns a future that completes after `duration`.
     ///
     /// Fake timers (such as `FakeTime`) should advance their clock only when the future is
@@ -76,7 +76,7 @@ pub trait Sleep: Send + Sync + fmt::Debug {
 }
 
 /// Reads the time.
-pub trait Clock: Send + Sync + fmt::Debug {
+pub trait Clock: MaybeSend + MaybeSync + fmt::Debug {
     /// Monotonic time, for deadlines.
     fn now(&self) -> Instant;
     /// Wall-clock time, for HTTP dates (such as `Retry-After`).

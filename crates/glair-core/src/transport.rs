@@ -5,6 +5,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use crate::error::TransportError;
+use crate::maybe_send::{BoxFuture, MaybeSend, MaybeSync};
 
 /// Sends one HTTP request and returns the whole response.
 ///
@@ -34,8 +35,12 @@ use crate::error::TransportError;
 /// let response = pollster::block_on(NoContent.send(http::Request::new(Bytes::new()))).unwrap();
 /// assert_eq!(response.status(), 204);
 /// ```
-#[async_trait::async_trait]
-pub trait Transport: Send + Sync + std::fmt::Debug {
+///
+/// On wasm32 the trait asks for neither `Send` nor `Sync` and its future is not `Send`:
+/// implement it there with `#[async_trait::async_trait(?Send)]` (see [`MaybeSend`]).
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+pub trait Transport: MaybeSend + MaybeSync + std::fmt::Debug {
     /// Sends one request, returns the whole response (body collected) or a transport error.
     /// One attempt; no retries.
     async fn send(
@@ -62,11 +67,7 @@ impl From<Arc<dyn Transport>> for SharedTransport {
 }
 
 /// The future a [`Transport::send`] returns (what `#[async_trait]` makes of the `async fn`).
-pub(crate) type SendFuture<'a> = std::pin::Pin<
-    Box<
-        dyn std::future::Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a,
-    >,
->;
+pub(crate) type SendFuture<'a> = BoxFuture<'a, Result<http::Response<Bytes>, TransportError>>;
 
 // The wrappers hand on the inner transport's future as it is: an `async fn` here would box
 // it once more per layer (two allocations and copies of the whole future per request,

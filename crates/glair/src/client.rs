@@ -427,7 +427,7 @@ impl ClientBuilder {
 
     /// The timer used between retries, for timeouts and for the pauses of `wait` (default,
     /// with the `hyper` feature: `TimerThreadSleep`, which sleeps on the crate's one timer
-    /// thread). Tests pass `glair::mock::FakeTime` here.
+    /// thread; on wasm32 with the `fetch` feature: `JsSleep`, on `setTimeout`). Tests pass `glair::mock::FakeTime` here.
     pub fn sleep(mut self, sleep: SharedSleep) -> Self {
         self.sleep = Some(sleep);
         self
@@ -500,7 +500,18 @@ fn default_transport(
     Ok(SharedTransport::new(transport))
 }
 
-#[cfg(not(feature = "hyper"))]
+/// On wasm32 with the `fetch` feature: the global `fetch`. It has no connect phase of its own
+/// to time, so the connect timeout does not apply (the attempt timeout bounds everything).
+#[cfg(all(not(feature = "hyper"), feature = "fetch", target_arch = "wasm32"))]
+fn default_transport(_: Option<Duration>, max_body: Option<u64>) -> Result<SharedTransport, Error> {
+    let mut transport = glair_core::FetchTransport::new();
+    if let Some(limit) = max_body {
+        transport = transport.with_max_response_body_bytes(limit);
+    }
+    Ok(SharedTransport::new(transport))
+}
+
+#[cfg(not(any(feature = "hyper", all(feature = "fetch", target_arch = "wasm32"))))]
 fn default_transport(_: Option<Duration>, _: Option<u64>) -> Result<SharedTransport, Error> {
     Err(Error::Config(ConfigError::NoTransport { feature: "hyper" }))
 }

@@ -106,6 +106,13 @@
 //! - `blocking`: `glair::blocking::Client`, the blocking client, with its default
 //!   transport (ureq 3 with rustls); no tokio, no hyper.
 //! - `blocking-client`: the blocking client alone, for your own `BlockingTransport`.
+//! - `fetch`: on wasm32-unknown-unknown, `glair_core::FetchTransport` (the runtime's global
+//!   `fetch`) and `glair_core::JsSleep` (`setTimeout`) become the default transport and timer
+//!   (Node 18 or later, Deno, Cloudflare Workers, browsers; use it with
+//!   `default-features = false`). Nothing there needs `Send`. Not available on that target:
+//!   the `hyper` and `blocking` features (sockets, threads, tokio), [`read_image`] (no file
+//!   system; pass [`ImageInput::from_bytes`]) and [`Client::from_env`] (no environment). The
+//!   README's "wasm32 and edge runtimes" has the commands.
 //! - `mock`: `glair::mock` — the mock transport, fake time, and session and error fixtures,
 //!   for testing code that uses this SDK (see "Testing your code" below).
 //!

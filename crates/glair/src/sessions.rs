@@ -12,7 +12,7 @@ use crate::client::GenericClient;
 use crate::error::Error;
 use crate::handle::Handle;
 use crate::options::Settings;
-use crate::wait::{Wait, WaitOptions, WaitOutcome, WaitProgress};
+use crate::wait::{OnPoll, Wait, WaitOptions, WaitOutcome, WaitProgress};
 
 /// The hosted sessions of kind `K`, reached through a [`Client`](crate::Client): for passive liveness,
 /// [`Client::passive_liveness_sessions`](crate::GenericClient::passive_liveness_sessions).
@@ -84,7 +84,7 @@ impl<K: SessionKind, D> Sessions<K, D> {
         sid: SessionId,
         options: &WaitOptions,
         now: Instant,
-        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+        on_poll: &'a mut dyn OnPoll,
     ) -> Result<Wait<'a, K>, Error> {
         Wait::new(sid, self.handle.resolved()?, options, now, on_poll)
     }
@@ -144,11 +144,13 @@ impl<K: SessionKind> Sessions<K> {
 
     /// As [`wait`](Sessions::wait), calling `on_poll` after every poll that leaves the wait
     /// waiting (the session still pending, or a transient failure), e.g. to show progress.
+    /// `on_poll` is `Send` on native targets, so that the future is; on wasm32 it need not be
+    /// ([`MaybeSend`](glair_core::MaybeSend)).
     pub async fn wait_with_progress(
         &self,
         sid: impl AsRef<str>,
         options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress) + Send,
+        mut on_poll: impl FnMut(&WaitProgress) + glair_core::MaybeSend,
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
@@ -210,7 +212,7 @@ impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
         &self,
         sid: impl AsRef<str>,
         options: WaitOptions,
-        mut on_poll: impl FnMut(&WaitProgress) + Send,
+        mut on_poll: impl FnMut(&WaitProgress) + glair_core::MaybeSend,
     ) -> Result<WaitOutcome<K>, Error> {
         let sid = SessionId::new(sid.as_ref())?;
         let _span =

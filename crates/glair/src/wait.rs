@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use glair_core::{
-    Attempt, Call, DispatchError, Instant, Machine, Next, PollPlan, PollStep, SystemTime,
-    UNIX_EPOCH,
+    Attempt, Call, DispatchError, Instant, Machine, MaybeSend, Next, PollPlan, PollStep,
+    SystemTime, UNIX_EPOCH,
 };
 use glair_types::{EndpointRequest, RetrieveSession, Session, SessionId, SessionKind};
 
@@ -261,6 +261,12 @@ impl<K: SessionKind> Waiting<K> {
     }
 }
 
+/// The progress callback a [`Wait`] holds: `Send` on native targets, so that the wait's future
+/// is, and not on wasm32 ([`MaybeSend`]), where the client's futures are not `Send` anyway.
+pub(crate) trait OnPoll: FnMut(&WaitProgress) + MaybeSend {}
+
+impl<F: FnMut(&WaitProgress) + MaybeSend + ?Sized> OnPoll for F {}
+
 /// A wait as a sans-IO [`Machine`]: the polling plan and `max_wait` ([`Waiting`]) around one
 /// nested [`Call`] — the retrieve, built once and restarted for each poll with the poll's
 /// deadline. Either driver runs it, as it runs a single call.
@@ -269,7 +275,7 @@ pub(crate) struct Wait<'a, K: SessionKind> {
     request: RetrieveSession<K>,
     call: Call,
     state: WaitState<K>,
-    on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+    on_poll: &'a mut dyn OnPoll,
 }
 
 enum WaitState<K: SessionKind> {
@@ -291,7 +297,7 @@ impl<'a, K: SessionKind> Wait<'a, K> {
         resolved: &Resolved,
         options: &WaitOptions,
         now: Instant,
-        on_poll: &'a mut (dyn FnMut(&WaitProgress) + Send),
+        on_poll: &'a mut dyn OnPoll,
     ) -> Result<Self, Error> {
         let request = RetrieveSession::<K>::new(sid);
         let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
