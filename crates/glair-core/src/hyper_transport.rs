@@ -26,7 +26,7 @@ use hyper_util::rt::TokioExecutor;
 
 use self::connector::{Connector, Deadline};
 use crate::error::{BuildError, TransportError, TransportErrorKind};
-use crate::proxy::{self, EnvSource, Proxies, ProxySource, Route};
+use crate::proxy::{self, Proxies, ProxySource, Route};
 use crate::transport::Transport;
 
 #[cfg(feature = "rustls")]
@@ -277,50 +277,7 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Send every `https://` request through this HTTP proxy (plain `http://` never goes
-    /// through a proxy: see [`HyperTransport`]),
-    /// `http://[user:password@]host:port` (userinfo percent-encoded), and ignore the proxy
-    /// environment variables. Hosts in [`no_proxy`](Self::no_proxy) are still reached
-    /// directly. Checked by [`build`](Self::build).
-    #[must_use]
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxySource::Explicit(url.into());
-        self
-    }
-
-    /// Hosts to reach without the proxy, in `NO_PROXY` syntax (see [`HyperTransport`]). Set,
-    /// it replaces the `NO_PROXY` variable.
-    #[must_use]
-    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        self.no_proxy = Some(hosts.into());
-        self
-    }
-
-    /// Whether to take the proxy from the environment (default true). `false` connects
-    /// directly unless [`proxy`](Self::proxy) is called afterwards; `true` undoes an earlier
-    /// [`proxy`](Self::proxy).
-    #[must_use]
-    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-        self.proxy = if enabled {
-            ProxySource::Env(proxy::process_env())
-        } else {
-            ProxySource::Off
-        };
-        self
-    }
-
-    /// Reads the proxy variables through `get` instead of the process environment (for
-    /// tests, or an application that keeps its settings elsewhere). `get` is called at
-    /// [`build`](Self::build) with each variable name and returns its value, if set.
-    #[must_use]
-    pub fn proxy_env_source(
-        mut self,
-        get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
-    ) -> Self {
-        let source: EnvSource = Arc::new(get);
-        self.proxy = ProxySource::Env(source);
-        self
-    }
+    crate::proxy::proxy_builder_methods!();
 
     /// Also trust the certificates of this PEM bundle (one or more
     /// `-----BEGIN CERTIFICATE-----` blocks), for example a corporate CA that inspects TLS.

@@ -68,6 +68,60 @@ pub(crate) fn process_env() -> EnvSource {
     Arc::new(|name| std::env::var(name).ok())
 }
 
+/// The proxy options of a transport builder (one set for both transports, so they cannot
+/// drift): the builder has `proxy: ProxySource` and `no_proxy: Option<String>` fields, and a
+/// `build` that checks them.
+macro_rules! proxy_builder_methods {
+    () => {
+        /// Send every `https://` request through this HTTP proxy,
+        /// `http://[user:password@]host:port` (userinfo percent-encoded), and ignore the
+        /// proxy environment variables (plain `http://` never goes through a proxy: loopback
+        /// is reached directly, anything else refused). Hosts in
+        /// [`no_proxy`](Self::no_proxy) are still reached directly. Checked by
+        /// [`build`](Self::build).
+        #[must_use]
+        pub fn proxy(mut self, url: impl Into<String>) -> Self {
+            self.proxy = $crate::proxy::ProxySource::Explicit(url.into());
+            self
+        }
+
+        /// Hosts to reach without the proxy, in `NO_PROXY` syntax (curl's: trailing dots
+        /// ignored, a lone `*` for every host). Set, it replaces the `NO_PROXY` variable.
+        #[must_use]
+        pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+            self.no_proxy = Some(hosts.into());
+            self
+        }
+
+        /// Whether to take the proxy from the environment (default true). `false` connects
+        /// directly unless [`proxy`](Self::proxy) is called afterwards; `true` undoes an
+        /// earlier [`proxy`](Self::proxy).
+        #[must_use]
+        pub fn proxy_from_env(mut self, enabled: bool) -> Self {
+            self.proxy = if enabled {
+                $crate::proxy::ProxySource::Env($crate::proxy::process_env())
+            } else {
+                $crate::proxy::ProxySource::Off
+            };
+            self
+        }
+
+        /// Reads the proxy variables through `get` instead of the process environment (for
+        /// tests, or an application that keeps its settings elsewhere). `get` is called at
+        /// [`build`](Self::build) with each variable name and returns its value, if set.
+        #[must_use]
+        pub fn proxy_env_source(
+            mut self,
+            get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        ) -> Self {
+            let source: $crate::proxy::EnvSource = std::sync::Arc::new(get);
+            self.proxy = $crate::proxy::ProxySource::Env(source);
+            self
+        }
+    };
+}
+pub(crate) use proxy_builder_methods;
+
 /// How one request reaches its origin.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Route<'a> {

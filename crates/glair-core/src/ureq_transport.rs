@@ -17,7 +17,7 @@ mod resolver;
 
 use crate::blocking::BlockingTransport;
 use crate::error::{BuildError, TransportError, TransportErrorKind};
-use crate::proxy::{self, EnvSource, Proxies, ProxySource, ProxyUrl, Route};
+use crate::proxy::{self, Proxies, ProxySource, ProxyUrl, Route};
 
 /// Idle connections kept for reuse, per host and in all (ureq's default is 3 per host).
 pub(crate) const MAX_IDLE_CONNECTIONS: usize = 32;
@@ -169,48 +169,7 @@ impl UreqTransportBuilder {
         self
     }
 
-    /// Send every `https://` request through this HTTP proxy,
-    /// `http://[user:password@]host:port` (userinfo percent-encoded), and ignore the proxy
-    /// environment variables. Hosts in [`no_proxy`](Self::no_proxy) are still reached
-    /// directly.
-    #[must_use]
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = ProxySource::Explicit(url.into());
-        self
-    }
-
-    /// Hosts to reach without the proxy, in `NO_PROXY` syntax (curl's). Set, it replaces
-    /// the `NO_PROXY` variable.
-    #[must_use]
-    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        self.no_proxy = Some(hosts.into());
-        self
-    }
-
-    /// Whether to take the proxy from the environment (default true). `false` connects
-    /// directly unless [`proxy`](Self::proxy) is called afterwards; `true` undoes an earlier
-    /// [`proxy`](Self::proxy).
-    #[must_use]
-    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
-        self.proxy = if enabled {
-            ProxySource::Env(proxy::process_env())
-        } else {
-            ProxySource::Off
-        };
-        self
-    }
-
-    /// Reads the proxy variables through `get` instead of the process environment (for
-    /// tests, or a program that keeps its configuration elsewhere).
-    #[must_use]
-    pub fn proxy_env_source(
-        mut self,
-        get: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
-    ) -> Self {
-        let source: EnvSource = Arc::new(get);
-        self.proxy = ProxySource::Env(source);
-        self
-    }
+    crate::proxy::proxy_builder_methods!();
 
     /// Builds the transport. Fails on an unusable proxy URL (from the builder or the
     /// environment), naming where it came from and never quoting its credentials.
