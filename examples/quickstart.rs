@@ -75,7 +75,7 @@ async fn run() -> Result<(), Box<dyn Error + Send + Sync>> {
     };
 
     println!("3. Retrieved the session server side:");
-    println!("   status:           {}", finished.status);
+    println!("   status:            {}", finished.status);
     if let Some(result) = &finished.result {
         println!("   check:             {}", result.status);
         match result.spoof_level() {
