@@ -56,6 +56,8 @@
 //!
 //! [GLAIR Vision]: https://glair.ai
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod active_liveness;
 mod config;
 mod credentials;
