@@ -158,8 +158,7 @@ impl Driver {
                     .create(CreatePassiveLivenessSession::new(SUCCESS_URL).cancel_url(CANCEL_URL))
                     .await
                     .map_err(|e| e.to_string())?;
-                let sid = session.sid().clone();
-                Ok(Some(sid.as_str().to_owned()))
+                Ok(Some(session.sid().as_str().to_owned()))
             }
             Driver::Raw(raw) => {
                 let session = raw.send_plain(raw.create_request()).await?;

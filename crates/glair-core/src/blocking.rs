@@ -297,10 +297,11 @@ impl BlockingDispatcher {
         loop {
             match machine.next(self.clock.now()) {
                 Next::Send(plan) => {
-                    let request = machine.request();
-                    let span = attempt_span(request, &plan);
-                    let attempt = match span
-                        .in_scope(|| self.transport.send(request.clone(), plan.timeout))
+                    let Some(request) = machine.request() else {
+                        continue;
+                    };
+                    let span = attempt_span(&request, &plan);
+                    let attempt = match span.in_scope(|| self.transport.send(request, plan.timeout))
                     {
                         Ok(response) => Attempt::Response(response),
                         Err(error) => Attempt::Failed(error),

@@ -19,7 +19,7 @@ use crate::machine::{Attempt, Machine, Next};
 use crate::retry::RetryConfig;
 use crate::time::{Clock, Instant, SharedClock, SharedSleep, Sleep, SleepFuture};
 use crate::timeout::TimeoutConfig;
-use crate::transport::{SharedTransport, Transport, clone_request};
+use crate::transport::{SharedTransport, Transport};
 
 /// Per-request overrides for [`Dispatcher::send_with`]; anything unset keeps the
 /// dispatcher's setting.
@@ -117,7 +117,7 @@ impl Sleep for NoSleep {
 
 /// Sends requests through a [`Transport`] with retries and timeouts.
 ///
-/// - Each attempt sends a clone of the request (cheap: the body is [`Bytes`]).
+/// - Each attempt sends a copy of the request (cheap: the body is [`Bytes`], shared).
 /// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`](crate::Operation)
 ///   (the rules are in [`classify`](mod@crate::classify) and [`retry`](crate::retry): a
 ///   non-idempotent request is only retried when it certainly was not processed); this type
@@ -354,9 +354,11 @@ impl Dispatcher {
         loop {
             match machine.next(self.clock.now()) {
                 Next::Send(plan) => {
-                    let request = machine.request();
-                    let span = attempt_span(request, &plan);
-                    let send = self.transport.send(clone_request(request));
+                    let Some(request) = machine.request() else {
+                        continue;
+                    };
+                    let span = attempt_span(&request, &plan);
+                    let send = self.transport.send(request);
                     let attempt = race(send, plan.timeout.map(|t| self.sleep.sleep(t)))
                         .instrument(span.clone())
                         .await;

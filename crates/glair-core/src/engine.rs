@@ -128,11 +128,16 @@ impl Operation {
     /// caps each poll by the time it has left this way).
     #[must_use]
     pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.limit_to(deadline);
+        self
+    }
+
+    /// As [`with_deadline`](Operation::with_deadline), in place.
+    pub fn limit_to(&mut self, deadline: Instant) {
         self.deadline = Some(match self.deadline {
             Some(own) => own.min(deadline),
             None => deadline,
         });
-        self
     }
 
     /// Whether the request may be sent again once it may have been received.

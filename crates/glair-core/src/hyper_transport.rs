@@ -556,7 +556,9 @@ impl Transport for HyperTransport {
             })?),
             None => None,
         };
-        let host = request.uri().host().unwrap_or_default().to_owned();
+        // For the error message; a clone of the shared authority costs no allocation, where
+        // copying the host into a `String` on every request did.
+        let authority = request.uri().authority().cloned();
         let via = match self.proxies.as_ref().map(|p| p.route(request.uri())) {
             None | Some(Route::Direct) => None,
             Some(Route::Tunnel(proxy)) => Some(proxy.address()),
@@ -572,7 +574,10 @@ impl Transport for HyperTransport {
                 return Err(TransportError::new(*kind, reason.to_string()));
             }
         };
-        let response = result.map_err(|error| errors::map_error(error, &host, via.as_deref()))?;
+        let response = result.map_err(|error| {
+            let host = authority.as_ref().map_or("", http::uri::Authority::host);
+            errors::map_error(error, host, via.as_deref())
+        })?;
         self.read_body(response).await
     }
 }

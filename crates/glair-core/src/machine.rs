@@ -63,7 +63,8 @@ impl Attempt {
 /// loop {
 ///     match machine.next(clock.now()) {
 ///         Next::Send(plan) => {
-///             let attempt = send `machine.request()`, giving up after `plan.timeout`;
+///             let Some(request) = machine.request() else { continue };
+///             let attempt = send `request`, giving up after `plan.timeout`;
 ///             machine.on_attempt(attempt, clock.now(), clock.system_now(), jitter.sample());
 ///         }
 ///         Next::Sleep(pause) => sleep `pause`,
@@ -90,10 +91,15 @@ pub trait Machine {
     /// What to do next, at `now` (monotonic).
     fn next(&mut self, now: Instant) -> Next;
 
-    /// The request to send when [`next`](Machine::next) answers [`Next::Send`]: built once
-    /// per call and lent for each attempt (a driver whose transport needs ownership clones
-    /// it; cheap, the body is [`Bytes`]).
-    fn request(&self) -> &Request<Bytes>;
+    /// The request to send, once [`next`](Machine::next) has answered [`Next::Send`]: owned,
+    /// since every transport consumes it. A request is built once per call; a machine hands
+    /// that very request to the first attempt when it can make it again for a later one
+    /// ([`Call::lending`]), and otherwise a copy ([`Call::new`]: the body is [`Bytes`], shared,
+    /// not copied).
+    ///
+    /// `None` when the machine could not make the request again: it has recorded why, and its
+    /// next answer is [`Next::Done`] with that error.
+    fn request(&mut self) -> Option<Request<Bytes>>;
 
     /// Feeds the result of the attempt last asked for with [`Next::Send`], observed at `now`
     /// (`wall` is the wall-clock time, for `Retry-After` dates and expiry; `jitter` a sample
@@ -102,4 +108,36 @@ pub trait Machine {
 
     /// The output, once [`next`](Machine::next) has answered [`Next::Done`].
     fn finish(self) -> Self::Output;
+}
+
+/// A boxed machine runs as the machine itself: a driver's future then holds a pointer, not
+/// the machine, so moving the future (each `.await` of a caller does) copies 8 bytes instead
+/// of a call's several hundred (the facade boxes its calls for this; glair-bench's callgrind
+/// counts showed the copies costing more than the allocation).
+impl<M: Machine> Machine for Box<M> {
+    type Output = M::Output;
+
+    fn needs_timer(&self) -> bool {
+        (**self).needs_timer()
+    }
+
+    fn refuse(&mut self, error: DispatchError) {
+        (**self).refuse(error);
+    }
+
+    fn next(&mut self, now: Instant) -> Next {
+        (**self).next(now)
+    }
+
+    fn request(&mut self) -> Option<Request<Bytes>> {
+        (**self).request()
+    }
+
+    fn on_attempt(&mut self, attempt: Attempt, now: Instant, wall: SystemTime, jitter: f64) {
+        (**self).on_attempt(attempt, now, wall, jitter);
+    }
+
+    fn finish(self) -> Self::Output {
+        (*self).finish()
+    }
 }

@@ -97,9 +97,3 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
         (**self).send(request)
     }
 }
-
-/// Clones a request (method, URI, version, headers, extensions and body; `Bytes` clones are
-/// reference-counted, so this is cheap).
-pub(crate) fn clone_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
-    request.clone()
-}

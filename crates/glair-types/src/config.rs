@@ -1,5 +1,12 @@
 //! Where requests go: the base URL and the API version.
 
+use std::fmt;
+
+use bytes::Bytes;
+use http::Uri;
+use http::uri::{Authority, PathAndQuery, Scheme};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::error::InvalidInput;
 use crate::web_url::check_web_url;
 
@@ -26,18 +33,59 @@ pub const DEFAULT_API_VERSION: &str = "v1";
 /// assert!(ApiConfig::allowing_plain_http("http://api.example.com").is_ok());
 /// # Ok::<(), glair_types::InvalidInput>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiConfig {
     base_url: String,
     api_version: String,
+    /// The base URL parsed once, so that a request parses only its own path.
+    origin: Origin,
 }
+
+/// The parts of the base URL every request URI shares.
+#[derive(Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+    /// The base URL's path without its trailing slashes (empty for the root).
+    path: String,
+}
+
+impl Origin {
+    /// The parts of `uri`, an absolute URL already checked.
+    fn of(uri: &Uri) -> Option<Self> {
+        Some(Self {
+            scheme: uri.scheme()?.clone(),
+            authority: uri.authority()?.clone(),
+            path: uri.path().trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+/// Bytes a path parameter keeps as they are: ASCII letters, digits, `-` and `_`. Everything
+/// else (`/`, `.`, `%`, …) is percent-encoded, so that a parameter is always exactly one path
+/// segment and never a dot segment, whoever made it.
+const PATH_PARAM_KEEPS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
 
 impl Default for ApiConfig {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_version: DEFAULT_API_VERSION.to_owned(),
+            origin: Origin {
+                scheme: Scheme::HTTPS,
+                authority: Authority::from_static("api.vision.glair.ai"),
+                path: String::new(),
+            },
         }
+    }
+}
+
+impl fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiConfig")
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .finish()
     }
 }
 
@@ -72,9 +120,12 @@ impl ApiConfig {
                  travel unencrypted: use https://",
             ));
         }
+        let origin = Origin::of(&checked.uri)
+            .ok_or_else(|| InvalidInput::new("base_url", "must include a scheme and a host"))?;
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_version: DEFAULT_API_VERSION.to_owned(),
+            origin,
         })
     }
 
@@ -129,11 +180,87 @@ impl ApiConfig {
         url.push_str(resource);
         url
     }
+
+    /// The request URI `{base_url}/{service}/{api_version}/{resource}`, with `param` as one
+    /// more path segment (percent-encoded: see [`PATH_PARAM_KEEPS`]). Only the path is built
+    /// and parsed here; the scheme and host were parsed once, with the base URL.
+    pub(crate) fn endpoint_uri(
+        &self,
+        service: &str,
+        resource: &str,
+        param: Option<&str>,
+    ) -> Result<Uri, InvalidInput> {
+        let origin = &self.origin;
+        let mut path = String::with_capacity(
+            origin.path.len()
+                + service.len()
+                + self.api_version.len()
+                + resource.len()
+                + param.map_or(0, |p| p.len() * 3 + 1)
+                + 4,
+        );
+        path.push_str(&origin.path);
+        path.push('/');
+        path.push_str(service);
+        path.push('/');
+        path.push_str(&self.api_version);
+        path.push('/');
+        path.push_str(resource);
+        if let Some(param) = param {
+            path.push('/');
+            let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            if !param.is_empty() && param.bytes().all(keep) {
+                path.push_str(param);
+            } else {
+                // An empty parameter would leave the collection's URL: `%20`-free, explicit.
+                if param.is_empty() {
+                    return Err(InvalidInput::new("path parameter", "must not be empty"));
+                }
+                path.extend(utf8_percent_encode(param, PATH_PARAM_KEEPS));
+            }
+        }
+        let invalid = || InvalidInput::new("base_url", "does not form a valid request URL");
+        let path = PathAndQuery::from_maybe_shared(Bytes::from(path)).map_err(|_| invalid())?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(origin.scheme.clone());
+        parts.authority = Some(origin.authority.clone());
+        parts.path_and_query = Some(path);
+        Uri::from_parts(parts).map_err(|_| invalid())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_uris_join_the_parsed_base_and_encode_the_parameter() {
+        let config = ApiConfig::new("http://127.0.0.1:8080/prefix/").unwrap();
+        let uri = config
+            .endpoint_uri("face", "passive-liveness-sessions", Some("abc_1-2"))
+            .unwrap();
+        assert_eq!(
+            uri,
+            "http://127.0.0.1:8080/prefix/face/v1/passive-liveness-sessions/abc_1-2"
+        );
+        let odd = config
+            .endpoint_uri("ocr", "ktp", Some("../a/b?c#d"))
+            .unwrap();
+        assert_eq!(odd.path(), "/prefix/ocr/v1/ktp/%2E%2E%2Fa%2Fb%3Fc%23d");
+        assert!(config.endpoint_uri("ocr", "ktp", Some("")).is_err());
+        let default = ApiConfig::default()
+            .endpoint_uri("face", "passive-liveness", None)
+            .unwrap();
+        assert_eq!(
+            default,
+            "https://api.vision.glair.ai/face/v1/passive-liveness"
+        );
+        assert_eq!(
+            ApiConfig::new(DEFAULT_BASE_URL).unwrap(),
+            ApiConfig::default(),
+            "the default's parts are those of its URL"
+        );
+    }
 
     #[test]
     fn defaults_to_production() {

@@ -13,7 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::InvalidInput;
 use crate::kind::{ActiveLiveness, Ktp, PassiveLiveness, SessionKind};
 use crate::session_id::SessionId;
-use crate::web_url::check_web_url;
+use crate::web_url::check_redirect_url;
 
 /// The `User-Agent` every request carries: this SDK and its version.
 pub const USER_AGENT_VALUE: &str = concat!("glair-rs/", env!("CARGO_PKG_VERSION"));
@@ -100,9 +100,9 @@ impl<K: SessionKind> CreateSession<K> {
 
     /// Checks every field, naming the first one that is refused.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        check_web_url("success_url", &self.success_url)?;
+        check_redirect_url("success_url", &self.success_url)?;
         if let Some(cancel_url) = &self.cancel_url {
-            check_web_url("cancel_url", cancel_url)?;
+            check_redirect_url("cancel_url", cancel_url)?;
         }
         K::validate_create_fields(&self.fields)
     }
@@ -115,9 +115,13 @@ impl<K: SessionKind> CreateSession<K> {
             cancel_url: self.cancel_url.as_deref(),
             fields: &self.fields,
         };
-        serde_json::to_vec(&body)
-            .map(Bytes::from)
-            .map_err(|e| InvalidInput::new("body", format!("could not be encoded: {e}")))
+        // Sized for the URLs and the keys up front, so the buffer is not grown while writing.
+        let mut json = Vec::with_capacity(
+            96 + self.success_url.len() + self.cancel_url.as_ref().map_or(0, String::len),
+        );
+        serde_json::to_writer(&mut json, &body)
+            .map_err(|e| InvalidInput::new("body", format!("could not be encoded: {e}")))?;
+        Ok(Bytes::from(json))
     }
 
     /// The complete HTTP request: `POST {base}/{service}/{version}/{resource}` with the JSON
@@ -128,8 +132,8 @@ impl<K: SessionKind> CreateSession<K> {
         credentials: &Credentials,
     ) -> Result<Request<Bytes>, InvalidInput> {
         let body = self.to_json()?;
-        let url = config.collection_url(K::SERVICE, K::RESOURCE);
-        build_request(Method::POST, url, body, credentials)
+        let uri = config.endpoint_uri(K::SERVICE, K::RESOURCE, None)?;
+        Ok(build_request(Method::POST, uri, body, credentials))
     }
 }
 
@@ -205,23 +209,19 @@ impl<K: SessionKind> RetrieveSession<K> {
         config: &ApiConfig,
         credentials: &Credentials,
     ) -> Result<Request<Bytes>, InvalidInput> {
-        let mut url = config.collection_url(K::SERVICE, K::RESOURCE);
-        url.push('/');
-        url.push_str(&self.sid.to_path_segment());
-        build_request(Method::GET, url, Bytes::new(), credentials)
+        let uri = config.endpoint_uri(K::SERVICE, K::RESOURCE, Some(self.sid.as_str()))?;
+        Ok(build_request(Method::GET, uri, Bytes::new(), credentials))
     }
 }
 
 pub(crate) fn build_request(
     method: Method,
-    url: String,
+    uri: http::Uri,
     body: Bytes,
     credentials: &Credentials,
-) -> Result<Request<Bytes>, InvalidInput> {
+) -> Request<Bytes> {
     // Built in place rather than through `Request::builder()`, whose per-header closures and
     // name conversions cost more than the request's other work (see glair-bench).
-    let uri = http::Uri::try_from(url)
-        .map_err(|_| InvalidInput::new("base_url", "does not form a valid request URL"))?;
     let has_body = !body.is_empty();
     let mut request = Request::new(body);
     *request.method_mut() = method;
@@ -235,5 +235,5 @@ pub(crate) fn build_request(
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    Ok(request)
+    request
 }

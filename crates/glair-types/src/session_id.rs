@@ -117,6 +117,10 @@ impl SessionId {
                 "has no path segment to read a sid from",
             ));
         }
+        // The usual case: a plain sid, with nothing to decode (no `%` or `+` is a sid byte).
+        if segment.len() <= MAX_SESSION_ID_LEN && segment.bytes().all(is_sid_byte) {
+            return Ok(Self(segment.to_owned()));
+        }
         Self::new(decode_component("sid", segment)?)
     }
 
@@ -170,10 +174,22 @@ impl SessionId {
     }
 }
 
-/// The bytes a sid may hold: ASCII letters, digits, `-` and `_`.
+/// The bytes a sid may hold: ASCII letters, digits, `-` and `_` (a table: every sid is
+/// checked byte by byte on every create and retrieve).
 fn is_sid_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    SID_BYTES[usize::from(b)]
 }
+
+const SID_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
 
 /// Percent-decodes a URL component (`+` means a space in query strings); refuses invalid UTF-8.
 fn decode_component(field: &'static str, raw: &str) -> Result<String, InvalidInput> {

@@ -17,10 +17,22 @@ use crate::error::Error;
 use crate::options::Resolved;
 
 /// One API call: the HTTP call and the decode of its answer into `R`'s model.
+///
+/// The HTTP request is built once and lent to the first attempt; a retry (rare) builds it
+/// again from `request` and the settings, instead of every call copying it for the retry it
+/// will almost never make.
+///
+/// A call whose request cannot be built (invalid input, invalid settings) is still an
+/// `ApiCall`, done at once with that error and sending nothing: so the facade hands every
+/// call straight to its driver, with no async layer of its own in between (each layer
+/// copied the whole call once more: glair-bench's callgrind counts).
 #[derive(Debug)]
 pub(crate) struct ApiCall<'r, R> {
-    call: Call,
+    /// The HTTP call, or why there is none (refused before sending, or a retry's request
+    /// could not be built again).
+    call: Result<Call, Error>,
     request: &'r R,
+    resolved: Option<&'r Resolved>,
 }
 
 /// Whether calls of `R` may be repeated once sent: from the endpoint's description.
@@ -33,25 +45,35 @@ pub(crate) fn replay<R: EndpointRequest>() -> Replay {
 }
 
 impl<'r, R: EndpointRequest> ApiCall<'r, R> {
-    /// The call of `request` with `resolved` settings, starting at `now`, given up at
-    /// `deadline` when one is given. Invalid input (a bad field, an empty or unaccepted
-    /// image) is refused here: nothing is sent, and the call is done at once with that error.
+    /// The call of `request` with the `resolved` settings (or why they are invalid), starting
+    /// at `now`, given up at `deadline` when one is given. Invalid input (a bad field, an
+    /// empty or unaccepted image) is refused here: nothing is sent, and the call is done at
+    /// once with that error.
     pub(crate) fn new(
         request: &'r R,
-        resolved: &Resolved,
+        resolved: Result<&'r Resolved, Error>,
         now: Instant,
         deadline: Option<Instant>,
-    ) -> Result<Self, Error> {
-        let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
-        let call = Call::new(
-            http_request,
-            replay::<R>(),
-            &resolved.retry,
-            &resolved.timeouts,
-            now,
-        )
-        .with_deadline(deadline);
-        Ok(Self { call, request })
+    ) -> Self {
+        let settings = resolved.as_ref().ok().copied();
+        let call = resolved.and_then(|resolved| {
+            let http_request = request.to_http_request(&resolved.config, &resolved.credentials)?;
+            let mut call = Call::new(
+                http_request,
+                replay::<R>(),
+                &resolved.retry,
+                &resolved.timeouts,
+                now,
+            );
+            call.limit_to(deadline);
+            call.lend();
+            Ok(call)
+        });
+        Self {
+            call,
+            request,
+            resolved: settings,
+        }
     }
 }
 
@@ -59,36 +81,66 @@ impl<R: EndpointRequest> Machine for ApiCall<'_, R> {
     type Output = Result<Decoded<R::Response>, Error>;
 
     fn needs_timer(&self) -> bool {
-        self.call.needs_timer()
+        self.call.as_ref().is_ok_and(Call::needs_timer)
     }
 
     fn refuse(&mut self, error: DispatchError) {
-        self.call.refuse(error);
+        if let Ok(call) = &mut self.call {
+            call.refuse(error);
+        }
     }
 
-    fn request(&self) -> &http::Request<bytes::Bytes> {
-        self.call.request()
+    fn request(&mut self) -> Option<http::Request<bytes::Bytes>> {
+        let call = self.call.as_mut().ok()?;
+        if let Some(request) = call.take_request() {
+            return Some(request);
+        }
+        // A retry: the first attempt took the request. Building it again cannot fail where it
+        // succeeded once (the same fields, the same settings), but if it ever did, the call
+        // ends with that error rather than a panic.
+        let resolved = self.resolved?;
+        match self
+            .request
+            .to_http_request(&resolved.config, &resolved.credentials)
+        {
+            Ok(request) => Some(request),
+            Err(invalid) => {
+                self.call = Err(invalid.into());
+                None
+            }
+        }
     }
 
     fn next(&mut self, now: Instant) -> Next {
-        self.call.next(now)
+        match &mut self.call {
+            Ok(call) => call.next(now),
+            Err(_) => Next::Done,
+        }
     }
 
     fn on_attempt(&mut self, attempt: Attempt, now: Instant, wall: SystemTime, jitter: f64) {
-        self.call.on_attempt(attempt, now, wall, jitter);
+        if let Ok(call) = &mut self.call {
+            call.on_attempt(attempt, now, wall, jitter);
+        }
     }
 
     fn finish(self) -> Self::Output {
-        let response = self.call.finish()?;
+        let response = self.call?.finish()?;
         Ok(self.request.decode(&response)?)
     }
 }
 
-/// The span every call runs in: the endpoint's catalog id and name (never a field value).
-pub(crate) fn span<R: EndpointRequest>() -> tracing::Span {
-    tracing::debug_span!(
+/// The one span every call runs in, `glair.call`: the endpoint's catalog id and name, and the
+/// sid of a session call about one (never a field value, never a credential).
+pub(crate) fn span<R: EndpointRequest>(sid: Option<&str>) -> tracing::Span {
+    let span = tracing::debug_span!(
         "glair.call",
         endpoint = R::ENDPOINT.id,
-        name = R::ENDPOINT.name
-    )
+        name = R::ENDPOINT.name,
+        sid = tracing::field::Empty,
+    );
+    if let Some(sid) = sid.filter(|_| !span.is_disabled()) {
+        span.record("sid", sid);
+    }
+    span
 }

@@ -178,7 +178,9 @@ impl<K: ReceiptKind> Sessions<K> {
         verified: &VerifiedTicket,
     ) -> Result<Decoded<Session<K>>, Error> {
         let request = RetrieveSession::<K>::new(verified.sid().clone());
-        self.handle().call(&request, None).await
+        self.handle()
+            .call(&request, Some(request.sid().as_str()))
+            .await
     }
 }
 
@@ -215,7 +217,7 @@ impl<K: ReceiptKind> crate::blocking::Sessions<K> {
     ) -> Result<Finished<K>, FinishError> {
         let verified = keys.check_return::<K>(ticket, redirect_url, user, self.system_now())?;
         let request = RetrieveSession::<K>::new(verified.sid().clone());
-        let decoded = self.handle().call(&request, None)?;
+        let decoded = self.handle().call(&request, Some(request.sid().as_str()))?;
         decide(decoded, self.system_now())
     }
 }

@@ -2,11 +2,13 @@
 //! [`Identity`](crate::Identity), [`Ocr`](crate::Ocr)) holds — its client, its own
 //! [`Settings`] and their one resolved form — and the one call path of each driver.
 
-use glair_core::{Clock as _, Dispatcher, Instant};
+use glair_core::{Clock as _, Dispatcher};
 use glair_types::{Decoded, EndpointRequest, InvalidInput};
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use tracing::Instrument;
+use tracing::instrument::Instrumented;
 
 use crate::call::{self, ApiCall};
 use crate::client::GenericClient;
@@ -82,18 +84,25 @@ impl Handle<Dispatcher> {
     }
 
     /// The async client's one call path: `request` as an [`ApiCall`], run by the async
-    /// driver; given up at `deadline` when one is given.
-    pub(crate) async fn call<R>(
-        &self,
-        request: &R,
-        deadline: Option<Instant>,
-    ) -> Result<Decoded<R::Response>, Error>
+    /// driver in the call's span (`sid` names the session of a session call). Not an `async
+    /// fn`: the driver's future is returned as it is, with no layer around it.
+    pub(crate) fn call<'a, R>(
+        &'a self,
+        request: &'a R,
+        sid: Option<&str>,
+    ) -> Instrumented<impl Future<Output = Result<Decoded<R::Response>, Error>> + 'a>
     where
         R: EndpointRequest + Sync,
     {
         let driver = self.client.driver();
-        let call = ApiCall::new(request, self.resolved()?, driver.clock().now(), deadline)?;
-        driver.run(call).instrument(call::span::<R>()).await
+        // Boxed: see `Machine for Box`.
+        let call = Box::new(ApiCall::new(
+            request,
+            self.resolved(),
+            driver.clock().now(),
+            None,
+        ));
+        driver.run(call).instrument(call::span::<R>(sid))
     }
 }
 
@@ -108,11 +117,11 @@ impl Handle<glair_core::BlockingDispatcher> {
     pub(crate) fn call<R: EndpointRequest>(
         &self,
         request: &R,
-        deadline: Option<Instant>,
+        sid: Option<&str>,
     ) -> Result<Decoded<R::Response>, Error> {
         let driver = self.client.driver();
-        let call = ApiCall::new(request, self.resolved()?, driver.clock().now(), deadline)?;
-        let _span = call::span::<R>().entered();
+        let call = ApiCall::new(request, self.resolved(), driver.clock().now(), None);
+        let _span = call::span::<R>(sid).entered();
         driver.run(call)
     }
 }

@@ -1,9 +1,7 @@
 //! Create, retrieve and wait for hosted sessions of one kind.
 
 use glair_core::{Clock as _, Dispatcher, Instant};
-use glair_types::{
-    CreateSession, EndpointRequest, RetrieveSession, Session, SessionId, SessionKind,
-};
+use glair_types::{CreateSession, RetrieveSession, Session, SessionId, SessionKind};
 use std::fmt;
 use std::marker::PhantomData;
 use tracing::Instrument;
@@ -97,16 +95,19 @@ impl<K: SessionKind> Sessions<K> {
     /// Never creates two sessions: a create is retried only when the request provably never
     /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
     pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
-        let span = tracing::debug_span!("glair.create", kind = K::NAME);
-        self.call(&request).instrument(span).await
+        self.handle
+            .call(&request, None)
+            .await
+            .map(glair_types::Decoded::into_value)
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
-        let sid = SessionId::new(sid.as_ref())?;
-        let span = tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str());
-        let request = RetrieveSession::<K>::new(sid);
-        self.call(&request).instrument(span).await
+        let request = RetrieveSession::<K>::new(SessionId::new(sid.as_ref())?);
+        self.handle
+            .call(&request, Some(request.sid().as_str()))
+            .await
+            .map(glair_types::Decoded::into_value)
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
@@ -158,17 +159,6 @@ impl<K: SessionKind> Sessions<K> {
         let wait = self.wait_machine(sid, &options, driver.clock().now(), &mut on_poll)?;
         driver.run(wait).instrument(span).await
     }
-
-    /// Sends `request` through the one call path with this handle's settings.
-    async fn call<R>(&self, request: &R) -> Result<Session<K>, Error>
-    where
-        R: EndpointRequest<Response = Session<K>> + Sync,
-    {
-        self.handle
-            .call(request, None)
-            .await
-            .map(glair_types::Decoded::into_value)
-    }
 }
 
 #[cfg(feature = "blocking-client")]
@@ -177,16 +167,17 @@ impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
     // By value, like the async `create`: the two clients take the same arguments.
     #[allow(clippy::needless_pass_by_value)]
     pub fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
-        let _span = tracing::debug_span!("glair.create", kind = K::NAME).entered();
-        self.call(&request)
+        self.handle
+            .call(&request, None)
+            .map(glair_types::Decoded::into_value)
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
-        let sid = SessionId::new(sid.as_ref())?;
-        let _span =
-            tracing::debug_span!("glair.retrieve", kind = K::NAME, sid = sid.as_str()).entered();
-        self.call(&RetrieveSession::<K>::new(sid))
+        let request = RetrieveSession::<K>::new(SessionId::new(sid.as_ref())?);
+        self.handle
+            .call(&request, Some(request.sid().as_str()))
+            .map(glair_types::Decoded::into_value)
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to and retrieves that session;
@@ -220,15 +211,5 @@ impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
         let driver = self.handle.client().driver();
         let wait = self.wait_machine(sid, &options, driver.clock().now(), &mut on_poll)?;
         driver.run(wait)
-    }
-
-    /// Sends `request` through the one call path with this handle's settings.
-    fn call<R>(&self, request: &R) -> Result<Session<K>, Error>
-    where
-        R: EndpointRequest<Response = Session<K>>,
-    {
-        self.handle
-            .call(request, None)
-            .map(glair_types::Decoded::into_value)
     }
 }

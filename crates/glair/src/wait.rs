@@ -353,7 +353,8 @@ impl<K: SessionKind> Machine for Wait<'_, K> {
         }));
     }
 
-    fn request(&self) -> &http::Request<bytes::Bytes> {
+    fn request(&mut self) -> Option<http::Request<bytes::Bytes>> {
+        // The call keeps its request: every poll sends a copy of it.
         self.call.request()
     }
 

@@ -55,8 +55,9 @@ pub trait EndpointRequest {
     /// Checks every field and builds the body; refusals name the field and the problem.
     fn body(&self) -> Result<RequestBody, InvalidInput>;
 
-    /// The trailing path parameter, already encoded as one path segment (session retrieve).
-    fn path_param(&self) -> Option<String> {
+    /// The trailing path parameter, as it is (session retrieve: the sid). It becomes exactly
+    /// one path segment: anything but ASCII letters, digits, `-` and `_` is percent-encoded.
+    fn path_param(&self) -> Option<&str> {
         None
     }
 
@@ -68,11 +69,7 @@ pub trait EndpointRequest {
         credentials: &Credentials,
     ) -> Result<Request<Bytes>, InvalidInput> {
         let endpoint = Self::ENDPOINT;
-        let mut url = endpoint.url(config);
-        if let Some(param) = self.path_param() {
-            url.push('/');
-            url.push_str(&param);
-        }
+        let uri = config.endpoint_uri(endpoint.service, endpoint.resource, self.path_param())?;
         let (content_type, body) = match self.body()? {
             RequestBody::Empty => (None, Bytes::new()),
             // `build_request` marks a non-empty body as JSON already.
@@ -84,7 +81,7 @@ pub trait EndpointRequest {
                 (Some(content_type), encoded.into_body())
             }
         };
-        let mut request = build_request(endpoint.method.to_http(), url, body, credentials)?;
+        let mut request = build_request(endpoint.method.to_http(), uri, body, credentials);
         if let Some(content_type) = content_type {
             request.headers_mut().insert(CONTENT_TYPE, content_type);
         }

@@ -44,8 +44,8 @@ impl<K: SessionKind> EndpointRequest for RetrieveSession<K> {
         Ok(RequestBody::Empty)
     }
 
-    fn path_param(&self) -> Option<String> {
-        Some(self.sid().to_path_segment())
+    fn path_param(&self) -> Option<&str> {
+        Some(self.sid().as_str())
     }
 
     /// As [`decode_retrieved_session`]: the session keeps the sid it was asked for.
