@@ -104,8 +104,8 @@ pub use request::{
     RetrievePassiveLivenessSession, RetrieveSession, USER_AGENT_VALUE, X_REQUEST_ID_HEADER,
 };
 pub use response::{
-    api_error, check_status, decode_json, decode_retrieved_session, decode_session, request_id,
-    service_date,
+    api_error, check_status, decode_json, decode_json_body, decode_retrieved_session,
+    decode_session, request_id, service_date,
 };
 pub use session::SESSION_LIFETIME;
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};

@@ -68,7 +68,7 @@ impl Ocr {
     }
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 impl Ocr<glair_core::BlockingDispatcher> {
     /// Reads a document of type `D` (a marker of [`ocr::doc`](crate::ocr::doc)), with the
     /// request's options.
