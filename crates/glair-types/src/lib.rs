@@ -182,7 +182,7 @@ pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
 ///     .unwrap();
 /// let face = FaceMatch::new(ImageInput::from_bytes(Bytes::new()), ImageInput::from_bytes(Bytes::new()));
 /// let matched = face.decode(&answer).unwrap();
-/// assert_eq!(matched.verdict().label(), "matched");
+/// assert_eq!(matched.value().verdict().label(), "matched");
 /// # Ok::<(), glair_types::InvalidInput>(())
 /// ```
 pub mod endpoints {

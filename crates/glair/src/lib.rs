@@ -86,7 +86,7 @@
 //!     .identity()
 //!     .verification(IdentityVerification::new("3171234567890123", "BUDI SANTOSO", "17-08-1990"))
 //!     .await?;
-//! println!("{} / {} / {}", ktp.verdict(), same.verdict(), known.verdict());
+//! println!("{} / {} / {}", ktp.value().verdict(), same.value().verdict(), known.value().verdict());
 //! # Ok(()) }
 //! ```
 //!
