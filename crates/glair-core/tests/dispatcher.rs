@@ -354,7 +354,8 @@ fn without_a_timer_build_refuses_retries_and_timeouts() {
     assert!(matches!(
         err,
         BuildError::MissingSleep {
-            needed_for: "retries"
+            needed_for: "retries",
+            ..
         }
     ));
     let err = Dispatcher::builder(SharedTransport::new(mock.clone()))
@@ -364,7 +365,8 @@ fn without_a_timer_build_refuses_retries_and_timeouts() {
     assert!(matches!(
         err,
         BuildError::MissingSleep {
-            needed_for: "timeouts"
+            needed_for: "timeouts",
+            ..
         }
     ));
 
