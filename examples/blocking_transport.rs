@@ -1,6 +1,6 @@
 //! A custom transport for a constrained environment: blocking HTTP/1.1 over `std::net`, no
 //! async runtime, and the SDK built without its default features (no hyper, rustls or tokio):
-//! `glair::blocking::Client` (feature `blocking-client`) with a `BlockingTransport` of our own.
+//! `glair::blocking::Client` (feature `blocking`) with a `BlockingTransport` of our own.
 //!
 //! ```text
 //! cargo run -p glair-emulator -- --addr 127.0.0.1:8080 &     # a local GLAIR to talk to

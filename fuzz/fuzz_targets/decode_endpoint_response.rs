@@ -26,19 +26,19 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Some(r) = one::<FaceMatchResponse>(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Some(r) = one::<IdentityVerificationResponse>(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Some(r) = one::<FaceVerificationResponse>(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Some(r) = one::<PassiveLivenessResult>(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Some(r) = one::<ActiveLivenessResult>(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     let _ = one::<ocr::KtpOcr>(&response);
     let _ = one::<ocr::KkOcr>(&response);

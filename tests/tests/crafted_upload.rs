@@ -60,7 +60,7 @@ async fn a_jpeg_holding_its_own_boundary_candidates_is_uploaded() {
         .passive_liveness(PassiveLivenessCheck::new(image))
         .await
         .unwrap();
-    assert_eq!(answer.verdict(), LivenessVerdict::Live);
+    assert_eq!(answer.value().verdict(), LivenessVerdict::Live);
     assert_eq!(
         h.stats().vision_answered.get("F2").copied(),
         Some(1),

@@ -103,7 +103,7 @@ async fn wait_reports_a_session_that_expires_before_it_is_finished() {
     assert!(
         outcome
             .session()
-            .is_some_and(|s| s.is_expired(std::time::SystemTime::now()))
+            .is_some_and(|s| s.is_expired_at(std::time::SystemTime::now()))
     );
 }
 

@@ -135,7 +135,7 @@ async fn out_of_range_and_wrong_typed_values_decode_and_are_never_live() {
         r#"{{"status":"PENDING","expired":-5,"url":"http://127.0.0.1/p/{SID}","success_url":"https://a.example/"}}"#
     );
     let s = retrieve(200, body.into_bytes()).await.unwrap();
-    assert!(s.is_expired(std::time::SystemTime::now()));
+    assert!(s.is_expired_at(std::time::SystemTime::now()));
     let body = format!(
         r#"{{"status":"PENDING","expired":1e40,"url":"http://127.0.0.1/p/{SID}","success_url":"https://a.example/"}}"#
     );

@@ -168,7 +168,10 @@ async fn without_the_root_the_handshake_is_refused_and_not_retried() {
         ))
         .await
         .unwrap_err();
-    let Error::Transport { source, attempts } = &err else {
+    let Error::Transport {
+        source, attempts, ..
+    } = &err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(source.kind(), TransportErrorKind::Tls, "{err}");

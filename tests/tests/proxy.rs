@@ -239,7 +239,10 @@ async fn a_407_is_its_own_error_naming_the_proxy_and_is_not_retried<P: TestProxy
 }
 
 fn check_407<P: TestProxy>(err: &Error, proxy: &P) {
-    let Error::Transport { source, attempts } = err else {
+    let Error::Transport {
+        source, attempts, ..
+    } = err
+    else {
         panic!("{err:?}");
     };
     assert_eq!(

@@ -48,15 +48,18 @@ async fn f1_face_match_follows_the_outcome() {
     let face = h.client().face();
     let request = || FaceMatch::new(selfie(), selfie());
     let matched = face.face_match(request()).await.unwrap();
-    assert_eq!(matched.verdict(), FaceMatchVerdict::Matched);
-    assert!(matched.match_percentage().unwrap() > 0.5);
+    assert_eq!(matched.value().verdict(), FaceMatchVerdict::Matched);
+    assert!(matched.value().match_percentage().unwrap() > 0.5);
     assert!(matched.request_id().is_some());
     outcome(&h, "F1", "not-match").await;
     let other = face.face_match(request()).await.unwrap();
-    assert_eq!(other.verdict(), FaceMatchVerdict::NotMatched);
+    assert_eq!(other.value().verdict(), FaceMatchVerdict::NotMatched);
     outcome(&h, "F1", "no-face-captured").await;
     let none = face.face_match(request()).await.unwrap();
-    assert!(matches!(none.verdict(), FaceMatchVerdict::Inconclusive(_)));
+    assert!(matches!(
+        none.value().verdict(),
+        FaceMatchVerdict::Inconclusive(_)
+    ));
     assert_eq!(answered(&h, "F1"), 3);
 }
 
@@ -68,13 +71,13 @@ async fn f2_passive_liveness_on_an_image() {
         .passive_liveness(PassiveLivenessCheck::new(selfie()))
         .await
         .unwrap();
-    assert_eq!(live.verdict(), LivenessVerdict::Live);
+    assert_eq!(live.value().verdict(), LivenessVerdict::Live);
     outcome(&h, "F2", "spoof").await;
     let spoof = face
         .passive_liveness(PassiveLivenessCheck::new(selfie()))
         .await
         .unwrap();
-    assert_eq!(spoof.verdict(), LivenessVerdict::Spoof);
+    assert_eq!(spoof.value().verdict(), LivenessVerdict::Spoof);
     assert_eq!(answered(&h, "F2"), 2);
 }
 
@@ -84,10 +87,10 @@ async fn f3_active_liveness_on_an_image() {
     let face = h.client().face();
     let check = || ActiveLivenessCheck::new(selfie(), GestureCode::HeadLeft);
     let matched = face.active_liveness(check()).await.unwrap();
-    assert_eq!(matched.verdict(), GestureVerdict::Matched);
+    assert_eq!(matched.value().verdict(), GestureVerdict::Matched);
     outcome(&h, "F3", "no-face").await;
     let none = face.active_liveness(check()).await.unwrap();
-    assert_ne!(none.verdict(), GestureVerdict::Matched);
+    assert_ne!(none.value().verdict(), GestureVerdict::Matched);
     assert_eq!(answered(&h, "F3"), 2);
 }
 
@@ -100,13 +103,17 @@ async fn i1_identity_verification() {
             .with(IdentityField::MotherMaidenName, "SITI")
     };
     let verified = identity.verification(request()).await.unwrap();
-    assert!(verified.verdict().is_verified(), "{}", verified.verdict());
+    assert!(
+        verified.value().verdict().is_verified(),
+        "{}",
+        verified.value().verdict()
+    );
     // The emulator answers a verdict for each field sent, the optional one included.
     let raw = verified.raw_value().unwrap();
     assert!(raw["result"].get("mother_maiden_name").is_some(), "{raw}");
     outcome(&h, "I1", "not-verified").await;
     let refused = identity.verification(request()).await.unwrap();
-    assert!(!refused.verdict().is_verified());
+    assert!(!refused.value().verdict().is_verified());
     assert_eq!(answered(&h, "I1"), 2);
 }
 
@@ -116,10 +123,14 @@ async fn i2_identity_face_verification() {
     let identity = h.client().identity();
     let request = || FaceVerification::new(NIK, "BUDI SANTOSO", "17-08-1990", selfie());
     let verified = identity.face_verification(request()).await.unwrap();
-    assert!(verified.verdict().is_verified(), "{}", verified.verdict());
+    assert!(
+        verified.value().verdict().is_verified(),
+        "{}",
+        verified.value().verdict()
+    );
     outcome(&h, "I2", "not-found").await;
     let unknown = identity.face_verification(request()).await.unwrap();
-    assert!(!unknown.verdict().is_verified());
+    assert!(!unknown.value().verdict().is_verified());
     assert_eq!(answered(&h, "I2"), 2);
 }
 
@@ -138,17 +149,26 @@ async fn o1_to_o19_every_ocr_document_is_read() {
     macro_rules! read {
         ($id:literal, $call:expr) => {{
             let answer = $call.await.unwrap_or_else(|e| panic!("{}: {e}", $id));
-            let state = read_state(&answer, answer.verdict().is_read());
+            let state = read_state(&answer, answer.value().verdict().is_read());
             assert_eq!(state, ("SUCCESS".to_owned(), true), "{}", $id);
             seen.push($id);
             answer
         }};
     }
     let ktp = read!("O1", ocr.ktp(img()));
-    let nama = ktp.read.as_ref().and_then(|r| r.nama.as_ref()).unwrap();
+    let nama = ktp
+        .value()
+        .read
+        .as_ref()
+        .and_then(|r| r.nama.as_ref())
+        .unwrap();
     assert_eq!(nama.value.as_deref(), Some("BUDI SANTOSO"));
     let qualities = read!("O2", ocr.ktp_with_qualities(img()));
-    assert!(qualities.qualities.is_some(), "{:?}", qualities.raw_value());
+    assert!(
+        qualities.value().qualities.is_some(),
+        "{:?}",
+        qualities.raw_value()
+    );
     read!("O3", ocr.npwp(pdf()));
     read!("O4", ocr.kk(img()));
     read!("O5", ocr.stnk(img()));
@@ -180,20 +200,24 @@ async fn ocr_options_and_outcomes_reach_the_emulator() {
         .read(OcrRequest::<doc::Bpkb>::new(pdf()).page(1))
         .await
         .unwrap();
-    assert!(page.verdict().is_read());
+    assert!(page.value().verdict().is_read());
     let tables = ocr
         .read(OcrRequest::<doc::GeneralDocument>::new(selfie()).table(true))
         .await
         .unwrap();
-    assert!(tables.verdict().is_read());
+    assert!(tables.value().verdict().is_read());
     outcome(&h, "O1", "wrong-document").await;
     let wrong = ocr.ktp(selfie()).await.unwrap();
-    assert_eq!(wrong.status, OcrStatus::Success);
-    assert!(!wrong.verdict().is_read(), "{}", wrong.verdict());
+    assert_eq!(wrong.value().status, OcrStatus::Success);
+    assert!(
+        !wrong.value().verdict().is_read(),
+        "{}",
+        wrong.value().verdict()
+    );
     outcome(&h, "O3", "failed").await;
     let failed = ocr.npwp(selfie()).await.unwrap();
-    assert_eq!(failed.status, OcrStatus::Failed);
-    assert!(!failed.verdict().is_read());
+    assert_eq!(failed.value().status, OcrStatus::Failed);
+    assert!(!failed.value().verdict().is_read());
 }
 
 #[tokio::test]
@@ -264,10 +288,10 @@ async fn the_blocking_client_reaches_every_namespace() {
             .read(OcrRequest::<doc::Bpkb>::new(pdf()).page(2))
             .unwrap();
         (
-            matched.verdict(),
-            verified.verdict().is_verified(),
-            ktp.verdict().is_read(),
-            bpkb.verdict().is_read(),
+            matched.value().verdict(),
+            verified.value().verdict().is_verified(),
+            ktp.value().verdict().is_read(),
+            bpkb.value().verdict().is_read(),
         )
     })
     .await

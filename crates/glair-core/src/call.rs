@@ -21,14 +21,14 @@ use crate::timeout::TimeoutConfig;
 /// It answers one question, [`next`](Machine::next): send the request with this attempt
 /// deadline, sleep this long, or done; and it is fed each attempt's outcome with the time.
 ///
-/// Invariants (the engine's, each a property test in [`engine`](crate::engine), and the
+/// Invariants (the engine's, each a property test of [`Operation`](crate::Operation), and the
 /// call's own, property tests below):
 /// - never more attempts than [`RetryConfig::max_attempts`];
 /// - no attempt starts at or after the call's deadline, and no pause ends at or after it;
 /// - a request that may not be replayed ([`Replay::OnlyIfUnprocessed`]) is sent again only
 ///   after an outcome that proves the server did not act on it;
-/// - whether the deadline fired is decided in one place ([`engine::deadline_fired`]),
-///   whichever driver observed it;
+/// - whether the deadline fired is decided in one place
+///   ([`deadline_fired`](crate::deadline_fired)), whichever driver observed it;
 /// - the result is the last attempt's: its response (any status), its transport error, or a
 ///   timeout.
 ///

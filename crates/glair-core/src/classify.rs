@@ -1,19 +1,5 @@
-//! The one retry classifier: what an attempt's outcome says about trying again.
-//!
-//! Every question of the form "is this worth retrying?" in glair-rs is answered here: the
-//! retry engine ([`Operation`](crate::Operation)), `glair::Error::is_retryable` and
-//! `glair_types::ApiError::is_transient` all call [`classify`], [`classify_status`] or
-//! [`classify_transport_error`]. Whether a retry is also *safe* depends on the method, and
-//! [`Classification::permits_retry_of`] answers that from the same classification.
-//!
-//! | outcome | classification |
-//! |---|---|
-//! | 2xx | [`Success`](Classification::Success) |
-//! | 429 Too Many Requests (refused unprocessed) | transient, request not processed |
-//! | 500, 502, 503, 504 | transient, request may have been processed |
-//! | connect error (also a connect timeout): the request never left | transient, request not processed |
-//! | transport timeout, I/O error, attempt timeout | transient, request may have been processed |
-//! | any other status, TLS error, body too large, other transport error | [`Permanent`](Classification::Permanent) |
+//! The one retry classifier: [`classify`] (its docs have the table), [`classify_status`],
+//! [`classify_transport_error`], [`Classification`] and [`Replay`].
 
 use http::{Method, StatusCode};
 
@@ -115,7 +101,7 @@ pub fn is_idempotent(method: &Method) -> bool {
         || *method == Method::DELETE
 }
 
-/// Classifies a response status (see the [module docs](self) for the table).
+/// Classifies a response status (see [`classify`] for the table).
 pub fn classify_status(status: StatusCode) -> Classification {
     match status.as_u16() {
         200..=299 => Classification::Success,
@@ -131,7 +117,7 @@ pub fn classify_status(status: StatusCode) -> Classification {
     }
 }
 
-/// Classifies a transport failure (see the [module docs](self) for the table).
+/// Classifies a transport failure (see [`classify`] for the table).
 pub fn classify_transport_error(error: &TransportError) -> Classification {
     match error.kind() {
         TransportErrorKind::Connect => Classification::Transient {
@@ -149,6 +135,21 @@ pub fn classify_transport_error(error: &TransportError) -> Classification {
 }
 
 /// Classifies an attempt's outcome. An attempt that timed out may have been processed.
+///
+/// Every question of the form "is this worth retrying?" in glair-rs is answered here: the
+/// retry engine ([`Operation`](crate::Operation)) and `glair::Error::is_retryable` both call
+/// [`classify`], [`classify_status`] or
+/// [`classify_transport_error`]. Whether a retry is also *safe* depends on the method, and
+/// [`Classification::permits_retry_of`] answers that from the same classification.
+///
+/// | outcome | classification |
+/// |---|---|
+/// | 2xx | [`Success`](Classification::Success) |
+/// | 429 Too Many Requests (refused unprocessed) | transient, request not processed |
+/// | 500, 502, 503, 504 | transient, request may have been processed |
+/// | connect error (also a connect timeout): the request never left | transient, request not processed |
+/// | transport timeout, I/O error, attempt timeout | transient, request may have been processed |
+/// | any other status, TLS error, body too large, other transport error | [`Permanent`](Classification::Permanent) |
 pub fn classify(outcome: &AttemptOutcome<'_>) -> Classification {
     match outcome {
         AttemptOutcome::Response { status, .. } => classify_status(*status),

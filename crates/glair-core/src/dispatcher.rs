@@ -119,7 +119,7 @@ impl Sleep for NoSleep {
 ///
 /// - Each attempt sends a copy of the request (cheap: the body is [`Bytes`], shared).
 /// - What to do after each attempt is decided by the sans-IO retry engine, [`Operation`](crate::Operation)
-///   (the rules are in [`classify`](mod@crate::classify) and [`retry`](crate::retry): a
+///   (the rules are in [`classify`](fn@crate::classify) and [`decide`](crate::decide): a
 ///   non-idempotent request is only retried when it certainly was not processed); this type
 ///   only does the sending and the sleeping.
 /// - Every HTTP response is returned as `Ok`, including 4xx and 5xx: when a retryable status

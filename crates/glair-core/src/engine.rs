@@ -1,23 +1,4 @@
-//! The retry engine: one call's attempts, pauses and deadlines as a sans-IO state machine.
-//!
-//! An [`Operation`] does no I/O and reads no clock. A driver (the async
-//! [`Dispatcher`](crate::Dispatcher), the blocking
-//! `BlockingDispatcher` (feature `blocking`), or your own) runs this loop:
-//!
-//! 1. [`Operation::begin_attempt`] with the current time answers [`Action::Attempt`] (send the
-//!    request, give up on it at the plan's deadline) or [`Action::Finish`].
-//! 2. The driver sends, racing the attempt against its deadline, and feeds what happened to
-//!    [`Operation::on_outcome`] with the time, the wall-clock time (for `Retry-After` dates) and
-//!    a jitter sample in `[0, 1)`. The answer is [`Action::Pause`] (sleep this long, then go to
-//!    step 1) or [`Action::Finish`].
-//!
-//! Invariants (each a property test below):
-//! - never more attempts than [`RetryConfig::max_attempts`];
-//! - no attempt starts at or after the operation deadline, no pause ends at or after it, and an
-//!   attempt's deadline is never later than the operation's: a driver that honours the plans
-//!   finishes by the deadline;
-//! - a request whose bytes may have reached the server is repeated only if its method is
-//!   idempotent (the rule is the classifier's, [`Classification::permits_retry_of`](crate::Classification::permits_retry_of)).
+//! The retry engine: [`Operation`] (its docs describe the loop and its invariants).
 
 use std::time::Duration;
 
@@ -27,7 +8,11 @@ use crate::time::{Instant, SystemTime};
 use crate::timeout::TimeoutConfig;
 
 /// What the driver does next.
+///
+/// Non-exhaustive, as every output of a machine: a new action can be added without breaking a
+/// driver written outside this crate; a driver's wildcard arm should end the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Send the request once, as this plan says.
     Attempt(AttemptPlan),
@@ -67,7 +52,27 @@ pub enum Finish {
     },
 }
 
-/// One call's retry state: see the [module docs](self).
+/// One call's retry state, the retry engine: its attempts, pauses and deadlines as a sans-IO
+/// state machine.
+///
+/// An [`Operation`] does no I/O and reads no clock. A driver (the async
+/// [`Dispatcher`](crate::Dispatcher), the blocking
+/// `BlockingDispatcher` (feature `blocking`), or your own) runs this loop:
+///
+/// 1. [`Operation::begin_attempt`] with the current time answers [`Action::Attempt`] (send the
+///    request, give up on it at the plan's deadline) or [`Action::Finish`].
+/// 2. The driver sends, racing the attempt against its deadline, and feeds what happened to
+///    [`Operation::on_outcome`] with the time, the wall-clock time (for `Retry-After` dates) and
+///    a jitter sample in `[0, 1)`. The answer is [`Action::Pause`] (sleep this long, then go to
+///    step 1) or [`Action::Finish`].
+///
+/// Invariants (each a property test below):
+/// - never more attempts than [`RetryConfig::max_attempts`];
+/// - no attempt starts at or after the operation deadline, no pause ends at or after it, and an
+///   attempt's deadline is never later than the operation's: a driver that honours the plans
+///   finishes by the deadline;
+/// - a request whose bytes may have reached the server is repeated only if its method is
+///   idempotent (the rule is the classifier's, [`Classification::permits_retry_of`](crate::Classification::permits_retry_of)).
 ///
 /// ```
 /// use std::time::{Duration, Instant, SystemTime};

@@ -184,11 +184,17 @@ impl StdError for TransportError {
 ///
 /// Any HTTP response, including 4xx and 5xx, is returned as `Ok` by the dispatcher; this error
 /// only covers failures below HTTP and timeouts.
+///
+/// The enum and its variants with fields are `#[non_exhaustive]`, so that a variant or a field
+/// can be added without breaking code that matches: match them with `..`
+/// (`DispatchError::Transport { source, .. }`) or use the accessors. Only this crate makes
+/// them.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DispatchError {
     /// The last attempt failed in the transport and was not (or could no longer be) retried.
     #[error("request failed after {attempts} attempt(s): {source}")]
+    #[non_exhaustive]
     Transport {
         /// The last attempt's error.
         source: TransportError,
@@ -198,6 +204,7 @@ pub enum DispatchError {
     /// The last attempt exceeded the per-attempt timeout and was not (or could no longer be)
     /// retried.
     #[error("request timed out after {timeout:?} (attempt {attempts}; per-attempt timeout)")]
+    #[non_exhaustive]
     AttemptTimeout {
         /// The per-attempt timeout.
         timeout: Duration,
@@ -206,6 +213,7 @@ pub enum DispatchError {
     },
     /// The whole operation (all attempts and the waits between them) exceeded its timeout.
     #[error("operation timed out after {timeout:?} ({attempts} attempt(s) made)")]
+    #[non_exhaustive]
     OperationTimeout {
         /// The operation timeout.
         timeout: Duration,
@@ -252,6 +260,8 @@ impl DispatchError {
 
 /// A builder ([`DispatcherBuilder`](crate::DispatcherBuilder) or the hyper transport's builder)
 /// was given a configuration it cannot build.
+///
+/// Non-exhaustive, and so is each variant with fields: match with `..`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -260,12 +270,14 @@ pub enum BuildError {
     #[error(
         "a Sleep implementation is required for {needed_for}: pass one with DispatcherBuilder::sleep or enable the `hyper` feature"
     )]
+    #[non_exhaustive]
     MissingSleep {
         /// What needed it ("retries", "timeouts").
         needed_for: &'static str,
     },
     /// The TLS configuration could not be built.
     #[error("TLS configuration error: {message}")]
+    #[non_exhaustive]
     Tls {
         /// What went wrong.
         message: String,
@@ -273,6 +285,7 @@ pub enum BuildError {
     /// A proxy URL (from the builder or the environment) is unusable. The message names where
     /// it came from and shows it without credentials.
     #[error("proxy configuration error: {message}")]
+    #[non_exhaustive]
     Proxy {
         /// What went wrong.
         message: String,

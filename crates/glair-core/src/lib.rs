@@ -23,12 +23,12 @@
 //!   request may be sent again once it may have been received is a [`Replay`], given by the
 //!   caller from the endpoint's description (the facade takes it from the catalog), or taken
 //!   from the method for a bare request.
-//! - [`Operation`] (module [`engine`]): the retry engine inside a call — attempts, pauses,
+//! - [`Operation`]: the retry engine inside a call — attempts, pauses,
 //!   deadlines; [`deadline_fired`] is the one place that decides whether an attempt's
 //!   deadline fired, whichever driver saw it.
-//! - [`classify`](mod@classify): the one retry classifier (what is transient, and whether a
+//! - [`classify`](fn@classify): the one retry classifier (what is transient, and whether a
 //!   retry is safe for a [`Replay`]); `glair::Error::is_retryable` asks it too.
-//! - [`PollPlan`] (module [`poll`]): a wait's polls, pauses and deadline; the facade's wait is
+//! - [`PollPlan`]: a wait's polls, pauses and deadline; the facade's wait is
 //!   a [`Machine`] that nests a [`Call`] in it.
 //! - Exactly two drivers, a screenful each: [`Dispatcher::run`] (async: a [`Transport`], a
 //!   [`Sleep`] raced against each attempt, a [`Clock`]) and `BlockingDispatcher::run`
@@ -191,9 +191,9 @@
 #[cfg(feature = "blocking")]
 mod blocking;
 mod call;
-pub mod classify;
+mod classify;
 mod dispatcher;
-pub mod engine;
+mod engine;
 mod error;
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 mod fetch_transport;
@@ -206,11 +206,11 @@ mod machine;
 mod maybe_send;
 #[cfg(feature = "mock")]
 mod mock;
-pub mod poll;
+mod poll;
 #[cfg(any(feature = "hyper", feature = "ureq"))]
 mod proxy;
 mod redact;
-pub mod retry;
+mod retry;
 mod time;
 mod timeout;
 #[cfg(feature = "hyper")]
@@ -246,7 +246,7 @@ pub use maybe_send::{BoxFuture, MaybeSend, MaybeSync};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use mock::{MockReply, MockTransport, RecordedRequest};
-pub use poll::{PollPlan, PollStep};
+pub use poll::{MIN_POLL_INTERVAL, PollPlan, PollStep};
 pub use redact::redact_userinfo;
 pub use retry::{
     AttemptOutcome, RetryConfig, RetryDecision, StopReason, backoff_delay, decide,

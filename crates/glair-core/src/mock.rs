@@ -12,7 +12,10 @@ use crate::error::{TransportError, TransportErrorKind};
 use crate::transport::Transport;
 
 /// What a [`MockTransport`] answers to one request.
+///
+/// Non-exhaustive: more scripted behaviours (a delay, a partial body) may be added.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum MockReply {
     /// This response.
     Response(Response<Bytes>),
@@ -38,7 +41,12 @@ impl From<TransportError> for MockReply {
 ///
 /// Its `Debug` output redacts the values of `authorization`, `proxy-authorization`,
 /// `x-api-key`, `cookie` and `set-cookie`.
+///
+/// Its fields are public to read, and the struct is `#[non_exhaustive]`: only the mock makes
+/// one (you read what it recorded, never build one), so a field (say, the HTTP version) can be
+/// added without breaking your tests.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The method.
     pub method: Method,

@@ -1,27 +1,15 @@
-//! The polling plan: when to poll, how long each poll may take, when to give up. Sans-IO like
-//! the retry engine: it is fed each poll's outcome and the time, and answers what to do next.
-//!
-//! The plan knows nothing about what is polled. Its driver (`glair`'s `wait`) judges each
-//! answer (done, or still pending) and tells the plan only what it needs:
-//!
-//! 1. [`PollPlan::begin_poll`] answers [`PollStep::Poll`] with the poll's deadline (the
-//!    driver caps the poll's own deadline with it, so that a poll in flight cannot outlast the
-//!    wait), or [`PollStep::TimedOut`].
-//! 2. After a pending answer, [`PollPlan::on_pending`] (optionally with a time by which the
-//!    thing polled changes on its own, such as an expiry); after a transient failure,
-//!    [`PollPlan::on_transient_failure`]. Either answers [`PollStep::Pause`] or
-//!    [`PollStep::TimedOut`].
-//!
-//! Invariants: no poll starts at or after the deadline, no poll's deadline and no pause's end
-//! is past it; pauses start at `interval` and grow by half up to `max_interval`; all
-//! arithmetic saturates (any `Duration`, `Duration::MAX` included, is accepted).
+//! The polling plan: [`PollPlan`] (its docs describe the loop and its invariants).
 
 use std::time::Duration;
 
 use crate::time::Instant;
 
 /// What the polling driver does next.
+///
+/// Non-exhaustive, as every output of a machine: a new step can be added without breaking a driver
+/// written outside this crate; a driver's wildcard arm should stop polling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PollStep {
     /// Poll now; give the poll up at `deadline` (`None`: the wait has no deadline).
     Poll {
@@ -37,7 +25,24 @@ pub enum PollStep {
 /// The shortest pause between polls: 1 ms (a zero interval would spin).
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(1);
 
-/// A wait's polling schedule; see the [module docs](self).
+/// A wait's polling schedule: when to poll, how long each poll may take, when to give up.
+/// Sans-IO like the retry engine: it is fed each poll's outcome and the time, and answers
+/// what to do next.
+///
+/// The plan knows nothing about what is polled. Its driver (`glair`'s `wait`) judges each
+/// answer (done, or still pending) and tells the plan only what it needs:
+///
+/// 1. [`PollPlan::begin_poll`] answers [`PollStep::Poll`] with the poll's deadline (the
+///    driver caps the poll's own deadline with it, so that a poll in flight cannot outlast the
+///    wait), or [`PollStep::TimedOut`].
+/// 2. After a pending answer, [`PollPlan::on_pending`] (optionally with a time by which the
+///    thing polled changes on its own, such as an expiry); after a transient failure,
+///    [`PollPlan::on_transient_failure`]. Either answers [`PollStep::Pause`] or
+///    [`PollStep::TimedOut`].
+///
+/// Invariants: no poll starts at or after the deadline, no poll's deadline and no pause's end
+/// is past it; pauses start at `interval` and grow by half up to `max_interval`; all
+/// arithmetic saturates (any `Duration`, `Duration::MAX` included, is accepted).
 ///
 /// ```
 /// use std::time::{Duration, Instant};

@@ -1,23 +1,5 @@
-//! The retry policy: pure functions, no I/O, no clock reads, no randomness inside (the
-//! current time and the jitter sample are passed in). Whether an outcome is transient, and
-//! whether a retry is safe for the method, comes from the one classifier in
-//! [`classify`](mod@crate::classify); this module adds the attempt count, the delay and the budget.
-//! The state machine that applies it to a whole call, deadlines included, is
-//! [`Operation`](crate::Operation).
-//!
-//! | outcome of the attempt | GET, HEAD, OPTIONS, PUT, DELETE | POST, PATCH, anything else |
-//! |---|---|---|
-//! | connect error (request never sent) | retry | retry |
-//! | 429 Too Many Requests | retry | retry |
-//! | 500, 502, 503, 504 | retry | stop ([`StopReason::MayHaveBeenProcessed`]) |
-//! | transport timeout, I/O error, attempt timeout | retry | stop ([`StopReason::MayHaveBeenProcessed`]) |
-//! | 2xx | stop ([`StopReason::Success`]) | stop ([`StopReason::Success`]) |
-//! | any other status, TLS error, body too large, other error | stop ([`StopReason::NotRetryable`]) | stop ([`StopReason::NotRetryable`]) |
-//!
-//! A retry waits for the `Retry-After` header's delay when the response has a valid one
-//! (clamped to [`RetryConfig::max_retry_after`]), otherwise for [`backoff_delay`]. No retry is
-//! made once `max_attempts` attempts were made ([`StopReason::AttemptsExhausted`]) or when the
-//! delay would not end before the operation deadline ([`StopReason::BudgetExhausted`]).
+//! The retry policy: [`decide`] (its docs have the table), [`backoff_delay`],
+//! [`parse_retry_after`] and [`RetryConfig`].
 
 use std::time::Duration;
 
@@ -136,7 +118,11 @@ impl Default for RetryConfig {
 }
 
 /// What happened on one attempt.
+///
+/// Non-exhaustive: a transport may one day report another kind of outcome; match with a wildcard
+/// arm.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum AttemptOutcome<'a> {
     /// A response arrived.
     Response {
@@ -166,7 +152,10 @@ impl AttemptOutcome<'_> {
 }
 
 /// The outcome of [`decide`].
+///
+/// Non-exhaustive, as every output of a machine: match with a wildcard arm that stops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryDecision {
     /// Wait this long, then make another attempt.
     RetryAfter(Duration),
@@ -192,7 +181,30 @@ pub enum StopReason {
     BudgetExhausted,
 }
 
-/// Decides whether to retry after an attempt (see the [module docs](self) for the table).
+/// Decides whether to retry after an attempt.
+///
+/// The retry policy: pure functions, no I/O, no clock reads, no randomness inside (the
+/// current time and the jitter sample are passed in). Whether an outcome is transient, and
+/// whether a retry is safe for the method, comes from the one classifier in
+/// [`classify`](fn@crate::classify); this module adds the attempt count, the delay and the budget.
+/// The state machine that applies it to a whole call, deadlines included, is
+/// [`Operation`](crate::Operation).
+///
+/// | outcome of the attempt | GET, HEAD, OPTIONS, PUT, DELETE | POST, PATCH, anything else |
+/// |---|---|---|
+/// | connect error (request never sent) | retry | retry |
+/// | 429 Too Many Requests | retry | retry |
+/// | 500, 502, 503, 504 | retry | stop ([`StopReason::MayHaveBeenProcessed`]) |
+/// | transport timeout, I/O error, attempt timeout | retry | stop ([`StopReason::MayHaveBeenProcessed`]) |
+/// | 2xx | stop ([`StopReason::Success`]) | stop ([`StopReason::Success`]) |
+/// | any other status, TLS error, body too large, other error | stop ([`StopReason::NotRetryable`]) | stop ([`StopReason::NotRetryable`]) |
+///
+/// A retry waits for the `Retry-After` header's delay when the response has a valid one
+/// (clamped to [`RetryConfig::max_retry_after`]), otherwise for [`backoff_delay`]. No retry is
+/// made once `max_attempts` attempts were made ([`StopReason::AttemptsExhausted`]) or when the
+/// delay would not end before the operation deadline ([`StopReason::BudgetExhausted`]).
+///
+/// The arguments:
 ///
 /// - `replay`: whether the request may be sent again once it may have been received (a
 ///   [`Replay`], or the request's `&Method` for the method-based rule).

@@ -154,7 +154,7 @@ fn post_not_retried_on_attempt_timeout() {
     mock.push_hang().push_json(201, "{}");
     let err = run(d.send(post())).unwrap_err();
     assert!(
-        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1 } if timeout == secs(30)),
+        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1, .. } if timeout == secs(30)),
         "{err:?}"
     );
     assert_eq!(mock.request_count(), 1);
@@ -230,7 +230,7 @@ fn attempt_timeout_on_hanging_transport() {
     mock.push_hang().push_hang().push_hang();
     let err = run(d.send(get())).unwrap_err();
     assert!(
-        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 3 } if timeout == secs(30)),
+        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 3, .. } if timeout == secs(30)),
         "{err:?}"
     );
     assert!(err.is_timeout());
@@ -259,7 +259,7 @@ fn operation_timeout_across_retries() {
     mock.push_hang().push_hang().push_hang();
     let err = run(d.send(get())).unwrap_err();
     assert!(
-        matches!(err, DispatchError::OperationTimeout { timeout, attempts: 2 } if timeout == secs(60)),
+        matches!(err, DispatchError::OperationTimeout { timeout, attempts: 2, .. } if timeout == secs(60)),
         "{err:?}"
     );
     // 30 s, the 200 ms backoff, then the second attempt is cut at what was left of the 60 s.
@@ -323,7 +323,7 @@ fn per_request_timeout_override() {
     let short = SendOptions::new().with_timeouts(TimeoutConfig::none().with_attempt(Some(secs(2))));
     let err = run(d.send_with(get(), &short)).unwrap_err();
     assert!(
-        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1 } if timeout == secs(2))
+        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1, .. } if timeout == secs(2))
     );
     assert_eq!(time.slept(), vec![secs(2)]);
     // The dispatcher's own settings are unchanged.
@@ -354,7 +354,8 @@ fn without_a_timer_build_refuses_retries_and_timeouts() {
     assert!(matches!(
         err,
         BuildError::MissingSleep {
-            needed_for: "retries"
+            needed_for: "retries",
+            ..
         }
     ));
     let err = Dispatcher::builder(SharedTransport::new(mock.clone()))
@@ -364,7 +365,8 @@ fn without_a_timer_build_refuses_retries_and_timeouts() {
     assert!(matches!(
         err,
         BuildError::MissingSleep {
-            needed_for: "timeouts"
+            needed_for: "timeouts",
+            ..
         }
     ));
 

@@ -252,7 +252,7 @@ async fn attempt_timeout_against_a_silent_server() {
         .unwrap();
     let err = dispatcher.send(request).await.unwrap_err();
     assert!(
-        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1 } if timeout == Duration::from_millis(200)),
+        matches!(err, DispatchError::AttemptTimeout { timeout, attempts: 1, .. } if timeout == Duration::from_millis(200)),
         "{err:?}"
     );
     assert_eq!(server.requests.load(Ordering::SeqCst), 1);

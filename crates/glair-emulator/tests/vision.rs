@@ -111,7 +111,7 @@ where
                 .unwrap_or_else(|e| panic!("{}: {e}", R::ENDPOINT.id));
             (
                 serde_json::to_value(decoded.value()).unwrap(),
-                decoded.positive(),
+                decoded.value().positive(),
             )
         }),
     }

@@ -23,7 +23,11 @@ use crate::multipart::MultipartForm;
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 
 /// A file format GLAIR accepts on some endpoint.
+///
+/// Non-exhaustive: GLAIR may accept more formats on some endpoint; match with a wildcard arm (and
+/// use [`name`](Self::name) or [`mime_type`](Self::mime_type)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ImageFormat {
     /// JPEG (`FF D8 FF`).
     Jpeg,
@@ -74,7 +78,11 @@ impl fmt::Display for ImageFormat {
 }
 
 /// What the first bytes of a file say it is.
+///
+/// Non-exhaustive: the sniffer may learn more cases; match with a wildcard arm (its `Display`
+/// describes every case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Detected {
     /// A format GLAIR accepts somewhere.
     Known(ImageFormat),

@@ -17,7 +17,17 @@ use crate::passive_liveness::PassiveLivenessResult;
 use crate::verdict::{LivenessInconclusive, LivenessVerdict, Verdict};
 
 /// A kind of hosted session: where it lives in the API and what it carries.
-pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'static {
+///
+/// Sealed: implemented by [`PassiveLiveness`], [`ActiveLiveness`], [`Ktp`] and [`Npwp`] only,
+/// and not implementable outside this crate. The hosted kinds are GLAIR's product list, not an
+/// extension point: each has a hosted page GLAIR runs, and the rules that decode its result
+/// and judge its verdict live here, checked against the wire facts. Sealing also lets this
+/// trait gain a method or an associated item when a kind needs one, without a breaking
+/// release. A kind GLAIR adds is added here; until then, call its endpoints with an
+/// [`EndpointRequest`](crate::EndpointRequest) of your own (that trait is open).
+pub trait SessionKind:
+    sealed::Sealed + Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'static
+{
     /// A name for people, e.g. `passive liveness session`.
     const NAME: &'static str;
     /// The API service segment of the path, e.g. `face`.
@@ -48,6 +58,16 @@ pub trait SessionKind: Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'st
 
     /// The verdict of a finished session, from its result (`None`: it finished without one).
     fn verdict(result: Option<&Self::Result>) -> Self::Verdict;
+}
+
+/// The private supertrait that seals [`SessionKind`]: nameable only inside this crate.
+mod sealed {
+    pub trait Sealed {}
+
+    impl Sealed for super::PassiveLiveness {}
+    impl Sealed for super::ActiveLiveness {}
+    impl Sealed for super::Ktp {}
+    impl Sealed for super::Npwp {}
 }
 
 /// Create fields of kinds that have none.
@@ -87,11 +107,34 @@ impl SessionKind for PassiveLiveness {
 pub struct ActiveLiveness;
 
 /// Create fields of an active liveness session.
+///
+/// Set them with [`CreateSession::number_of_gestures`](crate::CreateSession::number_of_gestures),
+/// or through [`CreateSession::fields_mut`](crate::CreateSession::fields_mut) and the setters
+/// here. The fields are private, read and written through methods, so that a field GLAIR adds
+/// to the create call can be added here without breaking code that builds or reads these.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ActiveLivenessFields {
     /// How many gestures the user must perform; the service's default is 1.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_of_gestures: Option<u32>,
+    pub(crate) number_of_gestures: Option<u32>,
+}
+
+impl ActiveLivenessFields {
+    /// No field set: the service's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many gestures the user must perform, if set (the service's default is 1).
+    pub fn number_of_gestures(&self) -> Option<u32> {
+        self.number_of_gestures
+    }
+
+    /// Sets (or, with `None`, unsets) how many gestures the user must perform (1 or more).
+    pub fn set_number_of_gestures(&mut self, count: Option<u32>) -> &mut Self {
+        self.number_of_gestures = count;
+        self
+    }
 }
 
 impl SessionKind for ActiveLiveness {
@@ -127,11 +170,35 @@ impl SessionKind for ActiveLiveness {
 pub struct Ktp;
 
 /// Create fields of a KTP session.
+///
+/// Set them with [`CreateSession::qualities_detector`](crate::CreateSession::qualities_detector),
+/// or through [`CreateSession::fields_mut`](crate::CreateSession::fields_mut) and the setters
+/// here. The fields are private, read and written through methods, so that a field GLAIR adds
+/// to the create call can be added here without breaking code that builds or reads these.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct KtpFields {
     /// Whether to also run the image-quality detector; the service's default is `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub qualities_detector: Option<bool>,
+    pub(crate) qualities_detector: Option<bool>,
+}
+
+impl KtpFields {
+    /// No field set: the service's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether to also run the image-quality detector, if set (the service's default is
+    /// `false`).
+    pub fn qualities_detector(&self) -> Option<bool> {
+        self.qualities_detector
+    }
+
+    /// Sets (or, with `None`, unsets) whether to also run the image-quality detector.
+    pub fn set_qualities_detector(&mut self, enabled: Option<bool>) -> &mut Self {
+        self.qualities_detector = enabled;
+        self
+    }
 }
 
 impl SessionKind for Ktp {

@@ -104,8 +104,8 @@ pub use request::{
     RetrievePassiveLivenessSession, RetrieveSession, USER_AGENT_VALUE, X_REQUEST_ID_HEADER,
 };
 pub use response::{
-    api_error, check_status, decode_json, decode_retrieved_session, decode_session, request_id,
-    service_date,
+    api_error, check_status, decode_json, decode_json_body, decode_retrieved_session,
+    decode_session, request_id, service_date,
 };
 pub use session::SESSION_LIFETIME;
 pub use session::{EpochMillis, JsonPathError, PassiveLivenessSession, Session, SessionStatus};
@@ -182,7 +182,7 @@ pub use validate::{DateOfBirth, MAX_TEXT_FIELD_LEN, MIN_BIRTH_YEAR};
 ///     .unwrap();
 /// let face = FaceMatch::new(ImageInput::from_bytes(Bytes::new()), ImageInput::from_bytes(Bytes::new()));
 /// let matched = face.decode(&answer).unwrap();
-/// assert_eq!(matched.verdict().label(), "matched");
+/// assert_eq!(matched.value().verdict().label(), "matched");
 /// # Ok::<(), glair_types::InvalidInput>(())
 /// ```
 pub mod endpoints {

@@ -121,6 +121,34 @@ pub fn api_error(response: &Response<Bytes>) -> ApiError {
     }
 }
 
+/// Decodes a JSON body into `T`, naming the JSON path where it fails: the decoder of the SDK's
+/// own models, for a [`DecodeBody`](crate::DecodeBody) of your own (see
+/// [`EndpointRequest`](crate::EndpointRequest)). Plain serde_json first; only a body that
+/// fails is decoded again to find the path. The path and message are bounded in length.
+///
+/// ```
+/// use glair_types::decode_json_body;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Answer { status: String }
+///
+/// let answer: Answer = decode_json_body(br#"{"status":"success"}"#)?;
+/// assert_eq!(answer.status, "success");
+/// let err = decode_json_body::<Answer>(br#"{"status":7}"#).err().unwrap();
+/// assert_eq!(err.path(), "status");
+/// # Ok::<(), glair_types::JsonPathError>(())
+/// ```
+pub fn decode_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonPathError> {
+    from_json_with_path(body)
+}
+
+/// Any JSON, kept as a tree: the response of an endpoint whose shape you do not model.
+impl crate::DecodeBody for serde_json::Value {
+    fn decode_body(body: &Bytes) -> Result<Self, JsonPathError> {
+        from_json_with_path(body)
+    }
+}
+
 pub(crate) fn from_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonPathError> {
     // Fast path: plain serde_json. Tracking the JSON path costs on every field, so only a body
     // that fails pays for it, by being decoded a second time with the tracker.

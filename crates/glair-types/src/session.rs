@@ -328,21 +328,27 @@ impl<K: SessionKind> Session<K> {
     }
 
     /// Whether the session has expired by the service's own clock (its `Date` header against
-    /// `expired`); `None` when either is missing. See [`Session::has_expired`].
+    /// `expired`); `None` when either is missing. See [`Session::is_expired`].
     pub fn is_expired_by_service_clock(&self) -> Option<bool> {
         let expired = self.expired?;
         let now = self.service_date?;
         Some(EpochMillis::from_system_time(now) >= expired)
     }
 
-    /// Whether the session has expired: by the service's clock when the response said what
-    /// time it was ([`is_expired_by_service_clock`](Self::is_expired_by_service_clock)),
-    /// otherwise by `now`, the caller's clock ([`is_expired`](Self::is_expired)). The service's
-    /// clock is the one that decides when a session stops working; a client clock that is off
-    /// by minutes must not declare a live session dead, or wait on a dead one.
-    pub fn has_expired(&self, now: SystemTime) -> bool {
+    /// Whether the session has expired — the question to ask before sending a user to its
+    /// `url` or waiting on it: by the service's clock when the response said what time it was
+    /// ([`is_expired_by_service_clock`](Self::is_expired_by_service_clock)), otherwise by
+    /// `now`, the caller's clock ([`is_expired_at`](Self::is_expired_at)). The service's clock
+    /// is the one that decides when a session stops working; a client clock that is off by
+    /// minutes must not declare a live session dead, or wait on a dead one.
+    ///
+    /// One name, one meaning: this is the decision (it was `has_expired` before 0.1, when
+    /// `is_expired` meant the local-clock comparison that is now
+    /// [`is_expired_at`](Self::is_expired_at)). A session whose expiry is unknown is reported
+    /// as not expired.
+    pub fn is_expired(&self, now: SystemTime) -> bool {
         self.is_expired_by_service_clock()
-            .unwrap_or_else(|| self.is_expired(now))
+            .unwrap_or_else(|| self.is_expired_at(now))
     }
 
     /// When the session expires, if the service said.
@@ -350,11 +356,14 @@ impl<K: SessionKind> Session<K> {
         self.expired.and_then(EpochMillis::to_system_time)
     }
 
-    /// Whether the session had expired at `now`. The caller passes the time: this crate reads
-    /// no clock. A session whose expiry is unknown is reported as not expired.
-    pub fn is_expired(&self, now: SystemTime) -> bool {
+    /// Whether the session was expired at the instant `at`, by the clock that reads `at`
+    /// (`expired` against `at`, ignoring the service's `Date`): for "had it expired by then?"
+    /// questions and for sessions built by hand. To decide whether a session still works, ask
+    /// [`is_expired`](Self::is_expired). This crate reads no clock; the caller passes the
+    /// time. A session whose expiry is unknown is reported as not expired.
+    pub fn is_expired_at(&self, at: SystemTime) -> bool {
         self.expired
-            .is_some_and(|expired| EpochMillis::from_system_time(now) >= expired)
+            .is_some_and(|expired| EpochMillis::from_system_time(at) >= expired)
     }
 
     /// Whether the user has finished the check.
@@ -362,13 +371,10 @@ impl<K: SessionKind> Session<K> {
         self.status == SessionStatus::Finished
     }
 
-    /// The exact JSON the service sent (empty for a session built by hand).
-    pub fn raw_json(&self) -> &[u8] {
-        &self.raw
-    }
-
-    /// The exact JSON the service sent, as a shared buffer.
-    pub fn raw_bytes(&self) -> &Bytes {
+    /// The exact JSON the service sent (empty for a session built by hand), as the shared
+    /// buffer it arrived in: it dereferences to `&[u8]`, and a clone costs no copy. (One
+    /// accessor for both uses: there is no separate `raw_bytes`.)
+    pub fn raw_json(&self) -> &Bytes {
         &self.raw
     }
 }
@@ -425,6 +431,15 @@ pub struct JsonPathError {
 }
 
 impl JsonPathError {
+    /// A decoding failure at `path` (`.` for the document itself), for a
+    /// [`DecodeBody`](crate::DecodeBody) of your own. Both are cut to a bounded length.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: crate::error::bounded_owned(path.into()),
+            message: crate::error::bounded_owned(message.into()),
+        }
+    }
+
     /// The JSON path where decoding failed; `.` for the document itself.
     pub fn path(&self) -> &str {
         &self.path
@@ -517,6 +532,9 @@ mod tests {
         )
         .unwrap();
         let at = |ms: u64| UNIX_EPOCH + Duration::from_millis(ms);
+        assert!(!session.is_expired_at(at(999)));
+        assert!(session.is_expired_at(at(1000)));
+        // Without a `Date`, the decision is the caller's clock too.
         assert!(!session.is_expired(at(999)));
         assert!(session.is_expired(at(1000)));
         assert_eq!(session.expires_at(), Some(at(1000)));

@@ -168,8 +168,8 @@ impl fmt::Display for UnreadableField {
 ///     ))
 ///     .unwrap();
 /// let answer = Decoded::<FaceMatchResponse>::from_response(&response).unwrap();
-/// assert_eq!(answer.unreadable_fields()[0].path(), "result.match_percentage");
-/// assert_eq!(answer.verdict().label(), "inconclusive");
+/// assert_eq!(answer.value().unreadable_fields()[0].path(), "result.match_percentage");
+/// assert_eq!(answer.value().verdict().label(), "inconclusive");
 /// ```
 pub trait Tolerant {
     /// The members that could not be read, in the order they were found; empty for an answer

@@ -92,19 +92,19 @@ fn decode_all(status: u16, body: Bytes) {
         let _ = Decoded::<T>::from_response(response);
     }
     if let Ok(r) = Decoded::<FaceMatchResponse>::from_response(&response) {
-        let _ = (r.verdict(), r.verdict().label());
+        let _ = (r.value().verdict(), r.value().verdict().label());
     }
     if let Ok(r) = Decoded::<IdentityVerificationResponse>::from_response(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Ok(r) = Decoded::<FaceVerificationResponse>::from_response(&response) {
-        let _ = r.verdict().to_string();
+        let _ = r.value().verdict().to_string();
     }
     if let Ok(r) = Decoded::<PassiveLivenessResult>::from_response(&response) {
-        let _ = r.verdict();
+        let _ = r.value().verdict();
     }
     if let Ok(r) = Decoded::<ActiveLivenessResult>::from_response(&response) {
-        let _ = r.verdict();
+        let _ = r.value().verdict();
     }
     one::<ocr::KtpOcr>(&response);
     one::<ocr::NpwpOcr>(&response);
@@ -226,10 +226,10 @@ fn a_huge_wrong_value_is_quoted_at_most_512_bytes() {
     // A score of the wrong type no longer fails the answer: it is listed as unreadable, and
     // the listing, the verdict and the Debug form quote the value bounded.
     let decoded = Decoded::<FaceMatchResponse>::from_response(&response).unwrap();
-    let field = &decoded.unreadable_fields()[0];
+    let field = &decoded.value().unreadable_fields()[0];
     assert_eq!(field.path(), "result.match_percentage");
     assert!(field.to_string().len() < 2 * glair_types::BODY_EXCERPT_LIMIT);
-    assert!(decoded.verdict().to_string().len() < 2 * glair_types::BODY_EXCERPT_LIMIT);
+    assert!(decoded.value().verdict().to_string().len() < 2 * glair_types::BODY_EXCERPT_LIMIT);
     assert!(format!("{decoded:?}").len() < 4 * glair_types::BODY_EXCERPT_LIMIT);
 
     // A root that is not an object still fails, and the error quotes it bounded.

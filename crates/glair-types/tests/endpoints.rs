@@ -236,7 +236,7 @@ fn session_endpoints_build_the_same_requests_as_the_session_builders() {
         .body(Bytes::from(body))
         .unwrap();
     let session = retrieve.decode(&response).unwrap();
-    assert_eq!(session.sid(), &sid);
+    assert_eq!(session.value().sid(), &sid);
     assert_eq!(session.raw_json(), body.as_bytes());
     let _ = CreateSession::<PassiveLiveness>::new("https://app.example/done");
 }
@@ -414,15 +414,15 @@ fn decode<T: DecodeBody + std::fmt::Debug>(name: &str) -> Decoded<T> {
 #[test]
 fn face_responses() {
     let matched = decode::<FaceMatchResponse>("docs_face_match.json");
-    assert_eq!(matched.verdict().label(), "matched");
-    assert_eq!(matched.match_percentage(), Some(0.95768));
+    assert_eq!(matched.value().verdict().label(), "matched");
+    assert_eq!(matched.value().match_percentage(), Some(0.95768));
     let no_face = decode::<FaceMatchResponse>("keys_face_match_no_face.json");
     assert_eq!(
-        no_face.verdict().to_string(),
+        no_face.value().verdict().to_string(),
         "inconclusive: match_status_code \"NO_FACE_CAPTURED_IMG\""
     );
     let failed = decode::<FaceMatchResponse>("keys_face_match_failed.json");
-    assert_eq!(failed.verdict().label(), "inconclusive");
+    assert_eq!(failed.value().verdict().label(), "inconclusive");
 
     for (name, label) in [
         ("docs_passive_liveness_low.json", "live"),
@@ -434,47 +434,48 @@ fn face_responses() {
         ),
     ] {
         let result = decode::<PassiveLivenessResult>(name);
-        assert_eq!(result.verdict().label(), label, "{name}");
+        assert_eq!(result.value().verdict().label(), label, "{name}");
     }
     let active = decode::<ActiveLivenessResult>("keys_active_liveness_match.json");
-    assert_eq!(active.verdict().label(), "matched");
+    assert_eq!(active.value().verdict().label(), "matched");
     let no_hand = decode::<ActiveLivenessResult>("keys_active_liveness_hand_not_detected.json");
-    assert_eq!(no_hand.verdict().label(), "inconclusive");
+    assert_eq!(no_hand.value().verdict().label(), "inconclusive");
 }
 
 #[test]
 fn identity_responses() {
     let verified = decode::<IdentityVerificationResponse>("keys_identity_verification.json");
-    assert!(verified.verdict().is_verified());
+    assert!(verified.value().verdict().is_verified());
     let go = decode::<IdentityVerificationResponse>("keys_identity_verification_go_spelling.json");
-    assert_eq!(go.verification_status, Some(false));
-    assert_eq!(go.result.as_ref().unwrap().name, Some(false));
+    assert_eq!(go.value().verification_status, Some(false));
+    assert_eq!(go.value().result.as_ref().unwrap().name, Some(false));
     assert_eq!(
-        go.verdict().to_string(),
+        go.value().verdict().to_string(),
         "not verified: verification_status is false (Data not match)"
     );
 
     let face = decode::<FaceVerificationResponse>("docs_identity_face_verification.json");
     assert_eq!(
-        face.result.as_ref().unwrap().face_image_percentage,
+        face.value().result.as_ref().unwrap().face_image_percentage,
         Some(82.04)
     );
-    assert!(face.verdict().is_verified());
+    assert!(face.value().verdict().is_verified());
     let strict = glair_types::IdentityPolicy::default()
         .min_face_image_percentage(90.0)
         .unwrap();
-    assert_eq!(face.verdict_with(&strict).label(), "not_verified");
+    assert_eq!(face.value().verdict_with(&strict).label(), "not_verified");
     let null_score =
         decode::<FaceVerificationResponse>("keys_identity_face_verification_null_score.json");
-    assert_eq!(null_score.verdict().label(), "not_verified");
+    assert_eq!(null_score.value().verdict().label(), "not_verified");
 }
 
 #[test]
 fn ocr_responses() {
     let ktp = decode::<ocr::KtpOcr>("keys_ktp_qualities.json");
-    assert!(ktp.verdict().is_read());
+    assert!(ktp.value().verdict().is_read());
     assert_eq!(
-        ktp.read
+        ktp.value()
+            .read
             .as_ref()
             .unwrap()
             .berlaku_hingga
@@ -483,20 +484,37 @@ fn ocr_responses() {
             .text(),
         Some("SEUMUR HIDUP")
     );
-    assert_eq!(ktp.qualities.unwrap().is_cropped, Some(false));
+    assert_eq!(ktp.value().qualities.unwrap().is_cropped, Some(false));
     let failed = decode::<ocr::KtpOcr>("keys_ktp_failed.json");
-    assert_eq!(failed.verdict().label(), "not_read");
+    assert_eq!(failed.value().verdict().label(), "not_read");
 
     let npwp = decode::<ocr::NpwpOcr>("docs_npwp.json");
     assert_eq!(
-        npwp.read.as_ref().unwrap().nik.as_ref().unwrap().text(),
+        npwp.value()
+            .read
+            .as_ref()
+            .unwrap()
+            .nik
+            .as_ref()
+            .unwrap()
+            .text(),
         None
     );
 
     let kk = decode::<ocr::KkOcr>("keys_kk_docs_shape.json");
-    assert_eq!(kk.read.as_ref().unwrap().table.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        kk.value()
+            .read
+            .as_ref()
+            .unwrap()
+            .table
+            .as_ref()
+            .unwrap()
+            .len(),
+        2
+    );
     let kk_go = decode::<ocr::KkOcr>("keys_kk_go_shape.json");
-    let members = kk_go.read.as_ref().unwrap().table.as_ref().unwrap();
+    let members = kk_go.value().read.as_ref().unwrap().table.as_ref().unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(
         members[0].nama_lengkap.as_ref().unwrap().text(),
@@ -506,7 +524,8 @@ fn ocr_responses() {
 
     let stnk = decode::<ocr::StnkOcr>("keys_stnk.json");
     assert_eq!(
-        stnk.read
+        stnk.value()
+            .read
             .as_ref()
             .unwrap()
             .isi_silinder
@@ -517,9 +536,17 @@ fn ocr_responses() {
     );
 
     let bpkb = decode::<ocr::BpkbOcr>("keys_bpkb.json");
-    assert!(bpkb.read.as_ref().unwrap().halaman_terakhir.is_some());
+    assert!(
+        bpkb.value()
+            .read
+            .as_ref()
+            .unwrap()
+            .halaman_terakhir
+            .is_some()
+    );
     let page1 = decode::<ocr::BpkbOcr>("keys_bpkb_page1_go_spelling.json");
     let owner = page1
+        .value()
         .read
         .as_ref()
         .unwrap()
@@ -534,18 +561,25 @@ fn ocr_responses() {
     decode::<ocr::PassportOcr>("keys_passport.json");
     let plate = decode::<ocr::PlateOcr>("docs_plate.json");
     assert_eq!(
-        plate.read.as_ref().unwrap().plates[0].text.as_deref(),
+        plate.value().read.as_ref().unwrap().plates[0]
+            .text
+            .as_deref(),
         Some("KH 8041 GG")
     );
     let wrong = decode::<ocr::PlateOcr>("keys_ocr_success_wrong_document.json");
     // SUCCESS with no field read (GLAIR's answer to a picture of another document) is not
     // a reading.
-    assert!(!wrong.verdict().is_read(), "{:?}", wrong.verdict());
-    assert!(plate.verdict().is_read());
+    assert!(
+        !wrong.value().verdict().is_read(),
+        "{:?}",
+        wrong.value().verdict()
+    );
+    assert!(plate.value().verdict().is_read());
 
     let sim = decode::<ocr::SimOcr>("keys_sim_go_shape.json");
     assert_eq!(
-        sim.read
+        sim.value()
+            .read
             .as_ref()
             .unwrap()
             .tanggal_lahir
@@ -554,16 +588,17 @@ fn ocr_responses() {
             .text(),
         Some("17-08-1990")
     );
-    assert!(sim.images.as_ref().unwrap().photo.is_some());
+    assert!(sim.value().images.as_ref().unwrap().photo.is_some());
 
     let general = decode::<ocr::GeneralDocumentOcr>("keys_general_document.json");
     assert_eq!(
-        general.read.as_ref().unwrap().text(),
+        general.value().read.as_ref().unwrap().text(),
         "THE QUICK BROWN FOX\nJUMPS OVER THE LAZY DOG"
     );
 
     let invoice = decode::<ocr::InvoiceOcr>("keys_invoice.json");
     let total = invoice
+        .value()
         .read
         .as_ref()
         .unwrap()
@@ -572,13 +607,21 @@ fn ocr_responses() {
         .unwrap();
     assert_eq!(total.value().and_then(ocr::Amount::as_f64), Some(111_000.0));
     let java = decode::<ocr::InvoiceOcr>("keys_invoice_java_subset_text_amount.json");
-    let total = java.read.as_ref().unwrap().invoice_total.as_ref().unwrap();
+    let total = java
+        .value()
+        .read
+        .as_ref()
+        .unwrap()
+        .invoice_total
+        .as_ref()
+        .unwrap();
     assert_eq!(total.value(), Some(&ocr::Amount::Text("111.000".into())));
 
     decode::<ocr::ReceiptOcr>("keys_receipt.json");
     let statement = decode::<ocr::BankStatementOcr>("keys_bank_statement.json");
     assert_eq!(
         statement
+            .value()
             .read
             .as_ref()
             .unwrap()
@@ -590,7 +633,8 @@ fn ocr_responses() {
     );
     let skpr = decode::<ocr::SkprOcr>("keys_skpr_go_shape.json");
     assert_eq!(
-        skpr.read
+        skpr.value()
+            .read
             .as_ref()
             .unwrap()
             .policy_details
@@ -601,7 +645,8 @@ fn ocr_responses() {
     );
     let skpr = decode::<ocr::SkprOcr>("keys_skpr_array_shape.json");
     assert_eq!(
-        skpr.read
+        skpr.value()
+            .read
             .as_ref()
             .unwrap()
             .policy_details
@@ -612,7 +657,7 @@ fn ocr_responses() {
     );
 
     let nric = decode::<ocr::RawOcr>("keys_singapore_nric_old_docs.json");
-    assert_eq!(nric.status, ocr::OcrStatus::Success);
+    assert_eq!(nric.value().status, ocr::OcrStatus::Success);
     assert!(nric.raw_value().unwrap().pointer("/images/photo").is_some());
 }
 

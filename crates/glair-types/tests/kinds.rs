@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use glair_types::{
-    ActiveLiveness, ApiConfig, CreateSession, Credentials, Ktp, Npwp, PassiveLiveness,
+    ActiveLiveness, ApiConfig, CreateSession, Credentials, Ktp, KtpFields, Npwp, PassiveLiveness,
     RetrieveSession, SessionId, SessionKind, SessionStatus, Verdict, decode_session,
 };
 use proptest::prelude::*;
@@ -78,6 +78,30 @@ fn each_kind_has_its_documented_path() {
     );
     assert_eq!(path_of::<Ktp>(), "/ocr/v1/ktp-sessions/abc");
     assert_eq!(path_of::<Npwp>(), "/ocr/v1/npwp-sessions/abc");
+}
+
+#[test]
+fn create_fields_are_set_and_read_through_methods() {
+    let mut active = CreateSession::<ActiveLiveness>::new("https://app.example/done");
+    assert_eq!(active.fields_mut().number_of_gestures(), None);
+    active.fields_mut().set_number_of_gestures(Some(2));
+    assert_eq!(active.fields_mut().number_of_gestures(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&active.to_json().unwrap()).unwrap();
+    assert_eq!(json["number_of_gestures"], 2);
+    active.fields_mut().set_number_of_gestures(None);
+    let json: serde_json::Value = serde_json::from_slice(&active.to_json().unwrap()).unwrap();
+    assert!(json.get("number_of_gestures").is_none(), "{json}");
+
+    let mut ktp = CreateSession::<Ktp>::new("https://app.example/done");
+    *ktp.fields_mut() = KtpFields::new();
+    ktp.fields_mut().set_qualities_detector(Some(true));
+    assert_eq!(ktp.fields_mut().qualities_detector(), Some(true));
+    let json: serde_json::Value = serde_json::from_slice(&ktp.to_json().unwrap()).unwrap();
+    assert_eq!(json["qualities_detector"], true);
+    assert_eq!(
+        ktp,
+        CreateSession::<Ktp>::new("https://app.example/done").qualities_detector(true)
+    );
 }
 
 #[test]

@@ -29,13 +29,13 @@ fn a_percentage_looking_spoof_score_is_kept_and_inconclusive() {
     let result = answer::<PassiveLivenessResult>(
         r#"{"status":"success","result":{"spoof_percentage":26.11,"status":"LOW"}}"#,
     );
-    assert!(result.unreadable_fields().is_empty());
-    let check = result.result.as_ref().unwrap();
+    assert!(result.value().unreadable_fields().is_empty());
+    let check = result.value().result.as_ref().unwrap();
     // Kept as sent, never rescaled to 0.2611.
     assert_eq!(check.spoof_percentage, Some(26.11));
-    assert_eq!(result.spoof_probability(), None);
+    assert_eq!(result.value().spoof_probability(), None);
     assert_eq!(
-        result.verdict(),
+        result.value().verdict(),
         LivenessVerdict::Inconclusive(LivenessInconclusive::InvalidSpoofScore)
     );
 }
@@ -44,9 +44,12 @@ fn a_percentage_looking_spoof_score_is_kept_and_inconclusive() {
 fn a_passive_liveness_result_without_status_is_inconclusive() {
     let result =
         answer::<PassiveLivenessResult>(r#"{"result":{"spoof_percentage":0.02,"status":"LOW"}}"#);
-    assert_eq!(result.status.as_str(), "");
-    assert_eq!(result.spoof_level(), Some(glair_types::SpoofLevel::Low));
-    let verdict = result.verdict();
+    assert_eq!(result.value().status.as_str(), "");
+    assert_eq!(
+        result.value().spoof_level(),
+        Some(glair_types::SpoofLevel::Low)
+    );
+    let verdict = result.value().verdict();
     assert_eq!(verdict.label(), "inconclusive");
     assert_eq!(
         verdict.reason().unwrap(),
@@ -59,17 +62,17 @@ fn a_numeric_gesture_status_is_listed_and_inconclusive() {
     let result = answer::<ActiveLivenessResult>(
         r#"{"status":"success","result":{"gesture_status":1,"detected_gesture":"HEAD_LEFT"}}"#,
     );
-    let fields = result.unreadable_fields();
+    let fields = result.value().unreadable_fields();
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].path(), "result.gesture_status");
     assert_eq!(fields[0].found(), JsonKind::Number);
-    let check = result.result.as_ref().unwrap();
+    let check = result.value().result.as_ref().unwrap();
     assert_eq!(
         check.detected_gesture,
         Some(glair_types::GestureCode::HeadLeft)
     );
-    assert_eq!(result.verdict().label(), "inconclusive");
-    assert!(!result.verdict().is_positive());
+    assert_eq!(result.value().verdict().label(), "inconclusive");
+    assert!(!result.value().verdict().is_positive());
 }
 
 #[test]
@@ -96,14 +99,14 @@ fn null_lists_are_empty_readings() {
     let plate = answer::<ocr::PlateOcr>(
         r#"{"status":"SUCCESS","reason":"File Successfully Read","read":{"plates":null}}"#,
     );
-    assert!(plate.read.as_ref().unwrap().plates.is_empty());
-    assert!(plate.unreadable_fields().is_empty());
-    assert_eq!(plate.verdict().label(), "not_read");
+    assert!(plate.value().read.as_ref().unwrap().plates.is_empty());
+    assert!(plate.value().unreadable_fields().is_empty());
+    assert_eq!(plate.value().verdict().label(), "not_read");
     let general = answer::<ocr::GeneralDocumentOcr>(
         r#"{"status":"SUCCESS","reason":"File Successfully Read","read":{"all_texts":null}}"#,
     );
-    assert!(general.read.as_ref().unwrap().all_texts.is_empty());
-    assert_eq!(general.verdict().label(), "not_read");
+    assert!(general.value().read.as_ref().unwrap().all_texts.is_empty());
+    assert_eq!(general.value().verdict().label(), "not_read");
 }
 
 #[test]
@@ -111,23 +114,29 @@ fn scores_sent_as_text_are_read_as_numbers() {
     let matched = answer::<FaceMatchResponse>(
         r#"{"status":"success","result":{"match_percentage":"0.95","match_status":"match","match_status_code":"MATCH"}}"#,
     );
-    assert_eq!(matched.match_percentage(), Some(0.95));
-    assert!(matched.unreadable_fields().is_empty());
-    assert!(matched.verdict().is_matched());
+    assert_eq!(matched.value().match_percentage(), Some(0.95));
+    assert!(matched.value().unreadable_fields().is_empty());
+    assert!(matched.value().verdict().is_matched());
 
     let live = answer::<PassiveLivenessResult>(
         r#"{"status":"success","result":{"spoof_percentage":"0.02","status":"LOW"}}"#,
     );
-    assert_eq!(live.result.as_ref().unwrap().spoof_percentage, Some(0.02));
-    assert!(live.verdict().is_live());
+    assert_eq!(
+        live.value().result.as_ref().unwrap().spoof_percentage,
+        Some(0.02)
+    );
+    assert!(live.value().verdict().is_live());
 
     // Text that is not a plain number is not guessed at: listed, and never a yes.
     let odd = answer::<FaceMatchResponse>(
         r#"{"status":"success","result":{"match_percentage":"95 %","match_status_code":"MATCH"}}"#,
     );
-    assert_eq!(odd.match_percentage(), None);
-    assert_eq!(odd.unreadable_fields()[0].path(), "result.match_percentage");
-    assert_eq!(odd.verdict().label(), "inconclusive");
+    assert_eq!(odd.value().match_percentage(), None);
+    assert_eq!(
+        odd.value().unreadable_fields()[0].path(),
+        "result.match_percentage"
+    );
+    assert_eq!(odd.value().verdict().label(), "inconclusive");
 }
 
 #[test]
@@ -136,33 +145,37 @@ fn an_unreadable_member_never_lets_a_verdict_say_yes() {
     let result = answer::<PassiveLivenessResult>(
         r#"{"status":"success","result":{"spoof_percentage":[0.02],"status":"LOW"}}"#,
     );
-    assert_eq!(result.verdict().label(), "inconclusive");
+    assert_eq!(result.value().verdict().label(), "inconclusive");
     assert!(
         result
+            .value()
             .verdict()
             .reason()
             .unwrap()
             .contains("result.spoof_percentage"),
         "{}",
-        result.verdict()
+        result.value().verdict()
     );
     // A spoof read from its level stays a spoof.
     let spoof = answer::<PassiveLivenessResult>(
         r#"{"status":"success","result":{"spoof_percentage":{},"status":"HIGH"}}"#,
     );
-    assert_eq!(spoof.verdict(), LivenessVerdict::Spoof);
+    assert_eq!(spoof.value().verdict(), LivenessVerdict::Spoof);
 
     let verified = answer::<IdentityVerificationResponse>(
         r#"{"verification_status":true,"reason":7,"result":{"nik":true,"name":true,"date_of_birth":true}}"#,
     );
-    assert_eq!(verified.unreadable_fields()[0].path(), "reason");
-    assert_eq!(verified.verdict().label(), "inconclusive");
+    assert_eq!(verified.value().unreadable_fields()[0].path(), "reason");
+    assert_eq!(verified.value().verdict().label(), "inconclusive");
 
     let ktp = answer::<ocr::KtpOcr>(
         r#"{"status":"SUCCESS","read":{"nama":{"value":"BUDI","confidence":99}},"qualities":{"is_ktp":null}}"#,
     );
-    assert_eq!(ktp.unreadable_fields()[0].path(), "qualities.is_ktp");
-    assert_eq!(ktp.verdict().label(), "not_read");
+    assert_eq!(
+        ktp.value().unreadable_fields()[0].path(),
+        "qualities.is_ktp"
+    );
+    assert_eq!(ktp.value().verdict().label(), "not_read");
 }
 
 #[test]
@@ -192,13 +205,13 @@ fn receipt_totals_decode_as_numbers_and_as_text() {
             r#"{{"status":"SUCCESS","read":{{"sub_total_amount":{{"value":{sub_total},"confidence":96}},"total_amount":{{"value":{total},"confidence":96}},"tax_amount":{{"value":5000,"confidence":96}}}}}}"#
         );
         let receipt = answer::<ocr::ReceiptOcr>(&body);
-        let read = receipt.read.as_ref().unwrap();
+        let read = receipt.value().read.as_ref().unwrap();
         let amount = |f: &Option<ocr::OcrField<Amount>>| {
             f.as_ref().and_then(|f| f.value()).and_then(Amount::as_f64)
         };
         assert_eq!(amount(&read.sub_total_amount), Some(50_000.0), "{body}");
         assert_eq!(amount(&read.total_amount), Some(55_000.0), "{body}");
-        assert!(receipt.verdict().is_read());
+        assert!(receipt.value().verdict().is_read());
     }
 }
 

@@ -1,5 +1,5 @@
-//! A blocking client, for programs without an async runtime (feature `blocking-client`; the
-//! feature `blocking` adds the default transport, ureq 3 with rustls).
+//! A blocking client, for programs without an async runtime (feature `blocking`; the feature
+//! `ureq` adds the default transport, ureq 3 with rustls).
 //!
 //! [`Client`] *is* [`glair::Client`](crate::Client), over the blocking driver
 //! ([`BlockingDispatcher`]) instead of the async one: the same accessors, the same
@@ -22,8 +22,8 @@
 //! # Ok::<(), glair::Error>(())
 //! ```
 //!
-//! No tokio, no hyper: `cargo tree -p glair --no-default-features --features blocking` lists
-//! neither. Pauses block the calling thread. The default transport
+//! No tokio, no hyper: `cargo tree -p glair --no-default-features --features ureq` lists
+//! neither (and with `--features blocking` alone, no HTTP stack at all). Pauses block the calling thread. The default transport
 //! ([`UreqTransport`](glair_core::UreqTransport)) starts no thread per request: only its
 //! resolver's short-lived `glair-dns` lookup threads, at most 4 at once, while a host name is
 //! looked up (never for IP addresses or names looked up in the last 30 s). It takes its proxy
@@ -142,7 +142,7 @@ impl ClientBuilder {
     }
 }
 
-#[cfg(feature = "blocking")]
+#[cfg(feature = "ureq")]
 fn default_transport(
     connect_timeout: Option<Duration>,
     max_body: Option<u64>,
@@ -160,14 +160,12 @@ fn default_transport(
     Ok(SharedBlockingTransport::new(transport))
 }
 
-#[cfg(not(feature = "blocking"))]
+#[cfg(not(feature = "ureq"))]
 fn default_transport(
     _: Option<Duration>,
     _: Option<u64>,
 ) -> Result<SharedBlockingTransport, Error> {
-    Err(Error::Config(ConfigError::NoTransport {
-        feature: "blocking",
-    }))
+    Err(Error::Config(ConfigError::NoTransport { feature: "ureq" }))
 }
 
 impl fmt::Debug for ClientBuilder {

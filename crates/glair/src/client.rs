@@ -9,10 +9,12 @@ use glair_core::{
     TimeoutConfig, Transport,
 };
 use glair_types::{
-    ActiveLiveness, ApiConfig, Credentials, InvalidInput, Ktp, Npwp, PassiveLiveness, SessionKind,
+    ActiveLiveness, ApiConfig, Credentials, Decoded, EndpointRequest, InvalidInput, Ktp, Npwp,
+    PassiveLiveness, SessionKind,
 };
 
 use crate::error::{ConfigError, Error};
+use crate::handle::Handle;
 use crate::namespaces::{Face, Identity, Ocr};
 use crate::options::{Resolved, Settings, resolve_config};
 use crate::sessions::Sessions;
@@ -51,7 +53,7 @@ pub type Client = GenericClient<Dispatcher>;
 
 /// The client, generic over its driver: [`Client`] is `GenericClient<Dispatcher>` (async),
 /// `glair::blocking::Client` is `GenericClient<BlockingDispatcher>` (feature
-/// `blocking-client`). Use those two names; everything but the sending is written once, here.
+/// `blocking`). Use those two names; everything but the sending is written once, here.
 pub struct GenericClient<D> {
     inner: Arc<Inner<D>>,
 }
@@ -149,6 +151,32 @@ impl<D> GenericClient<D> {
     /// The driver: [`Dispatcher`] or `BlockingDispatcher`.
     pub(crate) fn driver(&self) -> &D {
         &self.inner.driver
+    }
+}
+
+impl Client {
+    /// Sends any [`EndpointRequest`] — one of `glair_types`' builders or one of your own, for
+    /// an endpoint GLAIR added before this SDK models it — with the client's credentials,
+    /// retries and timeouts, and decodes the answer. Whether it may be repeated after it may
+    /// have reached GLAIR comes from its endpoint's [`repeat`](glair_types::Endpoint::repeat).
+    /// The named methods ([`Client::face`], [`Client::ocr`], …) are this call with a fixed
+    /// request type.
+    ///
+    /// See [`EndpointRequest`] for how to implement one.
+    pub async fn call<R>(&self, request: &R) -> Result<Decoded<R::Response>, Error>
+    where
+        R: EndpointRequest + Sync,
+    {
+        Handle::new(self.clone()).call(request, None).await
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl GenericClient<glair_core::BlockingDispatcher> {
+    /// Sends any [`EndpointRequest`] and decodes the answer, as the async
+    /// [`Client::call`] does.
+    pub fn call<R: EndpointRequest>(&self, request: &R) -> Result<Decoded<R::Response>, Error> {
+        Handle::new(self.clone()).call(request, None)
     }
 }
 
@@ -387,7 +415,7 @@ macro_rules! common_builder_setters {
         }
     };
 }
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 pub(crate) use common_builder_setters;
 
 /// Configures a [`Client`]. Nothing is checked until [`build`](ClientBuilder::build), which

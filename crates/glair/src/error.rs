@@ -18,6 +18,12 @@ use crate::files::FileError;
 /// [`is_retryable`](Error::is_retryable), [`is_timeout`](Error::is_timeout),
 /// [`is_invalid_input`](Error::is_invalid_input). `Display` is a sentence a person can act on.
 /// No variant ever holds a credential.
+///
+/// The enum and its variants with fields ([`Transport`](Error::Transport),
+/// [`Timeout`](Error::Timeout)) are `#[non_exhaustive]`, so that a variant or a field (say, the
+/// last attempt's `Request-Id`) can be added without breaking code that matches: match them
+/// with `..` (`Error::Transport { source, .. }`). Only the SDK makes them; a test of your own
+/// code gets one by scripting the mock transport (feature `mock`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -30,6 +36,7 @@ pub enum Error {
     /// No HTTP response: the connection failed or timed out (the transport's connect timeout),
     /// broke, or the body was too large.
     #[error("could not complete the request to GLAIR after {attempts} attempt(s): {source}")]
+    #[non_exhaustive]
     Transport {
         /// The last attempt's error.
         source: TransportError,
@@ -38,6 +45,7 @@ pub enum Error {
     },
     /// No response within a timeout.
     #[error("{}", describe_timeout(*scope, *after, *attempts))]
+    #[non_exhaustive]
     Timeout {
         /// Which timeout ran out.
         scope: TimeoutScope,
@@ -63,6 +71,8 @@ pub enum Error {
 }
 
 /// Why a client cannot be built, or cannot make a call, as configured.
+///
+/// Non-exhaustive, and so is each variant with fields: match with `..`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -72,8 +82,9 @@ pub enum ConfigError {
     #[error(
         "{needed_for} need a timer and none works here: run inside a tokio runtime (the default \
          timer is tokio's), pass one with ClientBuilder::sleep or ClientBuilder::time, turn \
-         retries and timeouts off, or use glair::blocking::Client (feature `blocking`)"
+         retries and timeouts off, or use glair::blocking::Client (feature `ureq`)"
     )]
+    #[non_exhaustive]
     MissingTimer {
         /// What needed it: "retries and timeouts", "wait".
         needed_for: &'static str,
@@ -83,6 +94,7 @@ pub enum ConfigError {
         "no transport: this build has no default transport (enable the `{feature}` feature), \
          so pass one with ClientBuilder::transport"
     )]
+    #[non_exhaustive]
     NoTransport {
         /// The feature that provides the default transport.
         feature: &'static str,
@@ -143,7 +155,7 @@ impl Error {
     /// reached GLAIR; the SDK's own retries never do that (see the crate docs).
     ///
     /// The answer comes from the one classifier the SDK's own retries use
-    /// ([`glair::net::classify`](mod@crate::net::classify)).
+    /// ([`glair::net::classify`](fn@crate::net::classify)).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(e) => classify_status(e.status()).is_transient(),
@@ -191,13 +203,19 @@ impl From<ResponseError> for Error {
 impl From<DispatchError> for Error {
     fn from(e: DispatchError) -> Self {
         match e {
-            DispatchError::Transport { source, attempts } => Self::Transport { source, attempts },
-            DispatchError::AttemptTimeout { timeout, attempts } => Self::Timeout {
+            DispatchError::Transport {
+                source, attempts, ..
+            } => Self::Transport { source, attempts },
+            DispatchError::AttemptTimeout {
+                timeout, attempts, ..
+            } => Self::Timeout {
                 scope: TimeoutScope::Attempt,
                 after: timeout,
                 attempts,
             },
-            DispatchError::OperationTimeout { timeout, attempts } => Self::Timeout {
+            DispatchError::OperationTimeout {
+                timeout, attempts, ..
+            } => Self::Timeout {
                 scope: TimeoutScope::Operation,
                 after: timeout,
                 attempts,
@@ -215,5 +233,35 @@ impl From<DispatchError> for Error {
                 ),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_scope_is_reported() {
+        let err = Error::Timeout {
+            scope: TimeoutScope::Operation,
+            after: Duration::from_secs(60),
+            attempts: 3,
+        };
+        assert_eq!(
+            err.to_string(),
+            "GLAIR did not answer within 60s for the whole call (3 attempts); raise the timeout \
+             or check connectivity"
+        );
+        assert!(err.is_retryable());
+        let one = Error::Timeout {
+            scope: TimeoutScope::Attempt,
+            after: Duration::from_secs(30),
+            attempts: 1,
+        };
+        assert!(
+            one.to_string()
+                .contains("within 30s for one attempt (1 attempt)"),
+            "{one}"
+        );
     }
 }

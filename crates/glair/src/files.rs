@@ -117,6 +117,9 @@ pub fn substitute_filename(format: ImageFormat) -> &'static str {
         ImageFormat::Png => "upload.png",
         ImageFormat::Pdf => "upload.pdf",
         ImageFormat::Tiff => "upload.tiff",
+        // `ImageFormat` is non-exhaustive: a format added later gets no extension rather than
+        // a wrong one (the bytes still say what it is).
+        _ => "upload",
     }
 }
 

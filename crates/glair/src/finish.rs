@@ -123,7 +123,7 @@ fn decide<K: ReceiptKind>(
     if let Some(verdict) = session.verdict() {
         return Ok(Finished::new(decoded, verdict));
     }
-    if session.has_expired(now) {
+    if session.is_expired(now) {
         Err(FinishError::ExpiredAtGlair)
     } else {
         Err(FinishError::NotFinished)
@@ -184,7 +184,7 @@ impl<K: ReceiptKind> Sessions<K> {
     }
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 impl<K: ReceiptKind> crate::blocking::Sessions<K> {
     /// Creates a session and issues its ticket; the blocking twin of
     /// [`Sessions::create_with_ticket`].

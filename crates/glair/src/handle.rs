@@ -106,7 +106,7 @@ impl Handle<Dispatcher> {
     }
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 impl Handle<glair_core::BlockingDispatcher> {
     /// The wall-clock time by the client's clock (a fake one in tests), as std's type.
     pub(crate) fn system_now(&self) -> std::time::SystemTime {

@@ -86,7 +86,7 @@
 //!     .identity()
 //!     .verification(IdentityVerification::new("3171234567890123", "BUDI SANTOSO", "17-08-1990"))
 //!     .await?;
-//! println!("{} / {} / {}", ktp.verdict(), same.verdict(), known.verdict());
+//! println!("{} / {} / {}", ktp.value().verdict(), same.value().verdict(), known.value().verdict());
 //! # Ok(()) }
 //! ```
 //!
@@ -103,14 +103,15 @@
 //!   switched off). Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and extra PEM roots: see
 //!   `glair::net::HyperTransport`, passed with [`ClientBuilder::transport`].
 //! - `native-roots`: also trust the operating system's certificate store.
-//! - `blocking`: `glair::blocking::Client`, the blocking client, with its default
-//!   transport (ureq 3 with rustls); no tokio, no hyper.
-//! - `blocking-client`: the blocking client alone, for your own `BlockingTransport`.
+//! - `blocking`: `glair::blocking::Client`, the blocking client alone, for your own
+//!   `BlockingTransport`; no HTTP stack.
+//! - `ureq` (implies `blocking`): the blocking client's default transport, ureq 3 with
+//!   rustls; no tokio, no hyper.
 //! - `fetch`: on wasm32-unknown-unknown, `glair_core::FetchTransport` (the runtime's global
 //!   `fetch`) and `glair_core::JsSleep` (`setTimeout`) become the default transport and timer
 //!   (Node 18 or later, Deno, Cloudflare Workers, browsers; use it with
 //!   `default-features = false`). Nothing there needs `Send`. Not available on that target:
-//!   the `hyper` and `blocking` features (sockets, threads, tokio), [`read_image`] (no file
+//!   the `hyper`, `blocking` and `ureq` features (sockets, threads, tokio), [`read_image`] (no file
 //!   system; pass [`ImageInput::from_bytes`]) and [`Client::from_env`] (no environment). The
 //!   README's "wasm32 and edge runtimes" has the commands.
 //! - `mock`: `glair::mock` — the mock transport, fake time, and session and error fixtures,
@@ -125,7 +126,7 @@
 //! and every face, identity and OCR call (all billed on receipt) only when the request provably
 //! never reached GLAIR or GLAIR answered 429 — so a retry can never create a second session or
 //! bill a second call. Defaults: 3 attempts, 10 s to connect, 30 s per attempt,
-//! 60 s per call. One classifier decides all of this ([`glair::net::classify`](mod@crate::net::classify)), and
+//! 60 s per call. One classifier decides all of this ([`glair::net::classify`](fn@crate::net::classify)), and
 //! [`Error::is_retryable`] asks the same one.
 //!
 //! The retry and timeout settings are a [`Settings`], set on the [`ClientBuilder`] and, per
@@ -229,7 +230,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 pub mod blocking;
 mod call;
 mod client;

@@ -161,7 +161,7 @@ impl<K: SessionKind> Sessions<K> {
     }
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
     /// Creates a session; never creates two (see [`Sessions::create`]).
     // By value, like the async `create`: the two clients take the same arguments.

@@ -128,7 +128,7 @@ pub(crate) fn judge<K: SessionKind>(session: &Session<K>, now: SystemTime) -> St
     let now = glair_core::to_std_system_time(now);
     if session.is_finished() {
         Standing::Finished
-    } else if session.has_expired(now) {
+    } else if session.is_expired(now) {
         Standing::Expired
     } else {
         Standing::Pending {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use glair::net::{FakeTime, FixedJitter, MockTransport, SharedJitter, TransportErrorKind};
 use glair::{
     Client, CreatePassiveLivenessSession, Credentials, Error, RetryConfig, SessionStatus, Settings,
-    SpoofLevel, TimeoutScope, TransportError, WaitOptions, WaitOutcome,
+    SpoofLevel, TransportError, WaitOptions, WaitOutcome,
 };
 
 const SID: &str = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
@@ -518,31 +518,6 @@ fn debug_output_never_shows_secrets() {
     }
 }
 
-#[test]
-fn timeout_scope_is_reported() {
-    let err = Error::Timeout {
-        scope: TimeoutScope::Operation,
-        after: Duration::from_secs(60),
-        attempts: 3,
-    };
-    assert_eq!(
-        err.to_string(),
-        "GLAIR did not answer within 60s for the whole call (3 attempts); raise the timeout or \
-         check connectivity"
-    );
-    assert!(err.is_retryable());
-    let one = Error::Timeout {
-        scope: TimeoutScope::Attempt,
-        after: Duration::from_secs(30),
-        attempts: 1,
-    };
-    assert!(
-        one.to_string()
-            .contains("within 30s for one attempt (1 attempt)"),
-        "{one}"
-    );
-}
-
 /// Only without the `hyper` feature can a client lack a timer: CI runs this file with
 /// `cargo test -p glair --no-default-features --features mock`.
 #[cfg(not(feature = "hyper"))]
@@ -677,9 +652,10 @@ async fn handle_settings_merge_over_the_clients() {
     assert!(sessions.settings().operation_timeout_set().is_some());
 }
 
-#[test]
-fn the_facade_and_the_types_crate_ask_the_one_classifier() {
+#[tokio::test]
+async fn the_facade_and_the_types_crate_ask_the_one_classifier() {
     use glair::net::{Classification, classify_status, classify_transport_error};
+    let (mock, _, client) = setup();
     for kind in [
         TransportErrorKind::Connect,
         TransportErrorKind::Timeout,
@@ -690,10 +666,17 @@ fn the_facade_and_the_types_crate_ask_the_one_classifier() {
     ] {
         let source = TransportError::new(kind, "x");
         let expected = classify_transport_error(&source).is_transient();
-        let err = Error::Transport {
-            source,
-            attempts: 1,
-        };
+        mock.push_error(source);
+        let err = client
+            .passive_liveness_sessions()
+            .with_settings(Settings::new().max_attempts(1))
+            .retrieve(SID)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Transport { attempts: 1, .. }),
+            "{err:?}"
+        );
         assert_eq!(err.is_retryable(), expected, "{kind:?}");
     }
     assert_eq!(

@@ -134,8 +134,8 @@ async fn face_methods_send_multipart_and_decode_the_verdicts() {
         .face_match(FaceMatch::new(jpeg(), stored))
         .await
         .unwrap();
-    assert_eq!(answer.verdict(), FaceMatchVerdict::Matched);
-    assert_eq!(answer.match_percentage(), Some(0.95768));
+    assert_eq!(answer.value().verdict(), FaceMatchVerdict::Matched);
+    assert_eq!(answer.value().match_percentage(), Some(0.95768));
     assert_eq!(answer.raw_json(), FACE_MATCH.as_bytes());
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/face/v1/match");
@@ -151,7 +151,7 @@ async fn face_methods_send_multipart_and_decode_the_verdicts() {
         .passive_liveness(PassiveLivenessCheck::new(jpeg()))
         .await
         .unwrap();
-    assert_eq!(answer.verdict(), LivenessVerdict::Live);
+    assert_eq!(answer.value().verdict(), LivenessVerdict::Live);
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/face/v1/passive-liveness");
     assert_eq!(names(&parts), ["image"]);
@@ -161,7 +161,7 @@ async fn face_methods_send_multipart_and_decode_the_verdicts() {
         .active_liveness(ActiveLivenessCheck::new(jpeg(), GestureCode::HeadLeft))
         .await
         .unwrap();
-    assert_eq!(answer.verdict(), GestureVerdict::Matched);
+    assert_eq!(answer.value().verdict(), GestureVerdict::Matched);
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/face/v1/active-liveness");
     assert_eq!(names(&parts), ["image", "gesture-code"]);
@@ -181,7 +181,11 @@ async fn identity_methods_send_the_fields_and_decode_the_verdicts() {
         )
         .await
         .unwrap();
-    assert!(answer.verdict().is_verified(), "{}", answer.verdict());
+    assert!(
+        answer.value().verdict().is_verified(),
+        "{}",
+        answer.value().verdict()
+    );
     assert_eq!(raw(answer)["reason"], "Verification Success");
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/identity/v1/verification");
@@ -201,7 +205,7 @@ async fn identity_methods_send_the_fields_and_decode_the_verdicts() {
         ))
         .await
         .unwrap();
-    assert!(answer.verdict().is_verified());
+    assert!(answer.value().verdict().is_verified());
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/identity/v1/face-verification");
     assert_eq!(
@@ -291,7 +295,7 @@ async fn ocr_read_sends_the_options_and_decodes_the_typed_model() {
         .read(OcrRequest::<doc::Bpkb>::new(ImageInput::from_bytes(PDF)).page(2))
         .await
         .unwrap();
-    assert_eq!(bpkb.status, OcrStatus::Success);
+    assert_eq!(bpkb.value().status, OcrStatus::Success);
     let (path, parts) = last_upload(&mock);
     assert_eq!(path, "/ocr/v1/bpkb");
     assert_eq!(names(&parts), ["image", "page"]);
@@ -308,14 +312,19 @@ async fn ocr_read_sends_the_options_and_decodes_the_typed_model() {
 
     mock.push_json(200, OCR_READ);
     let ktp = ocr.ktp(jpeg()).await.unwrap();
-    assert!(ktp.verdict().is_read());
-    let nama = ktp.read.as_ref().and_then(|r| r.nama.as_ref()).unwrap();
+    assert!(ktp.value().verdict().is_read());
+    let nama = ktp
+        .value()
+        .read
+        .as_ref()
+        .and_then(|r| r.nama.as_ref())
+        .unwrap();
     assert_eq!(nama.value.as_deref(), Some("BUDI"));
 
     // A 200 with GLAIR's FAILED envelope is an answer, not an error: the verdict says it.
     mock.push_json(200, r#"{"status":"FAILED","reason":"Failed to read"}"#);
     let failed = ocr.npwp(jpeg()).await.unwrap();
-    assert!(!failed.verdict().is_read());
+    assert!(!failed.value().verdict().is_read());
 }
 
 #[tokio::test]
@@ -490,7 +499,7 @@ async fn api_errors_reach_the_caller_with_status_and_request_id() {
     assert!(!err.is_retryable());
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 mod blocking {
     use super::*;
 
@@ -517,7 +526,7 @@ mod blocking {
             .face()
             .face_match(FaceMatch::new(jpeg(), ImageInput::from_bytes(PNG)))
             .unwrap();
-        assert_eq!(answer.verdict(), FaceMatchVerdict::Matched);
+        assert_eq!(answer.value().verdict(), FaceMatchVerdict::Matched);
         let (path, parts) = last_upload(&mock);
         assert_eq!(path, "/face/v1/match");
         assert_eq!(names(&parts), ["captured_image", "stored_image"]);
@@ -527,7 +536,7 @@ mod blocking {
             .face()
             .active_liveness(ActiveLivenessCheck::new(jpeg(), GestureCode::HeadLeft))
             .unwrap();
-        assert_eq!(answer.verdict(), GestureVerdict::Matched);
+        assert_eq!(answer.value().verdict(), GestureVerdict::Matched);
         mock.push_json(200, PASSIVE);
         client
             .face()
@@ -545,7 +554,7 @@ mod blocking {
                 jpeg(),
             ))
             .unwrap();
-        assert!(answer.verdict().is_verified());
+        assert!(answer.value().verdict().is_verified());
         mock.push_json(200, IDENTITY);
         client
             .identity()

@@ -197,6 +197,7 @@ async fn a_hang_ends_in_a_timeout_at_the_configured_bound() {
             scope: TimeoutScope::Attempt,
             after,
             attempts: 1,
+            ..
         } => assert_eq!(after, bound),
         other => panic!("expected the attempt timeout, got {other:?}"),
     }
@@ -212,8 +213,13 @@ async fn a_ktp_photo_is_uploaded_and_read() {
         .ktp(ImageInput::from_bytes(JPEG).with_filename("ktp.jpg"))
         .await
         .unwrap();
-    assert!(ktp.verdict().is_read(), "{:?}", ktp.raw_value());
-    let nama = ktp.read.as_ref().and_then(|r| r.nama.as_ref()).unwrap();
+    assert!(ktp.value().verdict().is_read(), "{:?}", ktp.raw_value());
+    let nama = ktp
+        .value()
+        .read
+        .as_ref()
+        .and_then(|r| r.nama.as_ref())
+        .unwrap();
     assert_eq!(nama.value.as_deref(), Some("BUDI SANTOSO"));
 }
 
@@ -240,7 +246,9 @@ async fn a_refused_connection_is_a_connect_error_so_even_a_create_is_retried() {
         .await
         .unwrap_err();
     match error {
-        Error::Transport { source, attempts } => {
+        Error::Transport {
+            source, attempts, ..
+        } => {
             assert_eq!(source.kind(), TransportErrorKind::Connect, "{source}");
             assert_eq!(attempts, 2, "a refused POST never left, so it is retried");
         }
@@ -260,7 +268,9 @@ async fn a_reset_after_a_create_was_sent_is_not_repeated() {
         .await
         .unwrap_err();
     match error {
-        Error::Transport { source, attempts } => {
+        Error::Transport {
+            source, attempts, ..
+        } => {
             assert_eq!(source.kind(), TransportErrorKind::Io, "{source}");
             assert_eq!(
                 attempts, 1,

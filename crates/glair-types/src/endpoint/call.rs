@@ -2,7 +2,6 @@
 //! `http::Response<Bytes>` back to a model.
 
 use std::fmt;
-use std::ops::Deref;
 
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
@@ -18,7 +17,11 @@ use crate::response::{check_status, decode_error, request_id};
 use crate::session::JsonPathError;
 
 /// A request body before encoding.
+///
+/// Non-exhaustive: another encoding may be added with an endpoint that needs it; match with a
+/// wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RequestBody {
     /// No body.
     Empty,
@@ -42,6 +45,72 @@ pub enum RequestBody {
 /// assert_eq!(request.uri(), "https://api.vision.glair.ai/face/v1/passive-liveness");
 /// assert!(!PassiveLivenessCheck::ENDPOINT.repeat.may_repeat_after_send());
 /// # Ok::<(), glair_types::InvalidInput>(())
+/// ```
+///
+/// # Implementing it yourself
+///
+/// This trait is open, on purpose (unlike [`SessionKind`](crate::SessionKind), which is
+/// sealed): GLAIR adds endpoints faster than an SDK is released, and implementing
+/// `EndpointRequest` lets you call a new one before this crate models it — with the same
+/// request building, credentials, retry rule (from your [`Endpoint`]'s
+/// [`repeat`](Endpoint::repeat)) and decoding as the built-in ones (`glair`'s `Client::call`
+/// sends any of them). Describe the endpoint in a `const` with [`Endpoint::new`], give the
+/// body, and name a [`DecodeBody`] response: your own type (decode it with
+/// [`decode_json_body`](crate::decode_json_body)) or `serde_json::Value`.
+///
+/// ```
+/// use glair_types::bytes::Bytes;
+/// use glair_types::{
+///     ApiConfig, Credentials, DecodeBody, Endpoint, EndpointRequest, HttpMethod, InvalidInput,
+///     JsonPathError, RequestBody, TextField, decode_json_body,
+/// };
+///
+/// /// `POST /face/v1/compare`, an endpoint this SDK does not know.
+/// #[derive(Debug)]
+/// struct FaceCompare {
+///     reference_id: String,
+/// }
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct FaceCompareAnswer {
+///     status: String,
+/// }
+///
+/// impl DecodeBody for FaceCompareAnswer {
+///     fn decode_body(body: &Bytes) -> Result<Self, JsonPathError> {
+///         decode_json_body(body)
+///     }
+/// }
+///
+/// impl EndpointRequest for FaceCompare {
+///     const ENDPOINT: &'static Endpoint =
+///         &Endpoint::new("X1", "face compare", HttpMethod::Post, "face", "compare")
+///             .with_text_fields(&[TextField::required("reference_id")])
+///             .with_response("FaceCompareAnswer");
+///     type Response = FaceCompareAnswer;
+///
+///     fn body(&self) -> Result<RequestBody, InvalidInput> {
+///         if self.reference_id.is_empty() {
+///             return Err(InvalidInput::new("reference_id", "must not be empty"));
+///         }
+///         let json = serde_json::json!({ "reference_id": self.reference_id });
+///         Ok(RequestBody::Json(Bytes::from(json.to_string())))
+///     }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let compare = FaceCompare { reference_id: "ref-1".to_owned() };
+/// let request = compare.to_http_request(&ApiConfig::default(), &Credentials::new("key", "user", "pass")?)?;
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri(), "https://api.vision.glair.ai/face/v1/compare");
+/// assert_eq!(request.body().as_ref(), br#"{"reference_id":"ref-1"}"#);
+///
+/// let response = http::Response::builder()
+///     .status(200)
+///     .body(Bytes::from_static(br#"{"status":"success"}"#))?;
+/// let answer = compare.decode(&response)?;
+/// assert_eq!(answer.value().status, "success");
+/// # Ok(()) }
 /// ```
 ///
 /// [`to_http_request`]: EndpointRequest::to_http_request
@@ -106,8 +175,35 @@ pub trait DecodeBody: Sized {
 
 /// A decoded response: the model, the exact JSON it came from, and the service's `Request-Id`.
 ///
-/// Dereferences to the model. The raw JSON keeps every field the SDK does not model (or models
-/// loosely), so nothing the service said is lost.
+/// The raw JSON keeps every field the SDK does not model (or models loosely), so nothing the
+/// service said is lost.
+///
+/// Read the model with [`value`](Decoded::value) (or take it with
+/// [`into_value`](Decoded::into_value)); `Decoded` deliberately does not implement `Deref`.
+/// It is a wrapper, not a smart pointer: the Rust API guidelines keep `Deref` for smart
+/// pointers (C-DEREF), because method resolution through it surprises — a method of the
+/// model with the same name as one of `Decoded` (`status`, `request_id`) would silently
+/// resolve to the wrapper's — and because it hides that what the caller holds is the model
+/// *plus* its response. [`map`](Decoded::map) turns the model into another while keeping the
+/// raw JSON, status and `Request-Id`.
+///
+/// ```
+/// use glair_types::{Decoded, FaceMatchResponse};
+/// use http::Response;
+///
+/// let body = br#"{"status":"success","result":{"match_percentage":0.95,"match_status_code":"MATCH"}}"#;
+/// let response = Response::builder()
+///     .status(200)
+///     .header("Request-Id", "req-1")
+///     .body(bytes::Bytes::from_static(body))
+///     .unwrap();
+/// let decoded = Decoded::<FaceMatchResponse>::from_response(&response)?;
+/// assert_eq!(decoded.request_id(), Some("req-1"));
+/// assert!(decoded.value().verdict().is_matched());
+/// let verdict = decoded.map(|answer| answer.verdict());
+/// assert_eq!(verdict.raw_json().as_ref(), &body[..]);
+/// # Ok::<(), glair_types::ResponseError>(())
+/// ```
 #[derive(Clone, PartialEq)]
 pub struct Decoded<T> {
     value: T,
@@ -152,13 +248,21 @@ impl<T> Decoded<T> {
         self.value
     }
 
-    /// The exact JSON body the service sent.
-    pub fn raw_json(&self) -> &[u8] {
-        &self.raw
+    /// The same response with its model turned into another by `f`: the raw JSON, status and
+    /// `Request-Id` are kept.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Decoded<U> {
+        Decoded {
+            value: f(self.value),
+            raw: self.raw,
+            status: self.status,
+            request_id: self.request_id,
+        }
     }
 
-    /// The exact JSON body, as a shared buffer.
-    pub fn raw_bytes(&self) -> &Bytes {
+    /// The exact JSON body the service sent, as the shared buffer it arrived in: it
+    /// dereferences to `&[u8]`, and a clone costs no copy. (One accessor for both uses: there
+    /// is no separate `raw_bytes`.)
+    pub fn raw_json(&self) -> &Bytes {
         &self.raw
     }
 
@@ -175,14 +279,6 @@ impl<T> Decoded<T> {
     /// The `Request-Id` response header, when the service sent one (quote it to support).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
-    }
-}
-
-impl<T> Deref for Decoded<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.value
     }
 }
 

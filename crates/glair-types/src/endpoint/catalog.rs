@@ -17,24 +17,15 @@ pub const IMAGES_PDF_TIFF: &[ImageFormat] = &[Jpeg, Png, Pdf, Tiff];
 pub const IMAGES_PDF: &[ImageFormat] = &[Jpeg, Png, Pdf];
 
 const fn required(name: &'static str) -> TextField {
-    TextField {
-        name,
-        required: true,
-    }
+    TextField::required(name)
 }
 
 const fn optional(name: &'static str) -> TextField {
-    TextField {
-        name,
-        required: false,
-    }
+    TextField::optional(name)
 }
 
 const fn image(accepts: &'static [ImageFormat]) -> FileField {
-    FileField {
-        name: "image",
-        accepts,
-    }
+    FileField::new("image", accepts)
 }
 
 const SESSION_FIELDS: &[TextField] = &[required("success_url"), optional("cancel_url")];
@@ -56,21 +47,12 @@ const fn session_create<K: SessionKind>(
     text_fields: &'static [TextField],
     response: &'static str,
 ) -> Endpoint {
-    Endpoint {
-        id,
-        name,
-        method: HttpMethod::Post,
-        service: K::SERVICE,
-        resource: K::RESOURCE,
-        path_param: None,
-        encoding: Encoding::Json,
-        alternative_encoding: None,
-        files: &[],
-        text_fields,
-        response,
-        repeat: Repeat::ChargedOnReceipt,
-        evidence: Evidence::Solid,
-    }
+    Endpoint::new(id, name, HttpMethod::Post, K::SERVICE, K::RESOURCE)
+        .with_encoding(Encoding::Json)
+        .with_text_fields(text_fields)
+        .with_response(response)
+        .with_repeat(Repeat::ChargedOnReceipt)
+        .with_evidence(Evidence::Solid)
 }
 
 /// The retrieve call of a session kind: `GET /{service}/v1/{resource}/{sid}`.
@@ -79,21 +61,12 @@ const fn session_retrieve<K: SessionKind>(
     name: &'static str,
     response: &'static str,
 ) -> Endpoint {
-    Endpoint {
-        id,
-        name,
-        method: HttpMethod::Get,
-        service: K::SERVICE,
-        resource: K::RESOURCE,
-        path_param: Some("sid"),
-        encoding: Encoding::None,
-        alternative_encoding: None,
-        files: &[],
-        text_fields: &[],
-        response,
-        repeat: Repeat::Safe,
-        evidence: Evidence::Solid,
-    }
+    Endpoint::new(id, name, HttpMethod::Get, K::SERVICE, K::RESOURCE)
+        .with_path_param("sid")
+        .with_encoding(Encoding::None)
+        .with_response(response)
+        .with_repeat(Repeat::Safe)
+        .with_evidence(Evidence::Solid)
 }
 
 /// A multipart `POST` (every face, identity and OCR call).
@@ -110,21 +83,13 @@ const fn upload(
     response: &'static str,
     evidence: Evidence,
 ) -> Endpoint {
-    Endpoint {
-        id,
-        name,
-        method: HttpMethod::Post,
-        service,
-        resource,
-        path_param: None,
-        encoding: Encoding::Multipart,
-        alternative_encoding: None,
-        files,
-        text_fields,
-        response,
-        repeat: Repeat::ChargedOnReceipt,
-        evidence,
-    }
+    Endpoint::new(id, name, HttpMethod::Post, service, resource)
+        .with_encoding(Encoding::Multipart)
+        .with_files(files)
+        .with_text_fields(text_fields)
+        .with_response(response)
+        .with_repeat(Repeat::ChargedOnReceipt)
+        .with_evidence(evidence)
 }
 
 /// The `image` part of an OCR call, per accepted format set.

@@ -19,7 +19,11 @@ use crate::config::{ApiConfig, DEFAULT_API_VERSION};
 use crate::image::ImageFormat;
 
 /// The HTTP method of an endpoint.
+///
+/// Non-exhaustive: a catalog description, and GLAIR may add an endpoint with another method (`PUT`,
+/// `DELETE`); match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `GET`: session retrieve.
     Get,
@@ -46,7 +50,10 @@ impl HttpMethod {
 }
 
 /// How a request body is encoded.
+///
+/// Non-exhaustive: GLAIR may add an endpoint with another body encoding; match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// No body (session retrieve).
     None,
@@ -63,7 +70,11 @@ pub enum Encoding {
 /// dropped connection can therefore create a second session or a second billed call even
 /// though the caller saw no answer. The SDK retries such calls only when it knows that no byte
 /// was sent (for example the connection was refused); the same rule as session create.
+///
+/// Non-exhaustive: a finer rule (for example an idempotency key) may be added; match with a
+/// wildcard arm that does not repeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Repeat {
     /// A read without side effects (`GET` of a session): safe to send again.
     Safe,
@@ -79,7 +90,10 @@ impl Repeat {
 }
 
 /// How well the wire facts establish an endpoint's response shape (§11 of the facts).
+///
+/// Non-exhaustive: the levels follow the wire facts, which may grow one; match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Evidence {
     /// Key names asserted against the live service, plus typed SDK structs or docs samples.
     Solid,
@@ -91,7 +105,11 @@ pub enum Evidence {
 }
 
 /// A file part of a multipart request.
+///
+/// Read its fields; make one with [`FileField::new`] (a `const fn`). `#[non_exhaustive]`, so
+/// that the description can grow (a size limit, say) without breaking code that reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileField {
     /// The part's name on the wire, e.g. `captured_image`.
     pub name: &'static str,
@@ -99,13 +117,43 @@ pub struct FileField {
     pub accepts: &'static [ImageFormat],
 }
 
+impl FileField {
+    /// The file part `name`, accepting `accepts`.
+    pub const fn new(name: &'static str, accepts: &'static [ImageFormat]) -> Self {
+        Self { name, accepts }
+    }
+}
+
 /// A text part of a multipart request, or a top-level key of a JSON body.
+///
+/// Read its fields; make one with [`TextField::required`] or [`TextField::optional`] (`const
+/// fn`s). `#[non_exhaustive]`, so that the description can grow without breaking code that
+/// reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TextField {
     /// The name on the wire, e.g. `gesture-code` (with a hyphen) or `date_of_birth`.
     pub name: &'static str,
     /// Whether the service requires it.
     pub required: bool,
+}
+
+impl TextField {
+    /// A field the service requires.
+    pub const fn required(name: &'static str) -> Self {
+        Self {
+            name,
+            required: true,
+        }
+    }
+
+    /// A field the service accepts but does not require.
+    pub const fn optional(name: &'static str) -> Self {
+        Self {
+            name,
+            required: false,
+        }
+    }
 }
 
 /// The description of one GLAIR Vision endpoint.
@@ -118,6 +166,32 @@ pub struct TextField {
 /// assert_eq!(e.encoding, Encoding::Multipart);
 /// assert!(!e.repeat.may_repeat_after_send());
 /// assert_eq!(endpoints::ALL.len(), 32);
+/// ```
+///
+/// The fields are public to read. The struct is `#[non_exhaustive]`, so a description can
+/// grow a field without breaking anyone; make one with the `const fn`s [`Endpoint::new`] and
+/// the `with_*` methods, in a `const` (the catalog is built the same way). Describing an
+/// endpoint of your own is what lets you implement
+/// [`EndpointRequest`](crate::EndpointRequest) for one GLAIR adds before this SDK models it:
+///
+/// ```
+/// use glair_types::{Encoding, Endpoint, Evidence, HttpMethod, Repeat, TextField};
+///
+/// const FACE_COMPARE_V2: &Endpoint = &Endpoint::new(
+///     "X1",
+///     "face compare (v2)",
+///     HttpMethod::Post,
+///     "face",
+///     "compare",
+/// )
+/// .with_text_fields(&[TextField::required("reference_id")])
+/// .with_response("serde_json::Value");
+///
+/// assert_eq!(FACE_COMPARE_V2.path(), "/face/v1/compare");
+/// assert_eq!(FACE_COMPARE_V2.encoding, Encoding::Json);
+/// // A POST is charged on receipt unless said otherwise: never repeated once sent.
+/// assert_eq!(FACE_COMPARE_V2.repeat, Repeat::ChargedOnReceipt);
+/// assert_eq!(FACE_COMPARE_V2.evidence, Evidence::Weak);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -151,6 +225,95 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// An endpoint `{method} /{service}/{version}/{resource}`, with the defaults that are safe
+    /// for an endpoint the SDK knows nothing more about:
+    ///
+    /// - no path parameter, no file and no text field;
+    /// - `GET`: no body ([`Encoding::None`]) and [`Repeat::Safe`]; any other method: a JSON
+    ///   body and [`Repeat::ChargedOnReceipt`] (so the SDK never repeats it once bytes may
+    ///   have left: the GLAIR rule for every `POST`);
+    /// - [`Evidence::Weak`] (nothing in the wire facts establishes its response), and the
+    ///   response type name `serde_json::Value`.
+    ///
+    /// Change any of them with the `with_*` methods; all are `const fn`, so a description is
+    /// `const` data like the catalog's.
+    pub const fn new(
+        id: &'static str,
+        name: &'static str,
+        method: HttpMethod,
+        service: &'static str,
+        resource: &'static str,
+    ) -> Self {
+        let (encoding, repeat) = match method {
+            HttpMethod::Get => (Encoding::None, Repeat::Safe),
+            HttpMethod::Post => (Encoding::Json, Repeat::ChargedOnReceipt),
+        };
+        Self {
+            id,
+            name,
+            method,
+            service,
+            resource,
+            path_param: None,
+            encoding,
+            alternative_encoding: None,
+            files: &[],
+            text_fields: &[],
+            response: "serde_json::Value",
+            repeat,
+            evidence: Evidence::Weak,
+        }
+    }
+
+    /// With a trailing path parameter named `name` (e.g. `sid`).
+    pub const fn with_path_param(mut self, name: &'static str) -> Self {
+        self.path_param = Some(name);
+        self
+    }
+
+    /// With the body encoded as `encoding`.
+    pub const fn with_encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// With another encoding the service also accepts.
+    pub const fn with_alternative_encoding(mut self, encoding: Encoding) -> Self {
+        self.alternative_encoding = Some(encoding);
+        self
+    }
+
+    /// With these file parts.
+    pub const fn with_files(mut self, files: &'static [FileField]) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// With these text parts (or JSON keys).
+    pub const fn with_text_fields(mut self, text_fields: &'static [TextField]) -> Self {
+        self.text_fields = text_fields;
+        self
+    }
+
+    /// With `response` as the name of the Rust type the response decodes into.
+    pub const fn with_response(mut self, response: &'static str) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// With this repeat rule. Say [`Repeat::Safe`] only for a call that has no side effect:
+    /// the SDK then retries it after a timeout or a broken connection.
+    pub const fn with_repeat(mut self, repeat: Repeat) -> Self {
+        self.repeat = repeat;
+        self
+    }
+
+    /// With this level of evidence for the response shape.
+    pub const fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence = evidence;
+        self
+    }
+
     /// The path with the default version, e.g. `/ocr/v1/ktp/qualities` or
     /// `/face/v1/passive-liveness-sessions/{sid}`.
     pub fn path(&self) -> String {

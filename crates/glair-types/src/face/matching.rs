@@ -13,7 +13,10 @@ use crate::string_enum::string_enum;
 use crate::tolerant::{UnreadableField, tolerant_model};
 
 /// How the two images are sent.
+///
+/// Non-exhaustive: the service may accept another encoding; match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum FaceMatchEncoding {
     /// `multipart/form-data` with two file parts, as the Node and Go SDKs send (the default).
     #[default]

@@ -6,7 +6,11 @@ use std::fmt;
 ///
 /// `nik`, `name` and `date_of_birth` are required by every SDK; the others are optional inputs
 /// that only the Go SDK sends, and that the docs list as verdict keys of the response.
+///
+/// Non-exhaustive: Dukcapil may verify more fields; match with a wildcard arm (and use
+/// [`wire_name`](Self::wire_name) for a label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityField {
     /// `nik`: the 16-digit national identity number.
     Nik,

@@ -56,8 +56,12 @@ where
 
 /// A money amount or count: a number (the Go SDK's `int64`, the docs' `number`) or text (the
 /// docs type some amounts as strings), kept as sent.
+///
+/// Non-exhaustive: the service may send another shape; match with a wildcard arm, or ask
+/// [`as_f64`](Self::as_f64).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Amount {
     /// A JSON number.
     Number(f64),

@@ -18,7 +18,10 @@ use crate::session::JsonPathError;
 
 /// An OCR document type: which endpoint reads it and what the answer decodes into.
 ///
-/// The marker types are in [`doc`](super::doc).
+/// The marker types are in [`doc`](super::doc). Like [`EndpointRequest`], this trait is open:
+/// for a document GLAIR adds before this SDK has its marker, describe its endpoint with
+/// [`Endpoint::new`] (a multipart `POST` with an `image` file part) and implement this trait
+/// on a marker of your own, and [`OcrRequest`] sends it like the others.
 pub trait OcrDocument: fmt::Debug + Clone + Copy + PartialEq + Eq + Send + Sync + 'static {
     /// The endpoint.
     const ENDPOINT: &'static Endpoint;

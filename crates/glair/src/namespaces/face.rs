@@ -13,9 +13,9 @@ namespace_handle! {
     /// Images are [`ImageInput`](crate::ImageInput)s, from bytes or from a file with
     /// [`read_image`](crate::read_image); each must be a JPEG or PNG of at most
     /// [`MAX_IMAGE_BYTES`](crate::MAX_IMAGE_BYTES), checked before anything is sent. Each
-    /// method returns the decoded model, which dereferences to the types crate's model and
-    /// keeps the exact JSON ([`Decoded::raw_json`](crate::Decoded::raw_json)) and the
-    /// `Request-Id`.
+    /// method returns a [`Decoded`](crate::Decoded): the types crate's model
+    /// ([`value`](crate::Decoded::value)), the exact JSON
+    /// ([`raw_json`](crate::Decoded::raw_json)) and the `Request-Id`.
     ///
     /// **Billed on receipt, never sent twice.** GLAIR processes and charges these calls when it
     /// receives them, so the SDK repeats one only when it provably never reached GLAIR (the
@@ -30,7 +30,7 @@ namespace_handle! {
     /// let selfie = read_image("selfie.jpg")?;
     /// let ktp_photo = read_image("ktp-photo.png")?;
     /// let answer = client.face().face_match(FaceMatch::new(selfie, ktp_photo)).await?;
-    /// match answer.verdict() {
+    /// match answer.value().verdict() {
     ///     FaceMatchVerdict::Matched => println!("the same person"),
     ///     FaceMatchVerdict::NotMatched => println!("different people"),
     ///     other => println!("cannot tell: {other}"),

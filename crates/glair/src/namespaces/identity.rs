@@ -28,7 +28,7 @@ namespace_handle! {
     ///     .identity()
     ///     .verification(IdentityVerification::new("3171234567890123", "BUDI SANTOSO", "17-08-1990"))
     ///     .await?;
-    /// println!("{}", answer.verdict()); // "verified", "not verified: …" or "inconclusive: …"
+    /// println!("{}", answer.value().verdict()); // "verified", "not verified: …" or "inconclusive: …"
     /// # Ok(()) }
     /// ```
     Identity

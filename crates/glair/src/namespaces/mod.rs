@@ -93,7 +93,7 @@ macro_rules! endpoint_methods {
             )+
         }
 
-        #[cfg(feature = "blocking-client")]
+        #[cfg(feature = "blocking")]
         impl $handle<glair_core::BlockingDispatcher> {
             $(
                 $(#[$meta])*

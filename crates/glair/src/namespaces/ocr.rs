@@ -35,7 +35,7 @@ namespace_handle! {
     /// [`MAX_IMAGE_BYTES`](crate::MAX_IMAGE_BYTES). Answers are typed where the facts are solid
     /// or medium; the weakly documented ones (Singapore documents, KITAS/KITAP, financial
     /// statement) are a [`RawOcr`](crate::ocr::RawOcr): the typed status envelope around the
-    /// raw `read` JSON. Decide with the answer's `verdict()` ([`OcrVerdict`](crate::ocr::OcrVerdict)).
+    /// raw `read` JSON. Decide with the answer's `value().verdict()` ([`OcrVerdict`](crate::ocr::OcrVerdict)).
     ///
     /// **Billed on receipt, never sent twice**: as for [`Face`](crate::Face), a call is
     /// repeated only when it provably never reached GLAIR or GLAIR answered 429.
@@ -46,8 +46,8 @@ namespace_handle! {
     /// use glair::read_image;
     ///
     /// let ktp = client.ocr().ktp_with_qualities(read_image("ktp.jpg")?).await?;
-    /// if ktp.verdict().is_read() {
-    ///     println!("{:?}", ktp.read.as_ref().and_then(|r| r.nama.as_ref()));
+    /// if ktp.value().verdict().is_read() {
+    ///     println!("{:?}", ktp.value().read.as_ref().and_then(|r| r.nama.as_ref()));
     /// }
     /// // Options through the generic `read`: page 2 of a BPKB only.
     /// let bpkb = client.ocr().read(OcrRequest::<doc::Bpkb>::new(read_image("bpkb.pdf")?).page(2)).await?;
@@ -68,7 +68,7 @@ impl Ocr {
     }
 }
 
-#[cfg(feature = "blocking-client")]
+#[cfg(feature = "blocking")]
 impl Ocr<glair_core::BlockingDispatcher> {
     /// Reads a document of type `D` (a marker of [`ocr::doc`](crate::ocr::doc)), with the
     /// request's options.
