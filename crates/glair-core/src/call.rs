@@ -71,7 +71,7 @@ enum Held {
     Kept(Request<Bytes>),
     /// Lent to the first attempt itself; the machine around the call makes it again for a
     /// later attempt, which is rare (copying every request for the sake of rare retries cost
-    /// about 1,500 instructions per call, measured with glair-bench under callgrind).
+    /// about 1,000 instructions per call, measured with glair-bench under callgrind).
     Lent(Option<Request<Bytes>>),
 }
 
