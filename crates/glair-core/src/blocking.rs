@@ -294,8 +294,11 @@ impl BlockingDispatcher {
     /// the transport gives up by then; whether that was the deadline firing is the
     /// machine's to judge.
     pub fn run<M: Machine>(&self, mut machine: M) -> M::Output {
+        // One clock read per step: the time an attempt ended is also when the next step is
+        // asked for.
+        let mut now = self.clock.now();
         loop {
-            match machine.next(self.clock.now()) {
+            match machine.next(now) {
                 Next::Send(plan) => {
                     let Some(request) = machine.request() else {
                         continue;
@@ -307,16 +310,20 @@ impl BlockingDispatcher {
                         Err(error) => Attempt::Failed(error),
                     };
                     record_attempt(&span, &attempt, &plan);
+                    now = self.clock.now();
                     span.in_scope(|| {
                         machine.on_attempt(
                             attempt,
-                            self.clock.now(),
+                            now,
                             self.clock.system_now(),
                             self.jitter.sample(),
                         );
                     });
                 }
-                Next::Sleep(pause) => self.sleep.sleep(pause),
+                Next::Sleep(pause) => {
+                    self.sleep.sleep(pause);
+                    now = self.clock.now();
+                }
                 Next::Done => return machine.finish(),
             }
         }

@@ -351,8 +351,11 @@ impl Dispatcher {
         if machine.needs_timer() && !self.has_timer() {
             machine.refuse(DispatchError::MissingSleep);
         }
+        // One clock read per step: the time an attempt ended is also when the next step is
+        // asked for.
+        let mut now = self.clock.now();
         loop {
-            match machine.next(self.clock.now()) {
+            match machine.next(now) {
                 Next::Send(plan) => {
                     let Some(request) = machine.request() else {
                         continue;
@@ -363,16 +366,20 @@ impl Dispatcher {
                         .instrument(span.clone())
                         .await;
                     record_attempt(&span, &attempt, &plan);
+                    now = self.clock.now();
                     span.in_scope(|| {
                         machine.on_attempt(
                             attempt,
-                            self.clock.now(),
+                            now,
                             self.clock.system_now(),
                             self.jitter.sample(),
                         );
                     });
                 }
-                Next::Sleep(pause) => self.sleep.sleep(pause).await,
+                Next::Sleep(pause) => {
+                    self.sleep.sleep(pause).await;
+                    now = self.clock.now();
+                }
                 Next::Done => return machine.finish(),
             }
         }

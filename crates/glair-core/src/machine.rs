@@ -45,7 +45,12 @@ impl Attempt {
         match self {
             Self::Response(response) => AttemptOutcome::Response {
                 status: response.status(),
-                retry_after: response.headers().get(http::header::RETRY_AFTER),
+                // Read only where the engine reads it: a success is never retried.
+                retry_after: if response.status().is_success() {
+                    None
+                } else {
+                    response.headers().get(http::header::RETRY_AFTER)
+                },
             },
             Self::Failed(error) => AttemptOutcome::TransportError(error),
             Self::TimedOut => AttemptOutcome::AttemptTimedOut,

@@ -84,6 +84,43 @@ fn a_silent_server_is_a_timeout_at_the_attempts_limit() {
     );
 }
 
+/// A limit equal to the agent's own is applied by the agent, others request by request:
+/// both end the attempt at its limit, not at the other one.
+#[test]
+fn the_agents_limit_and_a_requests_own_both_hold() {
+    let addr = serve(|s| {
+        read_head(s);
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let transport = UreqTransport::builder()
+        .proxy_from_env(false)
+        .agent_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    for limit in [Duration::from_millis(300), Duration::from_millis(100)] {
+        let started = Instant::now();
+        let err = transport
+            .send(get(format!("http://{addr}/x")), Some(limit))
+            .unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
+        let took = started.elapsed();
+        assert!(
+            took >= limit && took < Duration::from_secs(10),
+            "{took:?} for {limit:?}"
+        );
+    }
+    // No limit at all is a limit too: the agent's must not apply.
+    let addr = serve(|s| {
+        read_head(s);
+        std::thread::sleep(Duration::from_millis(600));
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    });
+    let response = transport
+        .send(get(format!("http://{addr}/x")), None)
+        .unwrap();
+    assert_eq!(response.body().as_ref(), b"ok");
+}
+
 #[test]
 fn a_refused_connection_was_never_sent() {
     let addr = {

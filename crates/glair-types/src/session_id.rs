@@ -97,6 +97,30 @@ impl SessionId {
                 "must be an absolute URL starting with http:// or https://",
             ));
         };
+        if let Some(sid) = Self::plain_sid_at_end(rest) {
+            return Ok(sid);
+        }
+        Self::sid_of_path(rest)
+    }
+
+    /// The usual case, with the library's fast byte searches: no query or fragment, and a
+    /// plain sid after the last `/` of `rest` (what follows `scheme://`: that `/` ends the
+    /// authority or a path segment, never the host). `None` sends the URL to
+    /// [`sid_of_path`](Self::sid_of_path), which reads every URL and gives the same answer
+    /// where this one answers (a property test checks it).
+    fn plain_sid_at_end(rest: &str) -> Option<Self> {
+        if rest.as_bytes().contains(&b'?') || rest.as_bytes().contains(&b'#') {
+            return None;
+        }
+        let segment = &rest[rest.rfind('/')? + 1..];
+        let plain = !segment.is_empty()
+            && segment.len() <= MAX_SESSION_ID_LEN
+            && segment.bytes().all(is_sid_byte);
+        plain.then(|| Self(segment.to_owned()))
+    }
+
+    /// The sid of `rest` (a URL after `scheme://`): the last segment of its path, decoded.
+    fn sid_of_path(rest: &str) -> Result<Self, InvalidInput> {
         let end = rest
             .bytes()
             .position(|b| b == b'?' || b == b'#')
@@ -307,6 +331,18 @@ mod tests {
     fn path_segment_is_the_sid_itself() {
         let sid = SessionId::new("Ab-_9").unwrap();
         assert_eq!(sid.to_path_segment(), "Ab-_9");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_reading_of_a_session_url_agrees_with_the_full_one(
+            rest in "[a-zA-Z0-9:._~%/?#&=+-]{0,40}(/[a-zA-Z0-9_-]{1,40})?/?",
+        ) {
+            if let Some(fast) = SessionId::plain_sid_at_end(&rest) {
+                let full = SessionId::sid_of_path(&rest);
+                proptest::prop_assert_eq!(Some(fast), full.ok());
+            }
+        }
     }
 
     #[test]

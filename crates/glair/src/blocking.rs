@@ -124,6 +124,7 @@ impl ClientBuilder {
             None => default_transport(
                 self.common.connect_timeout,
                 self.common.max_response_body_bytes,
+                resolved.timeouts.attempt(),
             )?,
         };
         let mut dispatcher = BlockingDispatcher::builder(transport)
@@ -146,8 +147,11 @@ impl ClientBuilder {
 fn default_transport(
     connect_timeout: Option<Duration>,
     max_body: Option<u64>,
+    attempt_timeout: Option<Duration>,
 ) -> Result<SharedBlockingTransport, Error> {
-    let mut builder = glair_core::UreqTransport::builder();
+    // Most attempts are sent with the attempt timeout: set on the agent once, it needs no
+    // configuration per request.
+    let mut builder = glair_core::UreqTransport::builder().agent_timeout(attempt_timeout);
     if let Some(timeout) = connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
@@ -164,6 +168,7 @@ fn default_transport(
 fn default_transport(
     _: Option<Duration>,
     _: Option<u64>,
+    _: Option<Duration>,
 ) -> Result<SharedBlockingTransport, Error> {
     Err(Error::Config(ConfigError::NoTransport { feature: "ureq" }))
 }
