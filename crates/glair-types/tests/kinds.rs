@@ -135,6 +135,34 @@ proptest! {
         }
     }
 
+    /// The create body is written member by member (not through serde's flatten); whatever
+    /// the URLs hold and whichever fields are set, it is exactly the object serde would make.
+    #[test]
+    fn create_bodies_are_exactly_the_expected_object(
+        path in "[a-zA-Z0-9/'()*!$._~-]{0,40}",
+        cancel in proptest::option::of("[a-z0-9/?=&]{0,20}"),
+        flag in proptest::option::of(any::<bool>()),
+    ) {
+        let success = format!("https://app.example/{path}");
+        let mut expected = serde_json::json!({"success_url": success});
+        let mut passive = CreateSession::<glair_types::PassiveLiveness>::new(success.clone());
+        let mut ktp = CreateSession::<Ktp>::new(success.clone());
+        if let Some(cancel) = &cancel {
+            let cancel = format!("https://app.example/{cancel}");
+            expected["cancel_url"] = cancel.clone().into();
+            passive = passive.cancel_url(cancel.clone());
+            ktp = ktp.cancel_url(cancel);
+        }
+        let json: serde_json::Value = serde_json::from_slice(&passive.to_json().unwrap()).unwrap();
+        prop_assert_eq!(&json, &expected);
+        if let Some(flag) = flag {
+            ktp = ktp.qualities_detector(flag);
+            expected["qualities_detector"] = flag.into();
+        }
+        let json: serde_json::Value = serde_json::from_slice(&ktp.to_json().unwrap()).unwrap();
+        prop_assert_eq!(json, expected);
+    }
+
     #[test]
     fn ktp_create_bodies(flag in proptest::option::of(any::<bool>())) {
         let mut create = CreateSession::<Ktp>::new("https://app.example/done");
