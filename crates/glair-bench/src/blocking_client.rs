@@ -4,28 +4,37 @@
 //! - `blocking`: [`glair::blocking::Client`] with its default ureq transport, as an
 //!   application uses it.
 //! - `raw-blocking`: a ureq agent configured as that transport (no redirects, statuses not
-//!   errors, no proxy, 32 idle connections) sending the byte-identical [`RawRequests`] and decoding into the plain
-//!   struct — the limit for a blocking Rust client on the same HTTP stack.
+//!   errors, no proxy, 32 idle connections) sending the byte-identical [`RawRequests`] (the
+//!   upload's multipart boundary aside) and decoding into the plain structs — the limit for a
+//!   blocking Rust client on the same HTTP stack.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
-use glair::blocking::{Client as BlockingClient, Sessions as BlockingSessions};
-use glair::{CreatePassiveLivenessSession, PassiveLiveness};
-use http::Request;
+use bytes::Bytes;
+use glair::blocking::{Client as BlockingClient, Ocr as BlockingOcr, Sessions as BlockingSessions};
+use glair::{CreatePassiveLivenessSession, ImageInput, PassiveLiveness};
+use http::{Request, StatusCode};
 
 use crate::client::{
     API_KEY, CANCEL_URL, ClientArgs, Impl, Mark, Outcome, PASSWORD, PhaseResult, RawRequests,
-    SUCCESS_URL, USERNAME, Workload, check_warm_up, plain_session,
+    SUCCESS_URL, USERNAME, Workload, check_warm_up, plain_ktp, plain_session, upload_image,
 };
 use crate::measure::ClientReport;
 use crate::{BoxError, procfs};
 
-/// A blocking client that can create and retrieve passive liveness sessions.
+/// A blocking client that can create and retrieve passive liveness sessions and upload a KTP.
 enum BlockingDriver {
-    Facade(Box<BlockingSessions<PassiveLiveness>>),
+    Facade(Box<Facade>),
     Raw(Box<RawBlocking>),
+}
+
+/// The blocking facade's handles, made once, and the image it uploads.
+struct Facade {
+    sessions: BlockingSessions<PassiveLiveness>,
+    ocr: BlockingOcr,
+    image: Bytes,
 }
 
 /// The raw blocking client's parts.
@@ -44,7 +53,11 @@ impl BlockingDriver {
                     .password(PASSWORD)
                     .base_url(base_url)
                     .build()?;
-                Self::Facade(Box::new(client.passive_liveness_sessions()))
+                Self::Facade(Box::new(Facade {
+                    sessions: client.passive_liveness_sessions(),
+                    ocr: client.ocr(),
+                    image: upload_image(),
+                }))
             }
             Impl::RawBlocking => {
                 let config = ureq::Agent::config_builder()
@@ -64,7 +77,11 @@ impl BlockingDriver {
         })
     }
 
-    fn send_raw(agent: &ureq::Agent, request: Request<bytes::Bytes>) -> Outcome {
+    /// Sends a request and reads the answer's status and body.
+    fn send_raw(
+        agent: &ureq::Agent,
+        request: Request<Bytes>,
+    ) -> Result<(StatusCode, Vec<u8>), String> {
         let (parts, body) = request.into_parts();
         let response = agent
             .run(Request::from_parts(parts, &body[..]))
@@ -74,21 +91,21 @@ impl BlockingDriver {
             .into_body()
             .read_to_vec()
             .map_err(|e| e.to_string())?;
-        let session = plain_session(status, &body)?;
-        Ok(Some(session.url))
+        Ok((status, body))
     }
 
     fn create(&self) -> Outcome {
         match self {
-            Self::Facade(sessions) => {
-                let session = sessions
+            Self::Facade(facade) => {
+                let session = facade
+                    .sessions
                     .create(CreatePassiveLivenessSession::new(SUCCESS_URL).cancel_url(CANCEL_URL))
                     .map_err(|e| e.to_string())?;
                 Ok(Some(session.sid().as_str().to_owned()))
             }
             Self::Raw(raw) => {
-                let url =
-                    Self::send_raw(&raw.agent, raw.requests.create_request())?.unwrap_or_default();
+                let (status, body) = Self::send_raw(&raw.agent, raw.requests.create_request())?;
+                let url = plain_session(status, &body)?.url;
                 Ok(Some(url.rsplit('/').next().unwrap_or_default().to_owned()))
             }
         }
@@ -96,15 +113,31 @@ impl BlockingDriver {
 
     fn retrieve(&self, sid: &str) -> Outcome {
         match self {
-            Self::Facade(sessions) => {
-                sessions.retrieve(sid).map_err(|e| e.to_string())?;
+            Self::Facade(facade) => {
+                facade.sessions.retrieve(sid).map_err(|e| e.to_string())?;
             }
             Self::Raw(raw) => {
                 let request = raw
                     .requests
                     .retrieve_request(sid)
                     .map_err(|e| e.to_string())?;
-                Self::send_raw(&raw.agent, request)?;
+                let (status, body) = Self::send_raw(&raw.agent, request)?;
+                plain_session(status, &body)?;
+            }
+        }
+        Ok(None)
+    }
+
+    /// One KTP OCR of the 200 KiB image.
+    fn upload(&self) -> Outcome {
+        match self {
+            Self::Facade(facade) => {
+                let image = ImageInput::from_bytes(facade.image.clone());
+                facade.ocr.ktp(image).map_err(|e| e.to_string())?;
+            }
+            Self::Raw(raw) => {
+                let (status, body) = Self::send_raw(&raw.agent, raw.requests.upload_request())?;
+                plain_ktp(status, &body)?;
             }
         }
         Ok(None)
@@ -151,6 +184,10 @@ fn run_phase(
                             let sid = sids.get(index).map_or("missing", String::as_str);
                             let started = Instant::now();
                             out.record(started, &driver.retrieve(sid));
+                        }
+                        Workload::Upload => {
+                            let started = Instant::now();
+                            out.record(started, &driver.upload());
                         }
                     }
                 }

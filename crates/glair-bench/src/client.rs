@@ -1,10 +1,12 @@
 //! The Rust load clients, each run as its own process (`glair-bench client --impl …`):
 //!
 //! - `facade`: the `glair` crate's [`glair::Client`] with its default hyper transport, exactly
-//!   as an application uses it (`create`, `Session::sid`, `retrieve`).
+//!   as an application uses it (`create`, `Session::sid`, `retrieve`, `ocr().ktp`).
 //! - `raw`: hyper-util's pooled client sending byte-identical requests with hand-built
 //!   headers and decoding into a plain `#[derive(Deserialize)]` struct — what a hand-written
-//!   Rust client would do at best, so the practical limit for any Rust client.
+//!   Rust client would do at best, so the practical limit for any Rust client. Its KTP upload
+//!   is one multipart body built at start-up with a fixed boundary and sent again and again,
+//!   as a hand-written client uploading the same image would.
 //! - `blocking` and `raw-blocking`: the same pair for blocking code, `glair::blocking::Client`
 //!   against ureq with hand-built requests (see [`crate::blocking_client`]).
 
@@ -15,7 +17,7 @@ use std::time::Instant;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use glair::{CreatePassiveLivenessSession, PassiveLiveness, Sessions};
+use glair::{CreatePassiveLivenessSession, ImageInput, Ocr, PassiveLiveness, Sessions};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full};
@@ -39,6 +41,32 @@ pub(crate) const SUCCESS_URL: &str = "https://app.example/liveness/done";
 pub(crate) const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
 /// The collection path of passive liveness sessions.
 pub(crate) const COLLECTION: &str = "/face/v1/passive-liveness-sessions";
+/// The path of KTP OCR, the upload workload's endpoint.
+pub(crate) const KTP_OCR: &str = "/ocr/v1/ktp";
+/// The size of the upload workload's image: 200 KiB, a phone photo of a card.
+pub(crate) const UPLOAD_BYTES: usize = 200 * 1024;
+/// The multipart boundary of the raw clients' upload (the SDK picks its own per body).
+pub(crate) const RAW_BOUNDARY: &str = "glair-bench-raw-7c2f9e41d08b35a6";
+/// The file name the SDK gives an unnamed JPEG, which the raw clients send too.
+pub(crate) const UPLOAD_FILENAME: &str = "image.jpg";
+
+/// The upload workload's image: a JPEG header (JFIF APP0 segment), then deterministic filler
+/// up to [`UPLOAD_BYTES`]. The emulator, like the SDK, judges an image by its first bytes only.
+pub(crate) fn upload_image() -> Bytes {
+    const HEADER: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00";
+    let mut image = Vec::with_capacity(UPLOAD_BYTES);
+    image.extend_from_slice(HEADER);
+    // xorshift64: filler that compresses badly and repeats nothing a boundary could match.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    while image.len() < UPLOAD_BYTES {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let room = UPLOAD_BYTES - image.len();
+        image.extend_from_slice(&state.to_le_bytes()[..room.min(8)]);
+    }
+    Bytes::from(image)
+}
 
 /// Which Rust client to drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,6 +105,8 @@ pub(crate) enum Workload {
     Pairs,
     /// Retrieve one of a set of pre-created (finished) sessions (1 request).
     Retrieve,
+    /// KTP OCR of a 200 KiB JPEG (`POST /ocr/v1/ktp`, multipart; 1 request).
+    Upload,
 }
 
 impl Workload {
@@ -84,6 +114,7 @@ impl Workload {
         match self {
             Workload::Pairs => "pairs",
             Workload::Retrieve => "retrieve",
+            Workload::Upload => "upload",
         }
     }
 
@@ -91,7 +122,7 @@ impl Workload {
     pub(crate) fn requests_per_op(self) -> u64 {
         match self {
             Workload::Pairs => 2,
-            Workload::Retrieve => 1,
+            Workload::Retrieve | Workload::Upload => 1,
         }
     }
 }
@@ -125,11 +156,19 @@ pub(crate) struct ClientArgs {
 /// One request's outcome: `Ok(Some(sid))` for a create.
 pub(crate) type Outcome = Result<Option<String>, String>;
 
-/// A client that can create and retrieve passive liveness sessions.
+/// A client that can create and retrieve passive liveness sessions and upload a KTP.
 #[derive(Debug, Clone)]
 enum Driver {
-    Facade(Box<Sessions<PassiveLiveness>>),
+    Facade(Box<Facade>),
     Raw(Arc<RawClient>),
+}
+
+/// The facade's handles, made once as an application makes them, and the image it uploads.
+#[derive(Debug, Clone)]
+struct Facade {
+    sessions: Sessions<PassiveLiveness>,
+    ocr: Ocr,
+    image: Bytes,
 }
 
 impl Driver {
@@ -142,7 +181,11 @@ impl Driver {
                     .password(PASSWORD)
                     .base_url(base_url)
                     .build()?;
-                Driver::Facade(Box::new(client.passive_liveness_sessions()))
+                Driver::Facade(Box::new(Facade {
+                    sessions: client.passive_liveness_sessions(),
+                    ocr: client.ocr(),
+                    image: upload_image(),
+                }))
             }
             Impl::Raw => Driver::Raw(Arc::new(RawClient::new(base_url)?)),
             Impl::Blocking | Impl::RawBlocking => {
@@ -153,8 +196,9 @@ impl Driver {
 
     async fn create(&self) -> Outcome {
         match self {
-            Driver::Facade(sessions) => {
-                let session = sessions
+            Driver::Facade(facade) => {
+                let session = facade
+                    .sessions
                     .create(CreatePassiveLivenessSession::new(SUCCESS_URL).cancel_url(CANCEL_URL))
                     .await
                     .map_err(|e| e.to_string())?;
@@ -170,12 +214,31 @@ impl Driver {
 
     async fn retrieve(&self, sid: &str) -> Outcome {
         match self {
-            Driver::Facade(sessions) => {
-                sessions.retrieve(sid).await.map_err(|e| e.to_string())?;
+            Driver::Facade(facade) => {
+                facade
+                    .sessions
+                    .retrieve(sid)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             Driver::Raw(raw) => {
                 let request = raw.retrieve_request(sid).map_err(|e| e.to_string())?;
                 raw.send_plain(request).await?;
+            }
+        }
+        Ok(None)
+    }
+
+    /// One KTP OCR of the 200 KiB image.
+    async fn upload(&self) -> Outcome {
+        match self {
+            Driver::Facade(facade) => {
+                let image = ImageInput::from_bytes(facade.image.clone());
+                facade.ocr.ktp(image).await.map_err(|e| e.to_string())?;
+            }
+            Driver::Raw(raw) => {
+                let (status, body) = raw.send(raw.requests.upload_request()).await?;
+                plain_ktp(status, &body)?;
             }
         }
         Ok(None)
@@ -194,17 +257,71 @@ pub(crate) struct PlainSession {
     pub(crate) result: Option<serde_json::Value>,
 }
 
-/// Hand-built requests (header values computed once): the same bytes the facade sends.
+/// One field of a KTP reading, as a hand-written client would declare it.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+pub(crate) struct PlainField {
+    pub(crate) value: String,
+    pub(crate) confidence: f64,
+}
+
+/// The 17 fields of a KTP reading (`read`), camelCase on the wire.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub(crate) struct PlainKtpRead {
+    pub(crate) nik: Option<PlainField>,
+    pub(crate) nama: Option<PlainField>,
+    pub(crate) tempat_lahir: Option<PlainField>,
+    pub(crate) tanggal_lahir: Option<PlainField>,
+    pub(crate) jenis_kelamin: Option<PlainField>,
+    pub(crate) golongan_darah: Option<PlainField>,
+    pub(crate) alamat: Option<PlainField>,
+    pub(crate) rt_rw: Option<PlainField>,
+    pub(crate) kelurahan_desa: Option<PlainField>,
+    pub(crate) kecamatan: Option<PlainField>,
+    pub(crate) kota_kabupaten: Option<PlainField>,
+    pub(crate) provinsi: Option<PlainField>,
+    pub(crate) agama: Option<PlainField>,
+    pub(crate) status_perkawinan: Option<PlainField>,
+    pub(crate) pekerjaan: Option<PlainField>,
+    pub(crate) kewarganegaraan: Option<PlainField>,
+    pub(crate) berlaku_hingga: Option<PlainField>,
+}
+
+/// The cropped photo and signature of a KTP answer (base64).
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+pub(crate) struct PlainKtpImages {
+    pub(crate) photo: Option<String>,
+    pub(crate) sign: Option<String>,
+}
+
+/// A plain mirror of the KTP OCR answer.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+pub(crate) struct PlainKtp {
+    pub(crate) status: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) read: Option<PlainKtpRead>,
+    pub(crate) images: Option<PlainKtpImages>,
+}
+
+/// Hand-built requests (header values computed once): the same bytes the facade sends, bar
+/// the upload's multipart boundary.
 #[derive(Debug)]
 pub(crate) struct RawRequests {
     base_url: String,
     create_uri: Uri,
+    upload_uri: Uri,
     authorization: HeaderValue,
     api_key: HeaderValue,
     accept: HeaderValue,
     user_agent: HeaderValue,
     json: HeaderValue,
+    multipart: HeaderValue,
     create_body: Bytes,
+    upload_body: Bytes,
 }
 
 impl RawRequests {
@@ -217,15 +334,21 @@ impl RawRequests {
         api_key.set_sensitive(true);
         let create_body =
             format!(r#"{{"success_url":"{SUCCESS_URL}","cancel_url":"{CANCEL_URL}"}}"#);
+        let base_url = base_url.trim_end_matches('/');
         Ok(Self {
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            create_uri: format!("{}{COLLECTION}", base_url.trim_end_matches('/')).parse()?,
+            base_url: base_url.to_owned(),
+            create_uri: format!("{base_url}{COLLECTION}").parse()?,
+            upload_uri: format!("{base_url}{KTP_OCR}").parse()?,
             authorization,
             api_key,
             accept: HeaderValue::from_static("application/json"),
             user_agent: HeaderValue::from_static(glair_types::USER_AGENT_VALUE),
             json: HeaderValue::from_static("application/json"),
+            multipart: HeaderValue::try_from(format!(
+                "multipart/form-data; boundary={RAW_BOUNDARY}"
+            ))?,
             create_body: Bytes::from(create_body),
+            upload_body: upload_body(&upload_image())?,
         })
     }
 
@@ -252,10 +375,49 @@ impl RawRequests {
         let uri: Uri = format!("{}{COLLECTION}/{sid}", self.base_url).parse()?;
         self.builder(Method::GET, uri).body(Bytes::new())
     }
+
+    /// `POST /ocr/v1/ktp` with the multipart body built once.
+    pub(crate) fn upload_request(&self) -> Request<Bytes> {
+        self.builder(Method::POST, self.upload_uri.clone())
+            .header(CONTENT_TYPE, self.multipart.clone())
+            .body(self.upload_body.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The KTP OCR form with [`RAW_BOUNDARY`]: one `image` file part, laid out as the SDK lays
+/// it out (disposition, then type; CRLF line ends; closing delimiter and CRLF).
+pub(crate) fn upload_body(image: &[u8]) -> Result<Bytes, BoxError> {
+    if image
+        .windows(RAW_BOUNDARY.len())
+        .any(|w| w == RAW_BOUNDARY.as_bytes())
+    {
+        return Err("the upload image holds the raw multipart boundary".into());
+    }
+    let mut body = Vec::with_capacity(image.len() + 256);
+    body.extend_from_slice(
+        format!(
+            "--{RAW_BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; \
+             filename=\"{UPLOAD_FILENAME}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(image);
+    body.extend_from_slice(format!("\r\n--{RAW_BOUNDARY}--\r\n").as_bytes());
+    Ok(Bytes::from(body))
 }
 
 /// A 200 whose body is a session is success; anything else is an error naming the status.
 pub(crate) fn plain_session(status: StatusCode, body: &[u8]) -> Result<PlainSession, String> {
+    if status != StatusCode::OK {
+        return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
+    }
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// A 200 whose body is a KTP OCR answer is success; anything else is an error naming the
+/// status.
+pub(crate) fn plain_ktp(status: StatusCode, body: &[u8]) -> Result<PlainKtp, String> {
     if status != StatusCode::OK {
         return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
     }
@@ -290,8 +452,11 @@ impl RawClient {
         self.requests.retrieve_request(sid)
     }
 
-    /// Sends a request; a 200 whose body is a session is success.
-    pub(crate) async fn send_plain(&self, request: Request<Bytes>) -> Result<PlainSession, String> {
+    /// Sends a request and collects the answer's status and body.
+    pub(crate) async fn send(
+        &self,
+        request: Request<Bytes>,
+    ) -> Result<(StatusCode, Bytes), String> {
         let response = self
             .client
             .request(request.map(Full::new))
@@ -304,6 +469,12 @@ impl RawClient {
             .await
             .map_err(|e| e.to_string())?
             .to_bytes();
+        Ok((status, body))
+    }
+
+    /// Sends a request; a 200 whose body is a session is success.
+    pub(crate) async fn send_plain(&self, request: Request<Bytes>) -> Result<PlainSession, String> {
+        let (status, body) = self.send(request).await?;
         plain_session(status, &body)
     }
 }
@@ -414,6 +585,11 @@ async fn run_phase(
                         let retrieved = driver.retrieve(sid).await;
                         out.record(started, &retrieved);
                     }
+                    Workload::Upload => {
+                        let started = Instant::now();
+                        let uploaded = driver.upload().await;
+                        out.record(started, &uploaded);
+                    }
                 }
             }
             out
@@ -434,7 +610,7 @@ pub(crate) fn run(args: &ClientArgs) -> Result<ClientReport, BoxError> {
     let sids = Arc::new(match (&args.sids_file, args.workload) {
         (Some(path), _) => read_sids(path)?,
         (None, Workload::Retrieve) => return Err("--workload retrieve needs --sids-file".into()),
-        (None, Workload::Pairs) => Vec::new(),
+        (None, Workload::Pairs | Workload::Upload) => Vec::new(),
     });
     if args.implementation.is_blocking() {
         return crate::blocking_client::run(args, &sids);
@@ -533,7 +709,10 @@ impl Mark {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use glair_types::{ApiConfig, Credentials, RetrievePassiveLivenessSession, SessionId};
+    use glair_types::ocr::{OcrRequest, doc};
+    use glair_types::{
+        ApiConfig, Credentials, EndpointRequest as _, RetrievePassiveLivenessSession, SessionId,
+    };
 
     fn same_request(ours: &Request<Bytes>, theirs: &Request<Bytes>) {
         assert_eq!(ours.method(), theirs.method());
@@ -568,5 +747,71 @@ mod tests {
             .to_http_request(&config, &credentials)
             .unwrap();
         same_request(&raw.retrieve_request(sid).unwrap(), &sdk_retrieve);
+    }
+
+    /// The raw upload is the SDK's KTP OCR request with another boundary: same method, URI,
+    /// headers (the boundary in `Content-Type` aside) and body once the SDK's boundary is
+    /// replaced by the raw one.
+    #[test]
+    fn raw_upload_is_the_sdks_but_for_the_boundary() {
+        let base = "http://127.0.0.1:8080";
+        let raw = RawRequests::new(base).unwrap().upload_request();
+        let config = ApiConfig::new(base).unwrap();
+        let credentials = Credentials::new(API_KEY, USERNAME, PASSWORD).unwrap();
+        let sdk = OcrRequest::<doc::Ktp>::new(ImageInput::from_bytes(upload_image()))
+            .to_http_request(&config, &credentials)
+            .unwrap();
+
+        let boundary = |r: &Request<Bytes>| {
+            let content_type = r.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();
+            content_type
+                .strip_prefix("multipart/form-data; boundary=")
+                .unwrap()
+                .to_owned()
+        };
+        let sdk_boundary = boundary(&sdk);
+        assert_eq!(boundary(&raw), RAW_BOUNDARY);
+        assert_ne!(sdk_boundary, RAW_BOUNDARY);
+        let mut sdk_as_raw = sdk.clone();
+        sdk_as_raw
+            .headers_mut()
+            .insert(CONTENT_TYPE, raw.headers()[CONTENT_TYPE].clone());
+        let body = replace_all(sdk.body(), sdk_boundary.as_bytes(), RAW_BOUNDARY.as_bytes());
+        *sdk_as_raw.body_mut() = Bytes::from(body);
+        same_request(&raw, &sdk_as_raw);
+        assert_eq!(raw.uri().path(), KTP_OCR);
+        // The image is the part's content, whole.
+        let head = raw
+            .body()
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap()
+            + 4;
+        assert_eq!(raw.body()[head..head + UPLOAD_BYTES], upload_image()[..]);
+        assert!(raw.body()[head + UPLOAD_BYTES..].starts_with(b"\r\n--"));
+    }
+
+    #[test]
+    fn the_upload_image_is_a_200_kib_jpeg() {
+        let image = upload_image();
+        assert_eq!(image.len(), UPLOAD_BYTES);
+        assert_eq!(image, upload_image(), "deterministic");
+        assert_eq!(
+            ImageInput::from_bytes(image).format(),
+            Some(glair_types::ImageFormat::Jpeg)
+        );
+    }
+
+    /// `haystack` with every `from` replaced by `to`.
+    fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(haystack.len());
+        let mut rest = haystack;
+        while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(to);
+            rest = &rest[at + from.len()..];
+        }
+        out.extend_from_slice(rest);
+        out
     }
 }

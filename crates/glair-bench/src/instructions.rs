@@ -5,6 +5,11 @@
 //! Each client runs twice with the same warm-up and two measured request counts; the
 //! difference in instructions over the difference in requests is the cost of one more request,
 //! so start-up, warm-up and shut-down cancel out.
+//!
+//! [`COUNTED`] says which clients are counted on which workload at which concurrency: every
+//! client on every workload at concurrency 1 (where the targets are set: one request
+//! at a time, so the count is the request's own work), and the async clients again at 64,
+//! beside the load cells' CPU figures.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,8 +19,20 @@ use serde::{Deserialize, Serialize};
 use crate::BoxError;
 use crate::client::{Impl, Workload};
 
-/// The concurrency of the counted runs (that of the load targets).
-pub(crate) const CONCURRENCY: u32 = 64;
+/// Every counted cell: (concurrency, clients, workloads), in the order `all` runs them.
+pub(crate) const COUNTED: [(u32, &[Impl], &[Workload]); 2] = [
+    (
+        1,
+        &[Impl::Facade, Impl::Raw, Impl::Blocking, Impl::RawBlocking],
+        &[Workload::Pairs, Workload::Retrieve, Workload::Upload],
+    ),
+    (
+        64,
+        &[Impl::Facade, Impl::Raw],
+        &[Workload::Pairs, Workload::Retrieve],
+    ),
+];
+
 /// Warm-up requests of every counted run.
 const WARMUP: u64 = 200;
 
@@ -55,29 +72,30 @@ pub(crate) fn available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Counts `implementation` on `workload` with `short` and `long` measured requests.
+/// Counts `implementation` on `workload` at `concurrency` with `short` and `long` measured
+/// requests.
 pub(crate) fn count(
     bench: &Path,
     scratch: &Path,
-    base_url: &str,
-    sids_file: &Path,
-    implementation: Impl,
-    workload: Workload,
+    (base_url, sids_file): (&str, &Path),
+    (implementation, workload, concurrency): (Impl, Workload, u32),
     (short, long): (u64, u64),
 ) -> Result<InstructionCount, BoxError> {
     let run = |requests: u64| -> Result<u64, BoxError> {
-        let out = scratch.join(format!(
-            "callgrind.{}.{}.{requests}.out",
+        let out = run_file(
+            scratch,
             implementation.name(),
-            workload.name()
-        ));
+            workload.name(),
+            concurrency,
+            requests,
+        );
         let status = Command::new("valgrind")
             .arg("--tool=callgrind")
             .arg(format!("--callgrind-out-file={}", out.display()))
             .arg(bench)
             .args(["client", "--impl", implementation.name()])
             .args(["--base-url", base_url, "--workload", workload.name()])
-            .args(["--concurrency", &CONCURRENCY.to_string()])
+            .args(["--concurrency", &concurrency.to_string()])
             .args(["--requests", &requests.to_string()])
             .args(["--warmup", &WARMUP.to_string()])
             .arg("--sids-file")
@@ -96,7 +114,7 @@ pub(crate) fn count(
     let mut count = InstructionCount {
         implementation: implementation.name().to_owned(),
         workload: workload.name().to_owned(),
-        concurrency: CONCURRENCY,
+        concurrency,
         requests: (short, long),
         instructions,
         breakdown: Vec::new(),
@@ -105,30 +123,81 @@ pub(crate) fn count(
     Ok(count)
 }
 
-/// The callgrind output of a count's long run.
-fn long_run_file(scratch: &Path, count: &InstructionCount) -> std::path::PathBuf {
+/// The callgrind output file of one run.
+fn run_file(
+    scratch: &Path,
+    implementation: &str,
+    workload: &str,
+    concurrency: u32,
+    requests: u64,
+) -> std::path::PathBuf {
     scratch.join(format!(
-        "callgrind.{}.{}.{}.out",
-        count.implementation, count.workload, count.requests.1
+        "callgrind.{implementation}.{workload}.c{concurrency}.{requests}.out"
     ))
 }
+
+/// The callgrind output of a count's long run.
+fn long_run_file(scratch: &Path, count: &InstructionCount) -> std::path::PathBuf {
+    run_file(
+        scratch,
+        &count.implementation,
+        &count.workload,
+        count.concurrency,
+        count.requests.1,
+    )
+}
+
+/// The SDK's request building (every endpoint: the trait's provided method).
+const SDK_BUILD: (&str, &[&str]) = (
+    "building the request (`EndpointRequest::to_http_request`)",
+    &["glair_types::endpoint::call::EndpointRequest::to_http_request"],
+);
+
+/// The SDK's decoding: the sessions' own `decode`, the provided one elsewhere (OCR).
+const SDK_DECODE: (&str, &[&str]) = (
+    "decoding the response (`EndpointRequest::decode`)",
+    &[
+        "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::CreateSession<K>>::decode",
+        "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::RetrieveSession<K>>::decode",
+        "glair_types::endpoint::call::EndpointRequest::decode",
+    ],
+);
+
+/// The raw clients' request building.
+const RAW_BUILD: (&str, &[&str]) = (
+    "building the request (`RawRequests`)",
+    &[
+        "glair_bench::client::RawRequests::create_request",
+        "glair_bench::client::RawRequests::retrieve_request",
+        "glair_bench::client::RawRequests::upload_request",
+    ],
+);
+
+/// The raw clients' decoding.
+const RAW_DECODE: (&str, &[&str]) = (
+    "decoding the response (`plain_session`, `plain_ktp`)",
+    &[
+        "glair_bench::client::plain_session",
+        "glair_bench::client::plain_ktp",
+    ],
+);
+
+/// hyper-util's pooled client, under both async clients.
+const HYPER_UTIL: (&str, &[&str]) = (
+    "hyper-util's client (`Client::send_request`)",
+    &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
+);
+
+/// ureq's agent, under both blocking clients.
+const UREQ: (&str, &[&str]) = ("ureq's agent (`Agent::run`)", &["ureq::agent::Agent::run"]);
 
 /// The parts of a client's work the report names, as (label, functions whose inclusive
 /// counts add up to it). Function names are matched exactly after callgrind's `???:` prefix.
 fn parts(implementation: &str) -> &'static [(&'static str, &'static [&'static str])] {
     match implementation {
         "facade" => &[
-            (
-                "building the request (`EndpointRequest::to_http_request`)",
-                &["glair_types::endpoint::call::EndpointRequest::to_http_request"],
-            ),
-            (
-                "decoding the response (`EndpointRequest::decode`)",
-                &[
-                    "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::CreateSession<K>>::decode",
-                    "glair_types::endpoint::sessions::<impl glair_types::endpoint::call::EndpointRequest for glair_types::request::RetrieveSession<K>>::decode",
-                ],
-            ),
+            SDK_BUILD,
+            SDK_DECODE,
             (
                 "the async driver with the transport (`Dispatcher::run`)",
                 &["glair_core::dispatcher::Dispatcher::run::{{closure}}"],
@@ -139,32 +208,29 @@ fn parts(implementation: &str) -> &'static [(&'static str, &'static [&'static st
                     "<glair_core::hyper_transport::HyperTransport as glair_core::transport::Transport>::send::{{closure}}",
                 ],
             ),
-            (
-                "hyper-util's client (`Client::send_request`)",
-                &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
-            ),
+            HYPER_UTIL,
             (
                 "the timer thread (`timer_thread::run`)",
                 &["glair_core::timer_thread::run"],
             ),
         ],
-        "raw" => &[
+        "raw" => &[RAW_BUILD, RAW_DECODE, HYPER_UTIL],
+        "blocking" => &[
+            SDK_BUILD,
+            SDK_DECODE,
             (
-                "building the request (`RawRequests`)",
+                "the blocking driver with the transport (`BlockingDispatcher::run`)",
+                &["glair_core::blocking::BlockingDispatcher::run"],
+            ),
+            (
+                "the transport (`UreqTransport::send`)",
                 &[
-                    "glair_bench::client::RawRequests::create_request",
-                    "glair_bench::client::RawRequests::retrieve_request",
+                    "<glair_core::ureq_transport::UreqTransport as glair_core::blocking::BlockingTransport>::send",
                 ],
             ),
-            (
-                "decoding the response (`plain_session`)",
-                &["glair_bench::client::plain_session"],
-            ),
-            (
-                "hyper-util's client (`Client::send_request`)",
-                &["hyper_util::client::legacy::client::Client<C,B>::send_request::{{closure}}"],
-            ),
+            UREQ,
         ],
+        "raw-blocking" => &[RAW_BUILD, RAW_DECODE, UREQ],
         _ => &[],
     }
 }

@@ -464,31 +464,30 @@ pub(crate) fn run_all(args: &AllArgs) -> Result<(), BoxError> {
             [short, long] if long > short => (short, long),
             _ => return Err("--instruction-requests takes SHORT LONG with LONG > SHORT".into()),
         };
-        for workload in [Workload::Pairs, Workload::Retrieve] {
-            for implementation in [Impl::Facade, Impl::Raw] {
-                progress(&format!(
-                    "callgrind: {} {} c={} ({} and {} requests)",
-                    implementation.name(),
-                    workload.name(),
-                    instructions::CONCURRENCY,
-                    sizes.0,
-                    sizes.1
-                ));
-                match instructions::count(
-                    &bench,
-                    &scratch,
-                    &base_url,
-                    &sids_file,
-                    implementation,
-                    workload,
-                    sizes,
-                ) {
-                    Ok(count) => instruction_counts.push(count),
-                    Err(e) => notes.push(format!(
-                        "The instruction count of {} {} failed: {e}.",
+        for (concurrency, implementations, workloads) in instructions::COUNTED {
+            for &workload in workloads {
+                for &implementation in implementations {
+                    progress(&format!(
+                        "callgrind: {} {} c={concurrency} ({} and {} requests)",
                         implementation.name(),
-                        workload.name()
-                    )),
+                        workload.name(),
+                        sizes.0,
+                        sizes.1
+                    ));
+                    match instructions::count(
+                        &bench,
+                        &scratch,
+                        (&base_url, &sids_file),
+                        (implementation, workload, concurrency),
+                        sizes,
+                    ) {
+                        Ok(count) => instruction_counts.push(count),
+                        Err(e) => notes.push(format!(
+                            "The instruction count of {} {} at c={concurrency} failed: {e}.",
+                            implementation.name(),
+                            workload.name()
+                        )),
+                    }
                 }
             }
         }
