@@ -16,7 +16,8 @@ use crate::timeout::TimeoutConfig;
 /// [`Call`]: one HTTP call — its attempts, pauses, deadlines and result — as a sans-IO
 /// [`Machine`].
 ///
-/// A `Call` owns the request (built once and lent to the driver for each attempt), the retry
+/// A `Call` owns the request, built once (kept and copied for each attempt, the copy sharing
+/// the body; or, after [`lend`](Call::lend), handed itself to the first attempt), the retry
 /// engine ([`Operation`]) with the settings it was made with, and the last attempt's outcome.
 /// It answers one question, [`next`](Machine::next): send the request with this attempt
 /// deadline, sleep this long, or done; and it is fed each attempt's outcome with the time.
@@ -123,7 +124,7 @@ impl Call {
 
     /// The request for the attempt [`next`](Machine::next) asked for: a copy of the kept
     /// request, or the lent one itself the first time (`None` after that: see
-    /// [`lending`](Call::lending)).
+    /// [`lend`](Call::lend)).
     pub fn take_request(&mut self) -> Option<Request<Bytes>> {
         match &mut self.request {
             Held::Kept(request) => Some(request.clone()),

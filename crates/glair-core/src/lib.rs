@@ -15,8 +15,11 @@
 //! they do no I/O and read no clock; each step is fed what happened and the time, and answers
 //! what to do next.
 //!
-//! - [`Call`] (module `call`): one call. It owns the request (built once, lent to the driver
-//!   for each attempt), the settings it was made with, the retry engine and the last outcome,
+//! - [`Call`] (module `call`): one call. It owns the request, built once: kept and copied
+//!   for each attempt (the copy shares the body), or, after [`Call::lend`], handed itself to
+//!   the first attempt, with the machine around it making it again for a retry (what glair's
+//!   API calls do: most calls are one attempt, and then nothing is copied). It owns the
+//!   settings it was made with, the retry engine and the last outcome,
 //!   and implements [`Machine`]: [`next`](Machine::next) answers [`Next::Send`] (send
 //!   [`Machine::request`] with this attempt's time limit), [`Next::Sleep`] or [`Next::Done`];
 //!   [`on_attempt`](Machine::on_attempt) is fed each [`Attempt`] with the time. Whether the

@@ -99,7 +99,7 @@ pub trait Machine {
     /// The request to send, once [`next`](Machine::next) has answered [`Next::Send`]: owned,
     /// since every transport consumes it. A request is built once per call; a machine hands
     /// that very request to the first attempt when it can make it again for a later one
-    /// ([`Call::lending`]), and otherwise a copy ([`Call::new`]: the body is [`Bytes`], shared,
+    /// ([`Call::lend`]), and otherwise a copy ([`Call::new`]: the body is [`Bytes`], shared,
     /// not copied).
     ///
     /// `None` when the machine could not make the request again: it has recorded why, and its

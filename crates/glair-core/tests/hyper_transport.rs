@@ -30,6 +30,8 @@ enum Behaviour {
     Endless,
     /// Announce a 10 MB body (then send a little of it).
     HugeContentLength,
+    /// A chunked body of [`CHUNKS`], each written apart, so the client reads several frames.
+    Chunked,
     /// Write a plain-text HTTP response at once, without reading anything, and hang up.
     #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     Garbage,
@@ -90,6 +92,9 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> bool {
     }
 }
 
+/// The chunks `Behaviour::Chunked` answers with.
+const CHUNKS: [&str; 4] = ["{\"a\":", "\"first ", "second\"", "}"];
+
 async fn handle(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<AtomicUsize>) {
     if let Behaviour::Garbage = behaviour {
         let _ = stream
@@ -132,6 +137,23 @@ async fn handle(mut stream: TcpStream, behaviour: Behaviour, requests: Arc<Atomi
                 return;
             }
             Behaviour::Garbage => return,
+            Behaviour::Chunked => {
+                let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for chunk in CHUNKS {
+                    let chunk = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+                    if stream.write_all(chunk.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let _ = stream.flush().await;
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                if stream.write_all(b"0\r\n\r\n").await.is_err() {
+                    return;
+                }
+            }
             Behaviour::HugeContentLength => {
                 let response = "HTTP/1.1 200 OK\r\ncontent-length: 10000000\r\n\r\nxxxx";
                 let _ = stream.write_all(response.as_bytes()).await;
@@ -275,6 +297,33 @@ async fn endless_body_is_cut_at_the_cap() {
     );
     assert!(err.is_body_too_large());
     assert!(!err.request_never_sent());
+}
+
+#[tokio::test]
+async fn a_body_in_several_frames_is_joined_and_held_to_the_cap() {
+    let server = serve(Behaviour::Chunked).await;
+    let whole: String = CHUNKS.concat();
+    let len = whole.len() as u64;
+    for cap in [len, 1024] {
+        let transport = HyperTransport::builder()
+            .max_response_body_bytes(cap)
+            .build()
+            .unwrap();
+        let response = transport.send(get(server.addr, "/chunks")).await.unwrap();
+        assert_eq!(response.body(), whole.as_bytes(), "cap {cap}");
+    }
+    let transport = HyperTransport::builder()
+        .max_response_body_bytes(len - 1)
+        .build()
+        .unwrap();
+    let err = transport
+        .send(get(server.addr, "/chunks"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        TransportErrorKind::BodyTooLarge { limit: len - 1 }
+    );
 }
 
 #[tokio::test]

@@ -146,7 +146,7 @@ proptest! {
         let success = format!("https://app.example/{path}");
         let mut expected = serde_json::json!({"success_url": success});
         let mut passive = CreateSession::<glair_types::PassiveLiveness>::new(success.clone());
-        let mut ktp = CreateSession::<Ktp>::new(success.clone());
+        let mut ktp = CreateSession::<Ktp>::new(success);
         if let Some(cancel) = &cancel {
             let cancel = format!("https://app.example/{cancel}");
             expected["cancel_url"] = cancel.clone().into();
