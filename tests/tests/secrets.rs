@@ -174,6 +174,12 @@ async fn trace_logs_debug_and_display_never_show_credentials() {
         "TRACE output was captured:\n{logs}"
     );
     assert!(logs.contains("503"), "the retried 503 shows in the logs");
+    // Each call's one span names its endpoint, and a session call's its sid.
+    assert!(
+        logs.contains("glair.call{") && logs.contains("passive liveness session retrieve"),
+        "{logs}"
+    );
+    assert!(logs.contains(sid.as_str()), "the sid shows in the logs");
     assert_clean("tracing output", &logs);
     for text in &shown {
         assert_clean("Debug/Display", text);
