@@ -280,13 +280,18 @@ async fn attempt_timeout_against_a_silent_server() {
     assert_eq!(server.requests.load(Ordering::SeqCst), 1);
 }
 
+/// A transport that reads at most `cap` bytes of a response body.
+fn capped(cap: u64) -> HyperTransport {
+    HyperTransport::builder()
+        .max_response_body_bytes(cap)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn endless_body_is_cut_at_the_cap() {
     let server = serve(Behaviour::Endless).await;
-    let transport = HyperTransport::builder()
-        .max_response_body_bytes(64 * 1024)
-        .build()
-        .unwrap();
+    let transport = capped(64 * 1024);
     let err = transport
         .send(get(server.addr, "/stream"))
         .await
@@ -305,17 +310,11 @@ async fn a_body_in_several_frames_is_joined_and_held_to_the_cap() {
     let whole: String = CHUNKS.concat();
     let len = whole.len() as u64;
     for cap in [len, 1024] {
-        let transport = HyperTransport::builder()
-            .max_response_body_bytes(cap)
-            .build()
-            .unwrap();
+        let transport = capped(cap);
         let response = transport.send(get(server.addr, "/chunks")).await.unwrap();
         assert_eq!(response.body(), whole.as_bytes(), "cap {cap}");
     }
-    let transport = HyperTransport::builder()
-        .max_response_body_bytes(len - 1)
-        .build()
-        .unwrap();
+    let transport = capped(len - 1);
     let err = transport
         .send(get(server.addr, "/chunks"))
         .await
@@ -329,10 +328,7 @@ async fn a_body_in_several_frames_is_joined_and_held_to_the_cap() {
 #[tokio::test]
 async fn oversized_content_length_is_refused_before_reading() {
     let server = serve(Behaviour::HugeContentLength).await;
-    let transport = HyperTransport::builder()
-        .max_response_body_bytes(1024)
-        .build()
-        .unwrap();
+    let transport = capped(1024);
     let err = transport.send(get(server.addr, "/big")).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::BodyTooLarge { limit: 1024 });
     assert_eq!(
