@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use glair_core::{
     DispatchError, Dispatcher, HyperTransport, RetryConfig, SharedSleep, SharedTransport,
-    TimeoutConfig, TimerThreadSleep, Transport, TransportErrorKind,
+    TimeoutConfig, TimerThreadSleep, Transport, TransportError, TransportErrorKind,
 };
 use http::Request;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -288,18 +288,18 @@ fn capped(cap: u64) -> HyperTransport {
         .unwrap()
 }
 
+/// Sends a GET for `path` through a transport capped at `cap` bytes, which must fail with
+/// `BodyTooLarge { limit: cap }`; returns that error.
+async fn refused_as_too_large(addr: SocketAddr, path: &str, cap: u64) -> TransportError {
+    let err = capped(cap).send(get(addr, path)).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::BodyTooLarge { limit: cap });
+    err
+}
+
 #[tokio::test]
 async fn endless_body_is_cut_at_the_cap() {
     let server = serve(Behaviour::Endless).await;
-    let transport = capped(64 * 1024);
-    let err = transport
-        .send(get(server.addr, "/stream"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        TransportErrorKind::BodyTooLarge { limit: 64 * 1024 }
-    );
+    let err = refused_as_too_large(server.addr, "/stream", 64 * 1024).await;
     assert!(err.is_body_too_large());
     assert!(!err.request_never_sent());
 }
@@ -314,23 +314,13 @@ async fn a_body_in_several_frames_is_joined_and_held_to_the_cap() {
         let response = transport.send(get(server.addr, "/chunks")).await.unwrap();
         assert_eq!(response.body(), whole.as_bytes(), "cap {cap}");
     }
-    let transport = capped(len - 1);
-    let err = transport
-        .send(get(server.addr, "/chunks"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        TransportErrorKind::BodyTooLarge { limit: len - 1 }
-    );
+    refused_as_too_large(server.addr, "/chunks", len - 1).await;
 }
 
 #[tokio::test]
 async fn oversized_content_length_is_refused_before_reading() {
     let server = serve(Behaviour::HugeContentLength).await;
-    let transport = capped(1024);
-    let err = transport.send(get(server.addr, "/big")).await.unwrap_err();
-    assert_eq!(err.kind(), TransportErrorKind::BodyTooLarge { limit: 1024 });
+    let err = refused_as_too_large(server.addr, "/big", 1024).await;
     assert_eq!(
         err.to_string(),
         "response body too large: response body exceeds the limit of 1024 bytes"
