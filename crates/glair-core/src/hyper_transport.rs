@@ -9,6 +9,7 @@
 
 mod connector;
 mod errors;
+mod slots;
 mod timer;
 #[cfg(feature = "rustls")]
 mod tls;
@@ -25,6 +26,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use self::connector::{Connector, Deadline};
+use self::slots::Slots;
 use crate::error::{BuildError, TransportError, TransportErrorKind};
 use crate::proxy::{self, Proxies, ProxySource, Route};
 use crate::transport::Transport;
@@ -137,7 +139,7 @@ const SMALL_BODY: usize = 16 * 1024;
 pub struct HyperTransport {
     inner: Inner,
     /// Requests in flight at once (`None`: no limit).
-    in_flight: Option<Arc<tokio::sync::Semaphore>>,
+    in_flight: Option<Arc<Slots>>,
     proxies: Option<Arc<Proxies>>,
     max_response_body_bytes: u64,
     connect_timeout: Duration,
@@ -368,12 +370,8 @@ impl HyperTransportBuilder {
             self.client_builder()
                 .build(Deadline::new(connector, self.connect_timeout)),
         );
-        let in_flight = (self.max_concurrent_requests > 0).then(|| {
-            Arc::new(tokio::sync::Semaphore::new(
-                self.max_concurrent_requests
-                    .min(tokio::sync::Semaphore::MAX_PERMITS),
-            ))
-        });
+        let in_flight = (self.max_concurrent_requests > 0)
+            .then(|| Arc::new(Slots::new(self.max_concurrent_requests)));
         Ok(HyperTransport {
             inner,
             in_flight,
@@ -592,16 +590,9 @@ impl Transport for HyperTransport {
             ));
         }
         self.check_uri(request.uri())?;
-        // Held until the body is read. The semaphore is never closed, so acquiring fails
-        // only in theory.
+        // Held until the body is read.
         let _slot = match &self.in_flight {
-            // Uncontended, a slot is taken without making and polling a waiting future.
-            Some(slots) => match slots.try_acquire() {
-                Ok(slot) => Some(slot),
-                Err(_) => Some(slots.acquire().await.map_err(|_| {
-                    TransportError::new(TransportErrorKind::Other, "the transport was shut down")
-                })?),
-            },
+            Some(slots) => Some(slots.take().await),
             None => None,
         };
         // For the error message; a clone of the shared authority costs no allocation, where

@@ -235,18 +235,27 @@ fn run(shared: &'static Shared) {
 
 /// A future that completes at a deadline, on the timer thread. Dropping it cancels it.
 pub(crate) struct Sleep {
-    deadline: Instant,
+    when: When,
     /// Where it is registered: its key, with the thread of the process that registered it.
     key: Option<(Key, &'static Shared)>,
 }
 
+/// When a [`Sleep`] completes.
+#[derive(Clone, Copy)]
+enum When {
+    /// This long after its first poll, which reads the clock anyway: a sleep made and
+    /// polled at once (an attempt's timer) then reads it once, not twice (about 45
+    /// instructions per attempt, glair-bench under callgrind).
+    After(Duration),
+    At(Instant),
+}
+
 impl Sleep {
-    /// Completes `duration` from now (a duration too long to represent never completes).
+    /// Completes `duration` after it is first polled (a duration too long to represent never
+    /// completes).
     pub(crate) fn new(duration: Duration) -> Self {
-        let deadline = Instant::now().checked_add(duration);
         Self {
-            // About 30 years from now stands for "never": far beyond any wait.
-            deadline: deadline.unwrap_or_else(far_future),
+            when: When::After(duration),
             key: None,
         }
     }
@@ -254,9 +263,20 @@ impl Sleep {
     /// Completes at `deadline`.
     pub(crate) fn until(deadline: Instant) -> Self {
         Self {
-            deadline,
+            when: When::At(deadline),
             key: None,
         }
+    }
+
+    /// The deadline, fixed at `now` if it was not yet.
+    fn deadline(&mut self, now: Instant) -> Instant {
+        let deadline = match self.when {
+            When::At(deadline) => deadline,
+            // About 30 years from now stands for "never": far beyond any wait.
+            When::After(duration) => now.checked_add(duration).unwrap_or_else(far_future),
+        };
+        self.when = When::At(deadline);
+        deadline
     }
 }
 
@@ -270,7 +290,9 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if Instant::now() >= self.deadline {
+        let now = Instant::now();
+        let deadline = self.deadline(now);
+        if now >= deadline {
             self.cancel();
             return Poll::Ready(());
         }
@@ -302,11 +324,11 @@ impl Future for Sleep {
                 }
             },
             None => {
-                let key = state.insert(self.deadline, cx.waker().clone());
+                let key = state.insert(deadline, cx.waker().clone());
                 self.key = Some((key, shared));
-                let sooner = state.wakes_at.is_none_or(|at| self.deadline < at);
+                let sooner = state.wakes_at.is_none_or(|at| deadline < at);
                 if sooner {
-                    state.wakes_at = Some(self.deadline);
+                    state.wakes_at = Some(deadline);
                     drop(state);
                     shared.thread.unpark();
                 }
@@ -349,8 +371,13 @@ mod tests {
         assert!(started.elapsed() >= Duration::from_millis(30));
         // A zero sleep is ready at once; a huge one does not overflow.
         pollster::block_on(Sleep::new(Duration::ZERO));
-        let never = Sleep::new(Duration::MAX);
-        assert!(never.deadline > Instant::now());
+        let mut never = Sleep::new(Duration::MAX);
+        let now = Instant::now();
+        assert!(never.deadline(now) > now);
+        // Fixed at the first poll: later reads keep it.
+        let mut later = Sleep::new(Duration::from_secs(5));
+        let fixed = later.deadline(now);
+        assert_eq!(later.deadline(now + Duration::from_secs(3)), fixed);
     }
 
     #[test]

@@ -10,6 +10,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::error::InvalidInput;
 use crate::web_url::check_web_url;
 
+mod uri_cache;
+
+use uri_cache::UriCache;
+
 /// GLAIR's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.vision.glair.ai";
 /// The API version every documented endpoint uses.
@@ -39,6 +43,8 @@ pub struct ApiConfig {
     api_version: String,
     /// The base URL parsed once, so that a request parses only its own path.
     origin: Origin,
+    /// The URIs of the collection endpoints called so far, each built once.
+    uris: UriCache,
 }
 
 /// The parts of the base URL every request URI shares.
@@ -76,6 +82,7 @@ impl Default for ApiConfig {
                 authority: Authority::from_static("api.vision.glair.ai"),
                 path: String::new(),
             },
+            uris: UriCache::default(),
         }
     }
 }
@@ -126,6 +133,7 @@ impl ApiConfig {
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_version: DEFAULT_API_VERSION.to_owned(),
             origin,
+            uris: UriCache::default(),
         })
     }
 
@@ -146,6 +154,8 @@ impl ApiConfig {
             ));
         }
         self.api_version = api_version.to_owned();
+        // The cached URIs hold the old version.
+        self.uris = UriCache::default();
         Ok(self)
     }
 
@@ -183,21 +193,46 @@ impl ApiConfig {
 
     /// The request URI `{base_url}/{service}/{api_version}/{resource}`, with `param` as one
     /// more path segment (percent-encoded: see [`PATH_PARAM_KEEPS`]). Only the path is built
-    /// and parsed here; the scheme and host were parsed once, with the base URL.
+    /// and parsed here; the scheme and host were parsed once, with the base URL. Without a
+    /// parameter, the URI is built once per configuration and cloned after that.
     pub(crate) fn endpoint_uri(
+        &self,
+        service: &'static str,
+        resource: &'static str,
+        param: Option<&str>,
+    ) -> Result<Uri, InvalidInput> {
+        match param {
+            None => self.uris.get_or_build(service, resource, || {
+                self.build_uri(service, resource, None)
+            }),
+            Some(_) => self.build_uri(service, resource, param),
+        }
+    }
+
+    /// Builds [`endpoint_uri`](Self::endpoint_uri)'s answer.
+    fn build_uri(
         &self,
         service: &str,
         resource: &str,
         param: Option<&str>,
     ) -> Result<Uri, InvalidInput> {
         let origin = &self.origin;
+        // An empty parameter would leave the collection's URL: `%20`-free, explicit.
+        if param.is_some_and(str::is_empty) {
+            return Err(InvalidInput::new("path parameter", "must not be empty"));
+        }
+        let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        let plain = param.is_none_or(|p| p.bytes().all(keep));
+        // The exact length when nothing is percent-encoded: the `Bytes` made of the `String`
+        // then takes its buffer as it is, where spare capacity costs it an allocation more.
+        let param_len = param.map_or(0, |p| if plain { p.len() + 1 } else { p.len() * 3 + 1 });
         let mut path = String::with_capacity(
             origin.path.len()
                 + service.len()
                 + self.api_version.len()
                 + resource.len()
-                + param.map_or(0, |p| p.len() * 3 + 1)
-                + 4,
+                + param_len
+                + 3,
         );
         path.push_str(&origin.path);
         path.push('/');
@@ -208,14 +243,9 @@ impl ApiConfig {
         path.push_str(resource);
         if let Some(param) = param {
             path.push('/');
-            let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-            if !param.is_empty() && param.bytes().all(keep) {
+            if plain {
                 path.push_str(param);
             } else {
-                // An empty parameter would leave the collection's URL: `%20`-free, explicit.
-                if param.is_empty() {
-                    return Err(InvalidInput::new("path parameter", "must not be empty"));
-                }
                 path.extend(utf8_percent_encode(param, PATH_PARAM_KEEPS));
             }
         }
@@ -259,6 +289,42 @@ mod tests {
             ApiConfig::new(DEFAULT_BASE_URL).unwrap(),
             ApiConfig::default(),
             "the default's parts are those of its URL"
+        );
+    }
+
+    #[test]
+    fn cached_uris_follow_the_configuration_they_were_built_for() {
+        let v1 = ApiConfig::new("http://127.0.0.1:8080/p").unwrap();
+        let first = v1.endpoint_uri("face", "passive-liveness-sessions", None);
+        assert_eq!(
+            first.unwrap(),
+            "http://127.0.0.1:8080/p/face/v1/passive-liveness-sessions"
+        );
+        // A clone answers from the shared cache; equality ignores what is cached.
+        let clone = v1.clone();
+        assert_eq!(clone, ApiConfig::new("http://127.0.0.1:8080/p").unwrap());
+        assert_eq!(
+            clone
+                .endpoint_uri("face", "passive-liveness-sessions", None)
+                .unwrap(),
+            "http://127.0.0.1:8080/p/face/v1/passive-liveness-sessions"
+        );
+        // Another version sends elsewhere, though the cache was filled first.
+        let v2 = clone.with_api_version("v2").unwrap();
+        assert_eq!(
+            v2.endpoint_uri("face", "passive-liveness-sessions", None)
+                .unwrap(),
+            "http://127.0.0.1:8080/p/face/v2/passive-liveness-sessions"
+        );
+        assert_eq!(
+            v1.endpoint_uri("face", "passive-liveness-sessions", None)
+                .unwrap(),
+            "http://127.0.0.1:8080/p/face/v1/passive-liveness-sessions"
+        );
+        // Other endpoints of the same configuration get their own URIs.
+        assert_eq!(
+            v1.endpoint_uri("ocr", "ktp", None).unwrap(),
+            "http://127.0.0.1:8080/p/ocr/v1/ktp"
         );
     }
 

@@ -4,8 +4,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderName, HeaderValue, Method, Request};
+use http::{HeaderName, Method, Request};
 
 use crate::config::ApiConfig;
 use crate::credentials::Credentials;
@@ -232,20 +231,13 @@ pub(crate) fn build_request(
     credentials: &Credentials,
 ) -> Request<Bytes> {
     // Built in place rather than through `Request::builder()`, whose per-header closures and
-    // name conversions cost more than the request's other work (see glair-bench).
+    // name conversions cost more than the request's other work (see glair-bench); the
+    // headers are the credentials' prebuilt map, cloned.
     let has_body = !body.is_empty();
     let mut request = Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;
-    let headers = request.headers_mut();
-    headers.reserve(5);
-    headers.insert(AUTHORIZATION, credentials.authorization_header().clone());
-    headers.insert(API_KEY_HEADER, credentials.api_key_header().clone());
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    if has_body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    }
+    *request.headers_mut() = credentials.request_headers(has_body);
     request
 }
 
@@ -253,7 +245,7 @@ pub(crate) fn build_request(
 /// character): then its bytes are copied as they are, which is what serde_json would write,
 /// at a fraction of its per-byte cost; otherwise serde_json writes it.
 fn write_json_string(json: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_json_escape(s.as_bytes()) {
         json.reserve(s.len() + 2);
         json.push(b'"');
         json.extend_from_slice(s.as_bytes());
@@ -264,9 +256,62 @@ fn write_json_string(json: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Erro
     }
 }
 
+/// Whether any byte of `bytes` is one that a JSON string escapes: a control character
+/// (below 0x20), `"` or `\\`. Eight bytes at a time (each test below is exact: it finds a
+/// byte when and only when there is one): a byte-by-byte loop cost about 11 instructions per
+/// byte of URL, measured with glair-bench under callgrind, where this costs about 2.
+fn needs_json_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A byte of `x` is below `n` (n <= 0x80): the classic "has less" bit trick.
+    let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    let has_byte = |x: u64, b: u8| has_below(x ^ (ONES * u64::from(b)), 1);
+    let escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            return chunk.iter().copied().any(escape);
+        };
+        let x = u64::from_ne_bytes(word);
+        if has_below(x, 0x20) || has_byte(x, b'"') || has_byte(x, b'\\') {
+            return true;
+        }
+    }
+    tail.iter().copied().any(escape)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    proptest! {
+        /// The eight-at-a-time test agrees with the plain one on every byte string.
+        #[test]
+        fn the_escape_test_is_exact(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let plain = bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            prop_assert_eq!(super::needs_json_escape(&bytes), plain);
+        }
+    }
+
+    #[test]
+    fn each_escaped_byte_is_found_at_every_position() {
+        for bad in (0u8..0x20).chain([b'"', b'\\']) {
+            for len in 1..=24 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = bad;
+                    assert!(
+                        super::needs_json_escape(&bytes),
+                        "{bad:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        // Neighbours of the escaped bytes, and bytes above 0x7f, are not.
+        let clean: Vec<u8> = [0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff].repeat(3);
+        assert!(!super::needs_json_escape(&clean));
+    }
 
     proptest! {
         /// The fast path and serde_json write the same bytes for every string, whichever

@@ -4,8 +4,9 @@
 
 use bytes::Bytes;
 use glair_types::{
-    ActiveLiveness, ApiConfig, CreateSession, Credentials, Ktp, KtpFields, Npwp, PassiveLiveness,
-    RetrieveSession, SessionId, SessionKind, SessionStatus, Verdict, decode_session,
+    ActiveLiveness, ApiConfig, CreateSession, Credentials, EndpointRequest, Ktp, KtpFields, Npwp,
+    PassiveLiveness, RetrieveSession, SessionId, SessionKind, SessionStatus, Verdict,
+    decode_session,
 };
 use proptest::prelude::*;
 
@@ -194,4 +195,40 @@ proptest! {
         let again = glair_types::Session::<Npwp>::from_json(serde_json::to_vec(&session).unwrap()).unwrap();
         prop_assert_eq!(again, session);
     }
+}
+
+/// A session call's model alone (`decode_value`) is the model its whole decode holds, and
+/// a refused call is the same error either way.
+#[test]
+fn the_model_alone_is_the_model_of_the_whole_decode() {
+    fn check<K: SessionKind>(page: &str) {
+        let create = CreateSession::<K>::new("https://app.example/done");
+        let response = ok(finished_body(page, "null"));
+        let whole = create.decode(&response).unwrap();
+        assert_eq!(create.decode_value(&response).unwrap(), *whole.value());
+
+        let sid = SessionId::new("AskedFor123").unwrap();
+        let retrieve = RetrieveSession::<K>::new(sid.clone());
+        let alone = retrieve.decode_value(&response).unwrap();
+        assert_eq!(alone, *retrieve.decode(&response).unwrap().value());
+        assert_eq!(
+            alone.sid(),
+            &sid,
+            "a retrieved session keeps the sid asked for"
+        );
+
+        let refused = http::Response::builder()
+            .status(401)
+            .header("Request-Id", "req-9")
+            .body(Bytes::from_static(br#"{"message":"Unauthorized"}"#))
+            .unwrap();
+        let whole = retrieve.decode(&refused).unwrap_err();
+        let alone = retrieve.decode_value(&refused).unwrap_err();
+        assert_eq!(alone.to_string(), whole.to_string());
+        assert_eq!(alone.request_id(), Some("req-9"));
+    }
+    check::<PassiveLiveness>("passive-liveness");
+    check::<ActiveLiveness>("active-liveness");
+    check::<Ktp>("ktp");
+    check::<Npwp>("npwp");
 }

@@ -10,8 +10,11 @@
 //! provably never reached GLAIR (connection refused) or GLAIR refused it unprocessed (429) —
 //! never after a timeout, a reset or a 5xx. One source, so nothing has to keep two in line.
 
+use std::marker::PhantomData;
+
+use bytes::Bytes;
 use glair_core::{Attempt, Call, DispatchError, Instant, Machine, Next, Replay, SystemTime};
-use glair_types::{Decoded, EndpointRequest};
+use glair_types::{Decoded, EndpointRequest, ResponseError};
 
 use crate::error::Error;
 use crate::options::Resolved;
@@ -27,12 +30,48 @@ use crate::options::Resolved;
 /// call straight to its driver, with no async layer of its own in between (each layer
 /// copied the whole call once more: glair-bench's callgrind counts).
 #[derive(Debug)]
-pub(crate) struct ApiCall<'r, R> {
+pub(crate) struct ApiCall<'r, R, S = Whole> {
     /// The HTTP call, or why there is none (refused before sending, or a retry's request
     /// could not be built again).
     call: Result<Call, Error>,
     request: &'r R,
     resolved: Option<&'r Resolved>,
+    shape: PhantomData<fn() -> S>,
+}
+
+/// What an [`ApiCall`] ends with: a [`Shape`] of the decoded answer.
+pub(crate) trait Shape<R: EndpointRequest> {
+    /// The decoded answer.
+    type Out;
+
+    /// Decodes `response` to `request` into this shape.
+    fn decode(request: &R, response: &http::Response<Bytes>) -> Result<Self::Out, ResponseError>;
+}
+
+/// The whole [`Decoded`] answer: the model, its raw JSON, status and `Request-Id`.
+#[derive(Debug)]
+pub(crate) enum Whole {}
+
+impl<R: EndpointRequest> Shape<R> for Whole {
+    type Out = Decoded<R::Response>;
+
+    fn decode(request: &R, response: &http::Response<Bytes>) -> Result<Self::Out, ResponseError> {
+        request.decode(response)
+    }
+}
+
+/// The model alone, for a method that returns nothing else (a session's create and
+/// retrieve): what it would drop is then never read (the `Request-Id` header's copy and the
+/// wrapper cost about 350 instructions per call, glair-bench under callgrind).
+#[derive(Debug)]
+pub(crate) enum ModelOnly {}
+
+impl<R: EndpointRequest> Shape<R> for ModelOnly {
+    type Out = R::Response;
+
+    fn decode(request: &R, response: &http::Response<Bytes>) -> Result<Self::Out, ResponseError> {
+        request.decode_value(response)
+    }
 }
 
 /// Whether calls of `R` may be repeated once sent: from the endpoint's description.
@@ -44,7 +83,7 @@ pub(crate) fn replay<R: EndpointRequest>() -> Replay {
     }
 }
 
-impl<'r, R: EndpointRequest> ApiCall<'r, R> {
+impl<'r, R: EndpointRequest, S> ApiCall<'r, R, S> {
     /// The call of `request` with the `resolved` settings (or why they are invalid), starting
     /// at `now`, given up at `deadline` when one is given. Invalid input (a bad field, an
     /// empty or unaccepted image) is refused here: nothing is sent, and the call is done at
@@ -73,12 +112,13 @@ impl<'r, R: EndpointRequest> ApiCall<'r, R> {
             call,
             request,
             resolved: settings,
+            shape: PhantomData,
         }
     }
 }
 
-impl<R: EndpointRequest> Machine for ApiCall<'_, R> {
-    type Output = Result<Decoded<R::Response>, Error>;
+impl<R: EndpointRequest, S: Shape<R>> Machine for ApiCall<'_, R, S> {
+    type Output = Result<S::Out, Error>;
 
     fn needs_timer(&self) -> bool {
         self.call.as_ref().is_ok_and(Call::needs_timer)
@@ -126,7 +166,7 @@ impl<R: EndpointRequest> Machine for ApiCall<'_, R> {
 
     fn finish(self) -> Self::Output {
         let response = self.call?.finish()?;
-        Ok(self.request.decode(&response)?)
+        Ok(S::decode(self.request, &response)?)
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
-use crate::call::{self, ApiCall};
+use crate::call::{self, ApiCall, ModelOnly, Shape, Whole};
 use crate::client::GenericClient;
 use crate::error::Error;
 use crate::options::{Resolved, Settings};
@@ -83,9 +83,7 @@ impl Handle<Dispatcher> {
         glair_core::to_std_system_time(self.client.driver().clock().system_now())
     }
 
-    /// The async client's one call path: `request` as an [`ApiCall`], run by the async
-    /// driver in the call's span (`sid` names the session of a session call). Not an `async
-    /// fn`: the driver's future is returned as it is, with no layer around it.
+    /// `request` sent and decoded whole: see [`call_as`](Self::call_as).
     pub(crate) fn call<'a, R>(
         &'a self,
         request: &'a R,
@@ -94,9 +92,37 @@ impl Handle<Dispatcher> {
     where
         R: EndpointRequest + Sync,
     {
+        self.call_as::<R, Whole>(request, sid)
+    }
+
+    /// `request` sent and decoded into its model alone: see [`call_as`](Self::call_as).
+    pub(crate) fn call_model<'a, R>(
+        &'a self,
+        request: &'a R,
+        sid: Option<&str>,
+    ) -> Instrumented<impl Future<Output = Result<R::Response, Error>> + 'a>
+    where
+        R: EndpointRequest + Sync,
+    {
+        self.call_as::<R, ModelOnly>(request, sid)
+    }
+
+    /// The async client's one call path: `request` as an [`ApiCall`] ending in shape `S`,
+    /// run by the async driver in the call's span (`sid` names the session of a session
+    /// call). Not an `async fn`: the driver's future is returned as it is, with no layer
+    /// around it.
+    fn call_as<'a, R, S>(
+        &'a self,
+        request: &'a R,
+        sid: Option<&str>,
+    ) -> Instrumented<impl Future<Output = Result<S::Out, Error>> + 'a>
+    where
+        R: EndpointRequest + Sync,
+        S: Shape<R> + 'a,
+    {
         let driver = self.client.driver();
         // Boxed: see `Machine for Box`.
-        let call = Box::new(ApiCall::new(
+        let call = Box::new(ApiCall::<R, S>::new(
             request,
             self.resolved(),
             driver.clock().now(),
@@ -113,14 +139,32 @@ impl Handle<glair_core::BlockingDispatcher> {
         glair_core::to_std_system_time(self.client.driver().clock().system_now())
     }
 
-    /// The blocking client's one call path: the same [`ApiCall`], run by the blocking driver.
+    /// `request` sent and decoded whole: see [`call_as`](Self::call_as).
     pub(crate) fn call<R: EndpointRequest>(
         &self,
         request: &R,
         sid: Option<&str>,
     ) -> Result<Decoded<R::Response>, Error> {
+        self.call_as::<R, Whole>(request, sid)
+    }
+
+    /// `request` sent and decoded into its model alone: see [`call_as`](Self::call_as).
+    pub(crate) fn call_model<R: EndpointRequest>(
+        &self,
+        request: &R,
+        sid: Option<&str>,
+    ) -> Result<R::Response, Error> {
+        self.call_as::<R, ModelOnly>(request, sid)
+    }
+
+    /// The blocking client's one call path: the same [`ApiCall`], run by the blocking driver.
+    fn call_as<R: EndpointRequest, S: Shape<R>>(
+        &self,
+        request: &R,
+        sid: Option<&str>,
+    ) -> Result<S::Out, Error> {
         let driver = self.client.driver();
-        let call = ApiCall::new(request, self.resolved(), driver.clock().now(), None);
+        let call = ApiCall::<R, S>::new(request, self.resolved(), driver.clock().now(), None);
         let _span = call::span::<R>(sid).entered();
         driver.run(call)
     }

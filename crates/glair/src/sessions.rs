@@ -95,19 +95,15 @@ impl<K: SessionKind> Sessions<K> {
     /// Never creates two sessions: a create is retried only when the request provably never
     /// reached GLAIR (connection refused) or GLAIR refused it unprocessed (429).
     pub async fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
-        self.handle
-            .call(&request, None)
-            .await
-            .map(glair_types::Decoded::into_value)
+        self.handle.call_model(&request, None).await
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub async fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
         let request = RetrieveSession::<K>::new(SessionId::new(sid.as_ref())?);
         self.handle
-            .call(&request, Some(request.sid().as_str()))
+            .call_model(&request, Some(request.sid().as_str()))
             .await
-            .map(glair_types::Decoded::into_value)
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to (your `success_url` with
@@ -167,17 +163,14 @@ impl<K: SessionKind> Sessions<K, glair_core::BlockingDispatcher> {
     // By value, like the async `create`: the two clients take the same arguments.
     #[allow(clippy::needless_pass_by_value)]
     pub fn create(&self, request: CreateSession<K>) -> Result<Session<K>, Error> {
-        self.handle
-            .call(&request, None)
-            .map(glair_types::Decoded::into_value)
+        self.handle.call_model(&request, None)
     }
 
     /// Retrieves a session by its sid; the session returned keeps that sid as its own.
     pub fn retrieve(&self, sid: impl AsRef<str>) -> Result<Session<K>, Error> {
         let request = RetrieveSession::<K>::new(SessionId::new(sid.as_ref())?);
         self.handle
-            .call(&request, Some(request.sid().as_str()))
-            .map(glair_types::Decoded::into_value)
+            .call_model(&request, Some(request.sid().as_str()))
     }
 
     /// Reads the `sid` from the URL GLAIR redirected the user to and retrieves that session;

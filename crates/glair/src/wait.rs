@@ -320,11 +320,7 @@ impl<'a, K: SessionKind> Wait<'a, K> {
     /// The poll's call is over: judge what it brought, at `now` (`wall` for expiry).
     fn on_poll_done(&mut self, now: Instant, wall: SystemTime) {
         let polled = match self.call.take_result() {
-            Ok(response) => self
-                .request
-                .decode(&response)
-                .map(glair_types::Decoded::into_value)
-                .map_err(Error::from),
+            Ok(response) => self.request.decode_value(&response).map_err(Error::from),
             Err(e) => Err(e.into()),
         };
         self.state = match self.waiting.on_poll(polled, now, wall) {

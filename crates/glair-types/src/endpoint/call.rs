@@ -165,6 +165,13 @@ pub trait EndpointRequest {
     fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Self::Response>, ResponseError> {
         Decoded::from_response(response)
     }
+
+    /// Decodes the service's answer into the model alone, for a caller that keeps nothing
+    /// else: the same model and errors as [`decode`](Self::decode), without the
+    /// [`Decoded`] wrapper's `Request-Id` and raw JSON (an endpoint may skip reading them).
+    fn decode_value(&self, response: &Response<Bytes>) -> Result<Self::Response, ResponseError> {
+        self.decode(response).map(Decoded::into_value)
+    }
 }
 
 /// A model that can be decoded from a JSON body, naming the JSON path on failure.

@@ -34,6 +34,10 @@ impl<K: SessionKind> EndpointRequest for CreateSession<K> {
     fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Session<K>>, ResponseError> {
         decode_session(response).map(|s| Decoded::wrap(s, response))
     }
+
+    fn decode_value(&self, response: &Response<Bytes>) -> Result<Session<K>, ResponseError> {
+        decode_session(response)
+    }
 }
 
 impl<K: SessionKind> EndpointRequest for RetrieveSession<K> {
@@ -51,5 +55,9 @@ impl<K: SessionKind> EndpointRequest for RetrieveSession<K> {
     /// As [`decode_retrieved_session`]: the session keeps the sid it was asked for.
     fn decode(&self, response: &Response<Bytes>) -> Result<Decoded<Session<K>>, ResponseError> {
         decode_retrieved_session(response, self.sid()).map(|s| Decoded::wrap(s, response))
+    }
+
+    fn decode_value(&self, response: &Response<Bytes>) -> Result<Session<K>, ResponseError> {
+        decode_retrieved_session(response, self.sid())
     }
 }
