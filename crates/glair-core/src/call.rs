@@ -56,24 +56,18 @@ use crate::timeout::TimeoutConfig;
 /// ```
 #[derive(Debug)]
 pub struct Call {
-    request: Held,
-    retry: RetryConfig,
+    /// The request: kept (each attempt is sent a copy; a wait's poll sends one request many
+    /// times), or lent to the first attempt itself (`None` after it), when `keep` is false.
+    request: Option<Request<Bytes>>,
+    /// Whether attempts get a copy of `request` rather than `request` itself. Lending is a
+    /// flag, not a move into another variant: a `Request` is 256 bytes, and moving it once
+    /// more per call showed in glair-bench's callgrind counts.
+    keep: bool,
     timeouts: TimeoutConfig,
     op: Operation,
     state: State,
     last: Option<(Attempt, AttemptPlan)>,
     refused: Option<DispatchError>,
-}
-
-/// How a call holds its request between attempts.
-#[derive(Debug)]
-enum Held {
-    /// Kept: each attempt is sent a copy (a wait's poll sends one request many times).
-    Kept(Request<Bytes>),
-    /// Lent to the first attempt itself; the machine around the call makes it again for a
-    /// later attempt, which is rare (copying every request for the sake of rare retries cost
-    /// about 1,000 instructions per call, measured with glair-bench under callgrind).
-    Lent(Option<Request<Bytes>>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -100,8 +94,8 @@ impl Call {
     ) -> Self {
         Self {
             op: Operation::new(replay, retry, timeouts, now),
-            request: Held::Kept(request),
-            retry: retry.clone(),
+            request: Some(request),
+            keep: true,
             timeouts: *timeouts,
             state: State::Ready,
             last: None,
@@ -114,21 +108,19 @@ impl Call {
     /// [`take_request`](Call::take_request) answers `None` (glair's API call rebuilds it from
     /// the endpoint request). Alone, a lending call fails a later attempt instead.
     pub fn lend(&mut self) {
-        if let Held::Kept(_) = self.request {
-            let Held::Kept(request) = std::mem::replace(&mut self.request, Held::Lent(None)) else {
-                return;
-            };
-            self.request = Held::Lent(Some(request));
-        }
+        // Copying every request for the sake of rare retries cost about 1,000 instructions
+        // per call (glair-bench under callgrind).
+        self.keep = false;
     }
 
     /// The request for the attempt [`next`](Machine::next) asked for: a copy of the kept
     /// request, or the lent one itself the first time (`None` after that: see
     /// [`lend`](Call::lend)).
     pub fn take_request(&mut self) -> Option<Request<Bytes>> {
-        match &mut self.request {
-            Held::Kept(request) => Some(request.clone()),
-            Held::Lent(request) => request.take(),
+        if self.keep {
+            self.request.clone()
+        } else {
+            self.request.take()
         }
     }
 
@@ -159,7 +151,7 @@ impl Call {
     /// must be made again by the machine around the call).
     pub fn restart(&mut self, now: Instant, deadline: Option<Instant>) {
         let replay = self.op.replay();
-        self.op = Operation::new(replay, &self.retry, &self.timeouts, now);
+        self.op = Operation::new(replay, self.op.retry(), &self.timeouts, now);
         self.limit_to(deadline);
         self.state = State::Ready;
         self.last = None;
@@ -197,7 +189,9 @@ impl Machine for Call {
     type Output = Result<Response<Bytes>, DispatchError>;
 
     fn needs_timer(&self) -> bool {
-        self.retry.retries_enabled() || self.timeouts.needs_timer() || self.op.deadline().is_some()
+        self.op.retry().retries_enabled()
+            || self.timeouts.needs_timer()
+            || self.op.deadline().is_some()
     }
 
     fn refuse(&mut self, error: DispatchError) {

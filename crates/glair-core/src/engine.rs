@@ -150,6 +150,11 @@ impl Operation {
         self.replay
     }
 
+    /// The retry settings the operation was made with.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
     /// Attempts made (started) so far.
     pub fn attempts(&self) -> u32 {
         self.attempts

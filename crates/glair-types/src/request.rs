@@ -98,12 +98,43 @@ impl<K: SessionKind> CreateSession<K> {
 
     /// The JSON body: `success_url`, `cancel_url` only when set, then the kind's fields.
     pub fn to_json(&self) -> Result<Bytes, InvalidInput> {
+        self.json_vec().map(Bytes::from)
+    }
+
+    /// [`to_json`](Self::to_json)'s bytes, in a buffer sized exactly when no URL byte needs
+    /// escaping.
+    fn json_vec(&self) -> Result<Vec<u8>, InvalidInput> {
         self.validate()?;
         let encode =
             |e: serde_json::Error| InvalidInput::new("body", format!("could not be encoded: {e}"));
-        // Sized for the URLs and the keys up front, so the buffer is not grown while writing.
+        // The kind's fields are a struct, written as an object whose members follow ours (its
+        // `{` becomes a `,`, its `}` closes the body), or nothing does if it has none. They
+        // are written first, to the stack when they fit (they are a few small members), so
+        // that the body's length is known before its buffer is allocated.
+        let mut scratch = [0u8; FIELDS_SCRATCH];
+        let fields = fields_json(&self.fields, &mut scratch).map_err(encode)?;
+        let fields: &[u8] = match fields.as_ref() {
+            b"{}" => b"}",
+            [b'{', members @ ..] => members,
+            _ => {
+                return Err(InvalidInput::new(
+                    "body",
+                    "the session kind's fields are not a JSON object",
+                ));
+            }
+        };
+        // Exact when no URL byte needs escaping (as good as always): `Bytes::from` then takes
+        // the buffer as it is, where spare capacity costs it an allocation more (about 150
+        // instructions per create, glair-bench under callgrind).
+        let member = |key: &str, url: &str| key.len() + url.len() + 2;
         let mut json = Vec::with_capacity(
-            96 + self.success_url.len() + self.cancel_url.as_ref().map_or(0, String::len),
+            member("{\"success_url\":", &self.success_url)
+                + self
+                    .cancel_url
+                    .as_ref()
+                    .map_or(0, |url| member(",\"cancel_url\":", url))
+                + usize::from(fields != b"}")
+                + fields.len(),
         );
         // Written member by member rather than as a struct with `#[serde(flatten)]` fields,
         // which serde serialises through a map (about 1,000 instructions more per create,
@@ -114,24 +145,11 @@ impl<K: SessionKind> CreateSession<K> {
             json.extend_from_slice(b",\"cancel_url\":");
             write_json_string(&mut json, cancel_url).map_err(encode)?;
         }
-        // The kind's fields are a struct, written as an object: its members follow ours (its
-        // `{` becomes a `,`, its `}` closes the body), or nothing does if it has none.
-        let fields_at = json.len();
-        serde_json::to_writer(&mut json, &self.fields).map_err(encode)?;
-        match &json[fields_at..] {
-            b"{}" => {
-                json.truncate(fields_at);
-                json.push(b'}');
-            }
-            [b'{', ..] => json[fields_at] = b',',
-            _ => {
-                return Err(InvalidInput::new(
-                    "body",
-                    "the session kind's fields are not a JSON object",
-                ));
-            }
+        if fields != b"}" {
+            json.push(b',');
         }
-        Ok(Bytes::from(json))
+        json.extend_from_slice(fields);
+        Ok(json)
     }
 
     /// The complete HTTP request: `POST {base}/{service}/{version}/{resource}` with the JSON
@@ -241,6 +259,23 @@ pub(crate) fn build_request(
     request
 }
 
+/// Room on the stack for a kind's create fields as JSON; larger fields go to the heap.
+const FIELDS_SCRATCH: usize = 96;
+
+/// `fields` as JSON: in `scratch` when it fits, else in a `Vec`.
+fn fields_json<'s, F: serde::Serialize>(
+    fields: &F,
+    scratch: &'s mut [u8; FIELDS_SCRATCH],
+) -> Result<std::borrow::Cow<'s, [u8]>, serde_json::Error> {
+    let mut rest: &mut [u8] = scratch;
+    if serde_json::to_writer(&mut rest, fields).is_ok() {
+        let written = FIELDS_SCRATCH - rest.len();
+        return Ok(std::borrow::Cow::Borrowed(&scratch[..written]));
+    }
+    // Too long for the scratch (or failed: the `Vec` tells which).
+    serde_json::to_vec(fields).map(std::borrow::Cow::Owned)
+}
+
 /// Writes `s` as a JSON string. A URL rarely holds a byte JSON escapes (`"`, `\\`, a control
 /// character): then its bytes are copied as they are, which is what serde_json would write,
 /// at a fraction of its per-byte cost; otherwise serde_json writes it.
@@ -284,6 +319,44 @@ fn needs_json_escape(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn a_create_body_fills_its_buffer_exactly() {
+        fn exact<K: SessionKind>(request: &CreateSession<K>) {
+            let json = request.json_vec().unwrap();
+            assert_eq!(json.len(), json.capacity(), "{}", K::NAME);
+            let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(
+                value["success_url"],
+                "https://app.example/ok",
+                "{}",
+                K::NAME
+            );
+        }
+        let url = "https://app.example/ok";
+        exact(&CreateSession::<PassiveLiveness>::new(url));
+        exact(&CreateSession::<PassiveLiveness>::new(url).cancel_url("https://app.example/no"));
+        exact(&CreateSession::<ActiveLiveness>::new(url).number_of_gestures(3));
+        exact(&CreateSession::<Ktp>::new(url).qualities_detector(true));
+        exact(&CreateSession::<crate::kind::Npwp>::new(url).cancel_url("https://app.example/no"));
+    }
+
+    #[test]
+    fn fields_too_long_for_the_scratch_are_written_to_the_heap() {
+        let mut scratch = [0u8; FIELDS_SCRATCH];
+        let small = fields_json(&("a", 1), &mut scratch).unwrap();
+        assert!(matches!(small, std::borrow::Cow::Borrowed(b"[\"a\",1]")));
+        let mut scratch = [0u8; FIELDS_SCRATCH];
+        let long = "x".repeat(FIELDS_SCRATCH);
+        let written = fields_json(&long, &mut scratch).unwrap();
+        assert!(matches!(written, std::borrow::Cow::Owned(_)));
+        assert_eq!(
+            written.as_ref(),
+            serde_json::to_vec(&long).unwrap().as_slice()
+        );
+    }
 
     proptest! {
         /// The eight-at-a-time test agrees with the plain one on every byte string.

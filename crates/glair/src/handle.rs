@@ -7,8 +7,6 @@ use glair_types::{Decoded, EndpointRequest, InvalidInput};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use tracing::Instrument;
-use tracing::instrument::Instrumented;
 
 use crate::call::{self, ApiCall, ModelOnly, Shape, Whole};
 use crate::client::GenericClient;
@@ -88,7 +86,7 @@ impl Handle<Dispatcher> {
         &'a self,
         request: &'a R,
         sid: Option<&str>,
-    ) -> Instrumented<impl Future<Output = Result<Decoded<R::Response>, Error>> + 'a>
+    ) -> impl Future<Output = Result<Decoded<R::Response>, Error>> + 'a
     where
         R: EndpointRequest + Sync,
     {
@@ -100,7 +98,7 @@ impl Handle<Dispatcher> {
         &'a self,
         request: &'a R,
         sid: Option<&str>,
-    ) -> Instrumented<impl Future<Output = Result<R::Response, Error>> + 'a>
+    ) -> impl Future<Output = Result<R::Response, Error>> + 'a
     where
         R: EndpointRequest + Sync,
     {
@@ -115,7 +113,7 @@ impl Handle<Dispatcher> {
         &'a self,
         request: &'a R,
         sid: Option<&str>,
-    ) -> Instrumented<impl Future<Output = Result<S::Out, Error>> + 'a>
+    ) -> impl Future<Output = Result<S::Out, Error>> + 'a
     where
         R: EndpointRequest + Sync,
         S: Shape<R> + 'a,
@@ -128,7 +126,7 @@ impl Handle<Dispatcher> {
             driver.clock().now(),
             None,
         ));
-        driver.run(call).instrument(call::span::<R>(sid))
+        driver.run_in(call::span::<R>(sid), call)
     }
 }
 

@@ -4,7 +4,6 @@ use glair_core::{Clock as _, Dispatcher, Instant};
 use glair_types::{CreateSession, RetrieveSession, Session, SessionId, SessionKind};
 use std::fmt;
 use std::marker::PhantomData;
-use tracing::Instrument;
 
 use crate::client::GenericClient;
 use crate::error::Error;
@@ -153,7 +152,7 @@ impl<K: SessionKind> Sessions<K> {
         let span = tracing::debug_span!("glair.wait", kind = K::NAME, sid = sid.as_str());
         let driver = self.handle.client().driver();
         let wait = self.wait_machine(sid, &options, driver.clock().now(), &mut on_poll)?;
-        driver.run(wait).instrument(span).await
+        driver.run_in(span, wait).await
     }
 }
 

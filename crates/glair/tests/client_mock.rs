@@ -769,3 +769,32 @@ fn outside_a_runtime_the_default_timer_says_so_instead_of_starting_threads() {
     assert!(err.to_string().contains("blocking"), "{err}");
     assert_eq!(mock.request_count(), 0);
 }
+
+/// A call's future is `Send` and, with the client moved in, `'static`: a server spawns it on
+/// a multi-threaded runtime. Checked by spawning a create, a retrieve and a wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_can_be_spawned_on_a_multi_threaded_runtime() {
+    let (mock, _, client) = setup();
+    mock.push_json(200, &pending());
+    mock.push_json(200, &finished());
+    mock.push_json(200, &pending());
+    mock.push_json(200, &finished());
+    let task = tokio::spawn(async move {
+        let sessions = client.passive_liveness_sessions();
+        let created = sessions
+            .create(CreatePassiveLivenessSession::new(
+                "https://app.example/done",
+            ))
+            .await?;
+        let retrieved = sessions.retrieve(created.sid()).await?;
+        let waited = sessions
+            .wait(SID, WaitOptions::new().interval(Duration::from_secs(2)))
+            .await?;
+        Ok::<_, Error>((created, retrieved, waited))
+    });
+    let (created, retrieved, waited) = task.await.unwrap().unwrap();
+    assert_eq!(created.status, SessionStatus::Pending);
+    assert_eq!(retrieved.status, SessionStatus::Finished);
+    assert!(matches!(waited, WaitOutcome::Finished(_)), "{waited:?}");
+    assert_eq!(mock.request_count(), 4);
+}
