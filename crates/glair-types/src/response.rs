@@ -40,9 +40,8 @@ pub fn decode_session<K: SessionKind>(
     response: &Response<Bytes>,
 ) -> Result<Session<K>, ResponseError> {
     check_status(response)?;
-    let session = Session::<K>::from_json(response.body().clone())
-        .map_err(|e| ResponseError::from(decode_error(response, e)))?;
-    Ok(session.with_service_date(service_date(response)))
+    Session::<K>::decode(response.body().clone(), None, service_date(response))
+        .map_err(|e| ResponseError::from(decode_error(response, e)))
 }
 
 /// Decodes a retrieve response into a [`Session`] whose sid is `sid`, the one it was
@@ -52,9 +51,12 @@ pub fn decode_retrieved_session<K: SessionKind>(
     sid: &SessionId,
 ) -> Result<Session<K>, ResponseError> {
     check_status(response)?;
-    let session = Session::<K>::from_json_with_sid(response.body().clone(), sid.clone())
-        .map_err(|e| ResponseError::from(decode_error(response, e)))?;
-    Ok(session.with_service_date(service_date(response)))
+    Session::<K>::decode(
+        response.body().clone(),
+        Some(sid.clone()),
+        service_date(response),
+    )
+    .map_err(|e| ResponseError::from(decode_error(response, e)))
 }
 
 /// Decodes any JSON success response into `T`; error statuses become [`ApiError`]s.

@@ -109,10 +109,14 @@ impl SessionId {
     /// [`sid_of_path`](Self::sid_of_path), which reads every URL and gives the same answer
     /// where this one answers (a property test checks it).
     fn plain_sid_at_end(rest: &str) -> Option<Self> {
-        if rest.as_bytes().contains(&b'?') || rest.as_bytes().contains(&b'#') {
+        // memchr's searches (vectorised) rather than the standard library's: two scans of a
+        // session URL cost about 400 instructions per decoded session (glair-types' codec
+        // bench under callgrind), about 60 this way.
+        let bytes = rest.as_bytes();
+        if memchr::memchr2(b'?', b'#', bytes).is_some() {
             return None;
         }
-        let segment = &rest[rest.rfind('/')? + 1..];
+        let segment = &rest[memchr::memrchr(b'/', bytes)? + 1..];
         let plain = !segment.is_empty()
             && segment.len() <= MAX_SESSION_ID_LEN
             && segment.bytes().all(is_sid_byte);
