@@ -6,25 +6,13 @@
 //! One test in its own binary: the TRACE capture is process-wide.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use bytes::Bytes;
 use glair::net::{BlockingTransport, HyperTransport, Transport, UreqTransport};
 use proptest::prelude::*;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "../../crates/glair-core/tests/support/captured.rs"]
+mod captured;
+use captured::Captured;
 
 /// Percent-encodes everything but letters and digits.
 fn encoded(text: &str) -> String {

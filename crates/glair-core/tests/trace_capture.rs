@@ -6,26 +6,15 @@
 //! without a subscriber is racy.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use glair_core::{Dispatcher, FakeTime, FixedJitter, MockTransport, SharedJitter, SharedTransport};
 use http::Request;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "support/captured.rs"]
+mod captured;
+use captured::Captured;
 
 const BASIC: &str = "Basic dXNlcjpwYXNzd29yZC1TRUNSRVQ=";
 const API_KEY: &str = "api-key-SECRET-123";

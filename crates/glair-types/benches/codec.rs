@@ -33,50 +33,17 @@ use glair_types::{
 };
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method, Request, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-const SUCCESS_URL: &str = "https://app.example/liveness/done";
-const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
+#[path = "support/baseline.rs"]
+mod baseline;
+use baseline::{CANCEL_URL, FINISHED, PlainCreate, PlainSession, SUCCESS_URL};
+
 const SID: &str = "Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z";
 const BASE: &str = "https://api.vision.glair.ai";
 
-const FINISHED: &[u8] = br#"{"status":"FINISHED","expired":1678247333160,"url":"https://vision.glair.ai/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z","success_url":"https://app.example/liveness/done","cancel_url":"https://app.example/liveness/cancelled","result":{"status":"success","result":{"spoof_percentage":0.02611,"status":"LOW"}}}"#;
 const PENDING: &[u8] = br#"{"status":"PENDING","expired":1678247333160,"url":"https://vision.glair.ai/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z","success_url":"https://app.example/liveness/done","cancel_url":"https://app.example/liveness/cancelled","result":null}"#;
 const ERROR: &[u8] = br#"{"message":"wrong credentials: invalid username or password"}"#;
-
-/// The create body as a hand-written client would declare it.
-#[derive(Serialize)]
-struct PlainCreate<'a> {
-    success_url: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cancel_url: Option<&'a str>,
-}
-
-/// A plain mirror of the session object.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSession {
-    status: String,
-    expired: Option<i64>,
-    url: String,
-    success_url: String,
-    cancel_url: Option<String>,
-    result: Option<PlainResult>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainResult {
-    status: String,
-    result: Option<PlainSpoof>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSpoof {
-    spoof_percentage: Option<f64>,
-    status: String,
-}
 
 #[derive(Deserialize)]
 #[allow(dead_code)]

@@ -15,49 +15,20 @@
 //! `decode` (`decode_session` of a finished session), `serde-create` and `serde-decode` (the
 //! bare serde_json baselines of the benchmark).
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr
+)]
 
 use std::hint::black_box;
 
 use bytes::Bytes;
 use glair_types::{ApiConfig, CreatePassiveLivenessSession, Credentials, PassiveLiveness};
-use serde::{Deserialize, Serialize};
-
-const SUCCESS_URL: &str = "https://app.example/liveness/done";
-const CANCEL_URL: &str = "https://app.example/liveness/cancelled";
-const FINISHED: &[u8] = br#"{"status":"FINISHED","expired":1678247333160,"url":"https://vision.glair.ai/passive-liveness/Ab3dEf9hIj1kLm5nOp7qRs2tUv4wXy6z","success_url":"https://app.example/liveness/done","cancel_url":"https://app.example/liveness/cancelled","result":{"status":"success","result":{"spoof_percentage":0.02611,"status":"LOW"}}}"#;
-
-#[derive(Serialize)]
-struct PlainCreate<'a> {
-    success_url: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cancel_url: Option<&'a str>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSession {
-    status: String,
-    expired: Option<i64>,
-    url: String,
-    success_url: String,
-    cancel_url: Option<String>,
-    result: Option<PlainResult>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainResult {
-    status: String,
-    result: Option<PlainSpoof>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSpoof {
-    spoof_percentage: Option<f64>,
-    status: String,
-}
+#[path = "../benches/support/baseline.rs"]
+mod baseline;
+use baseline::{CANCEL_URL, FINISHED, PlainCreate, PlainSession, SUCCESS_URL};
 
 fn main() {
     let mut args = std::env::args().skip(1);

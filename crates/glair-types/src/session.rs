@@ -192,32 +192,19 @@ fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMil
     }
 
     impl<'de> Visitor<'de> for ExpiryVisitor {
-        type Value = Option<EpochMillis>;
+        type Value = EpochMillis;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("whole milliseconds since the epoch")
         }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(EpochMillis(v)))
+            Ok(EpochMillis(v))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            i64::try_from(v)
-                .map(|m| Some(EpochMillis(m)))
-                .map_err(|_| unreadable())
+            i64::try_from(v).map(EpochMillis).map_err(|_| unreadable())
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            whole(v)
-                .map(|m| Some(EpochMillis(m)))
-                .ok_or_else(unreadable)
+            whole(v).map(EpochMillis).ok_or_else(unreadable)
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
             let text = text.trim();
@@ -229,7 +216,7 @@ fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMil
                         .then(|| text.parse::<f64>().ok().and_then(whole))
                         .flatten()
                 })
-                .map(|m| Some(EpochMillis(m)))
+                .map(EpochMillis)
                 .ok_or_else(unreadable)
         }
         fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
@@ -243,7 +230,7 @@ fn deserialize_expiry<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EpochMil
         }
     }
 
-    d.deserialize_option(ExpiryVisitor)
+    crate::tolerant::nullable(d, ExpiryVisitor)
 }
 
 /// A passive liveness session.
@@ -521,19 +508,7 @@ where
         type Value = Option<K::Result>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("null or a result object")
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
+            f.write_str("a result object")
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
@@ -552,7 +527,8 @@ where
         }
     }
 
-    deserializer.deserialize_option(ResultVisitor::<K>(std::marker::PhantomData))
+    crate::tolerant::nullable(deserializer, ResultVisitor::<K>(std::marker::PhantomData))
+        .map(Option::flatten)
 }
 
 /// What a [`KeyWatch`] saw first.

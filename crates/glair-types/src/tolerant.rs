@@ -450,33 +450,24 @@ pub(crate) fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Optio
     struct NumberVisitor;
 
     impl<'de> serde::de::Visitor<'de> for NumberVisitor {
-        type Value = Option<f64>;
+        type Value = f64;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a number or numeric text")
         }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Some(v))
+            Ok(v)
         }
         #[allow(clippy::cast_precision_loss)] // JSON numbers are read as f64, as serde_json does
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v as f64))
+            Ok(v as f64)
         }
         #[allow(clippy::cast_precision_loss)]
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v as f64))
+            Ok(v as f64)
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            parse_number(text).map(Some).ok_or_else(|| {
+            parse_number(text).ok_or_else(|| {
                 E::custom(format_args!(
                     "expected a number, found the text {:?}",
                     crate::error::bounded(text)
@@ -485,7 +476,40 @@ pub(crate) fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Optio
         }
     }
 
-    deserializer.deserialize_option(NumberVisitor)
+    nullable(deserializer, NumberVisitor)
+}
+
+/// Reads `null` (or an absent value) as `None` and anything else with `visitor`: the one
+/// wrapper behind the hand-written visitors of optional members (scores, `expired`, a
+/// session's `result`), so none of them handles `null` itself.
+#[inline]
+pub(crate) fn nullable<'de, D, V>(deserializer: D, visitor: V) -> Result<Option<V::Value>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: serde::de::Visitor<'de>,
+{
+    struct Nullable<V>(V);
+
+    impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for Nullable<V> {
+        type Value = Option<V::Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)?;
+            f.write_str(" or null")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        #[inline]
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self.0).map(Some)
+        }
+    }
+
+    deserializer.deserialize_option(Nullable(visitor))
 }
 
 /// A finite number written as plain JSON-number text (digits, one optional sign, fraction,
