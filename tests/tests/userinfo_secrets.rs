@@ -103,13 +103,7 @@ fn shown(runtime: &tokio::runtime::Runtime, closed: std::net::SocketAddr, url: &
 #[test]
 fn no_output_holds_the_password() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -20,13 +20,7 @@ use captured::Captured;
 #[test]
 fn a_calls_events_and_attempts_are_inside_the_span_it_runs_in() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
 
     let mock = MockTransport::new();
     mock.push_json(503, "{}").push_json(200, "{}");

@@ -16,3 +16,17 @@ impl Write for Captured {
         Ok(())
     }
 }
+
+impl Captured {
+    /// A subscriber that writes every event and span, TRACE and up and without colours, to
+    /// this buffer. (`trace_capture.rs` builds its own, with span close events.)
+    #[allow(dead_code)]
+    pub(crate) fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish()
+    }
+}
